@@ -1,0 +1,188 @@
+// Test helper: a private redis-server child process on a free loopback port, with its own temp directory.
+
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Starts `redis-server --port N --bind 127.0.0.1 --save "" --appendonly no --daemonize no` as a child process
+/// (no persistence: a restart empties the data set) and waits until it answers `PING`.
+/// `stop()` / `start()` / `restart()` keep the same port, so clients can reconnect to it.
+///
+/// Always call `stop()` when done (e.g. `defer { server.stop() }`); deinit stops it too.
+/// Set `REDIS_SERVER` to use another redis-server binary (default: found on PATH).
+final class RedisServerProcess: Sendable {
+    enum StartError: Error, CustomStringConvertible {
+        case notReady(port: Int, log: String)
+        case noFreePort
+
+        var description: String {
+            switch self {
+            case .notReady(let port, let log): return "redis-server on port \(port) did not start. Log:\n\(log)"
+            case .noFreePort: return "no free loopback port"
+            }
+        }
+    }
+
+    let port: Int
+    let directory: URL
+    private let extraArguments: [String]
+    private let process = Mutex<Process?>(nil)
+
+    /// - Parameter extraArguments: more `redis-server` options, e.g. `["--requirepass", "secret"]`.
+    init(extraArguments: [String] = []) throws {
+        self.extraArguments = extraArguments
+        self.directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("monps-redis-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        // Another process may grab the probed port before redis binds it: probe again a few times.
+        var lastError: any Error = StartError.noFreePort
+        for _ in 0..<5 {
+            let candidate = try Self.freeLoopbackPort()
+            do {
+                let process = try Self.launch(
+                    port: candidate, directory: self.directory, extraArguments: extraArguments)
+                self.port = candidate
+                self.process.withLock { $0 = process }
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        try? FileManager.default.removeItem(at: self.directory)
+        throw lastError
+    }
+
+    deinit {
+        self.stop()
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    var url: String { "redis://127.0.0.1:\(self.port)" }
+
+    var isRunning: Bool { self.process.withLock { $0?.isRunning ?? false } }
+
+    /// Starts the server again on the same port (no-op if running).
+    func start() throws {
+        if self.isRunning { return }
+        let process = try Self.launch(port: self.port, directory: self.directory, extraArguments: self.extraArguments)
+        self.process.withLock { $0 = process }
+    }
+
+    /// Stops the server: SIGTERM (graceful, closes client connections) or SIGKILL, then waits for exit.
+    func stop(forcefully: Bool = false) {
+        guard let process = self.process.withLock({ slot -> Process? in
+            defer { slot = nil }
+            return slot
+        }) else { return }
+        if process.isRunning {
+            if forcefully { kill(process.processIdentifier, SIGKILL) } else { process.terminate() }
+        }
+        // Never hang a test: escalate to SIGKILL if SIGTERM was not honoured within 5 s.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    func restart() throws {
+        self.stop()
+        try self.start()
+    }
+
+    // MARK: - Internals
+
+    private static func launch(port: Int, directory: URL, extraArguments: [String]) throws -> Process {
+        let process = Process()
+        let binary = ProcessInfo.processInfo.environment["REDIS_SERVER"] ?? "redis-server"
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments =
+            [
+                binary, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--daemonize", "no", "--dir", directory.path,
+                "--logfile", directory.appendingPathComponent("redis.log").path,
+            ] + extraArguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try Self.runWithEmptySignalMask(process)
+
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            if !process.isRunning { break }  // e.g. port already in use
+            if Self.answersPing(port: port) { return process }
+            usleep(20_000)
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
+        throw StartError.notReady(port: port, log: String(log.suffix(2000)))
+    }
+
+    /// `Process.run()` spawns the child with the calling thread's signal mask. Swift-concurrency (dispatch) and
+    /// NIO threads block SIGTERM, SIGINT, ..., so a child spawned from a test would ignore `terminate()`.
+    /// Spawn it with an empty mask instead (the spawn happens synchronously on this thread).
+    private static func runWithEmptySignalMask(_ process: Process) throws {
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
+    }
+
+    /// A port that was free on 127.0.0.1 a moment ago (bound to port 0, then released).
+    static func freeLoopbackPort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw StartError.noFreePort }
+        defer { close(fd) }
+        var address = Self.loopbackAddress(port: 0)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0 else { throw StartError.noFreePort }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw StartError.noFreePort }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Sends `PING` over a raw socket; true on `+PONG`, or `-NOAUTH` when the server requires a password.
+    static func answersPing(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 1, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = Self.loopbackAddress(port: port)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard connected == 0 else { return false }
+        let ping = Array("PING\r\n".utf8)
+        guard send(fd, ping, ping.count, Int32(MSG_NOSIGNAL)) == ping.count else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let received = recv(fd, &buffer, buffer.count, 0)
+        return received >= 5 && (buffer.starts(with: Array("+PONG".utf8)) || buffer.starts(with: Array("-NOAUTH".utf8)))
+    }
+
+    private static func loopbackAddress(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = in_addr_t(UInt32(0x7F00_0001).bigEndian)
+        return address
+    }
+}
