@@ -1,0 +1,11 @@
+import MonPSAPI
+import Prometheus
+
+/// Implements the generated `APIProtocol`. Each tag's operations live in their own extension file
+/// (`SystemAPI.swift`, `SportsAPI.swift`, …) and stay thin: validate, call a repository or the core, map.
+struct APIHandler: APIProtocol {
+    let sports: any SportsRepository
+    let readiness: ReadinessProbe
+    let registry: PrometheusCollectorRegistry
+    let document: OpenAPIDocument
+}

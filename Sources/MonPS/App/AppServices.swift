@@ -1,0 +1,60 @@
+import Logging
+import Prometheus
+import ServiceLifecycle
+
+/// The long-lived dependencies of one MonPS process, created from its configuration and passed down
+/// through initialisers (no globals). `serve`, `worker` and the CLI commands all start from here.
+public struct AppServices: Sendable {
+    public let config: AppConfig
+    public let logger: Logger
+    public let registry: PrometheusCollectorRegistry
+    public let database: Database
+    public let redis: RedisClient
+
+    /// - Parameter redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
+    public init(config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:")
+        throws
+    {
+        self.config = config
+        self.logger = logger
+        self.registry = registry
+        self.database = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger, registry: registry)
+        var redisConfiguration: RedisConfiguration
+        do {
+            redisConfiguration = try RedisConfiguration(url: config.redisURL)
+        } catch {
+            throw ConfigError("REDIS_URL", String(describing: error))
+        }
+        redisConfiguration.poolSize = config.redisPoolSize
+        redisConfiguration.keyPrefix = redisKeyPrefix
+        self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
+    }
+
+    /// The services to run beside the HTTP server: the PostgreSQL pool and the Redis pool's lifetime.
+    public var lifecycleServices: [any Service] {
+        [database.client, RedisLifetimeService(redis: redis)]
+    }
+
+    /// Runs `body` with the PostgreSQL pool running (for CLI commands that do not start the server).
+    public func withRunningDatabase<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let client = database.client
+            group.addTask { await client.run() }
+            defer {
+                group.cancelAll()
+                redis.shutdown()
+            }
+            return try await body()
+        }
+    }
+}
+
+/// Closes the Redis pool when the service group shuts down.
+struct RedisLifetimeService: Service {
+    let redis: RedisClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        redis.shutdown()
+    }
+}

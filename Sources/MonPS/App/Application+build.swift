@@ -1,0 +1,40 @@
+import Hummingbird
+import Logging
+import MonPSAPI
+import OpenAPIRuntime
+
+/// Builds the MonPS HTTP application: middleware chain, generated routes, lifecycle services.
+/// `checkMigrations` refuses to serve a database with pending migrations (or applies them when configured).
+public func buildApplication(services: AppServices) throws -> some ApplicationProtocol {
+    let config = services.config
+    let routes = RouteTable()
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(registry: services.registry), logger: services.logger))
+    router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+
+    let handler = APIHandler(
+        sports: PostgresSportsRepository(database: services.database),
+        readiness: ReadinessProbe(database: services.database, redis: services.redis),
+        registry: services.registry,
+        document: try OpenAPIDocument.bundled()
+    )
+    try handler.registerHandlers(on: RecordingTransport(router: router, table: routes))
+
+    var app = Application(
+        router: router,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "MonPS"),
+        services: services.lifecycleServices,
+        logger: services.logger
+    )
+    app.beforeServerStarts {
+        let migrator = Migrator(files: try MigrationFile.bundled(), logger: services.logger)
+        if config.autoMigrate {
+            try await migrator.migrate(services.database.client)
+        } else {
+            let status = try await migrator.status(services.database.client)
+            guard status.pending.isEmpty else { throw MigrationError.pending(status.pending) }
+        }
+    }
+    return app
+}

@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import Metrics
+import Prometheus
+import ServiceLifecycle
+
+/// What the `monps` subcommands do; the executable only parses arguments and calls these.
+public enum MonPSCommands {
+    /// `monps serve`: runs the HTTP API until SIGTERM/SIGINT, then drains in-flight requests and closes pools.
+    public static func serve(config: AppConfig, logger: Logger) async throws {
+        let registry = PrometheusCollectorRegistry()
+        // Libraries (PostgresNIO, Redis client, Hummingbird) report through swift-metrics into our registry.
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        let services = try AppServices(config: config, logger: logger, registry: registry)
+        logger.info(
+            "starting MonPS",
+            metadata: ["version": .string(MonPSVersion.current), "database": .string(config.database.description),
+                       "address": .string("\(config.host):\(config.port)")])
+        let app = try buildApplication(services: services)
+        try await app.runService()
+    }
+
+    /// `monps migrate [--status]`: applies pending migrations (or lists applied/pending); returns the report.
+    public static func migrate(config: AppConfig, logger: Logger, statusOnly: Bool) async throws -> String {
+        let services = try AppServices(config: config, logger: logger)
+        let migrator = Migrator(files: try MigrationFile.bundled(), logger: logger)
+        return try await services.withRunningDatabase {
+            if statusOnly {
+                let status = try await migrator.status(services.database.client)
+                let applied = status.applied.map { "applied  \($0)" }
+                let pending = status.pending.map { "pending  \($0)" }
+                return (applied + pending).joined(separator: "\n")
+            }
+            let applied = try await migrator.migrate(services.database.client)
+            return applied.isEmpty ? "database is up to date" : applied.map { "applied \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// `monps demo seed`: loads the deterministic demo data (idempotent); returns what a new user needs to know.
+    public static func seedDemo(config: AppConfig, logger: Logger) async throws -> String {
+        let services = try AppServices(config: config, logger: logger)
+        return try await services.withRunningDatabase {
+            try await DemoSeeder(database: services.database, logger: logger).seed().summary
+        }
+    }
+}

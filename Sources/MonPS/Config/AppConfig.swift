@@ -1,0 +1,169 @@
+import Foundation
+import Logging
+
+/// Everything `monps` needs to run, read from the environment (and overridden by command-line flags),
+/// validated once at start so a bad setting is reported by name before anything listens or connects.
+public struct AppConfig: Sendable {
+    public var host: String
+    public var port: Int
+    public var database: DatabaseURL
+    public var redisURL: String
+    /// HS256 secrets; the first one signs, all of them verify (rotation without logging everyone out).
+    public var jwtSecrets: [String]
+    public var logLevel: Logger.Level
+    /// Requests with a larger body are refused with 413.
+    public var maxBodyBytes: Int
+    public var databasePoolSize: Int
+    public var redisPoolSize: Int
+    /// Apply pending migrations at start instead of refusing to serve.
+    public var autoMigrate: Bool
+    /// Optional 32-byte key (64 hex characters) encrypting secrets at rest.
+    public var dataKeyHex: String?
+    /// Where `monps import`/benchmarks look for historical files by default.
+    public var dataDirectory: String?
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
+        jwtSecrets: [String], logLevel: Logger.Level = .info, maxBodyBytes: Int = 1 << 20,
+        databasePoolSize: Int = 20, redisPoolSize: Int = 8, autoMigrate: Bool = false,
+        dataKeyHex: String? = nil, dataDirectory: String? = nil
+    ) {
+        self.host = host
+        self.port = port
+        self.database = database
+        self.redisURL = redisURL
+        self.jwtSecrets = jwtSecrets
+        self.logLevel = logLevel
+        self.maxBodyBytes = maxBodyBytes
+        self.databasePoolSize = databasePoolSize
+        self.redisPoolSize = redisPoolSize
+        self.autoMigrate = autoMigrate
+        self.dataKeyHex = dataKeyHex
+        self.dataDirectory = dataDirectory
+    }
+
+    /// The settings, their defaults and meaning; the README's configuration table is written from this.
+    public static let documentation: [(name: String, defaultValue: String, meaning: String)] = [
+        ("DATABASE_URL", "(required)", "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]"),
+        ("REDIS_URL", "(required)", "redis://[:password@]host:port[/db]"),
+        ("MONPS_HOST", "127.0.0.1", "Address the HTTP server binds to"),
+        ("MONPS_PORT", "8080", "HTTP port (1–65535)"),
+        ("MONPS_JWT_SECRETS", "(required for serve)", "Comma-separated HS256 secrets, each ≥ 32 characters; the first signs"),
+        ("MONPS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
+        ("MONPS_MAX_BODY_BYTES", "1048576", "Largest accepted request body; larger is a 413"),
+        ("MONPS_DB_POOL_SIZE", "20", "Maximum PostgreSQL connections"),
+        ("MONPS_REDIS_POOL_SIZE", "8", "Maximum Redis connections"),
+        ("MONPS_AUTO_MIGRATE", "false", "Apply pending migrations when `serve` starts"),
+        ("MONPS_DATA_KEY", "(unset)", "64 hex characters: key encrypting secrets at rest"),
+        ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
+    ]
+}
+
+/// A configuration problem, always naming the setting at fault. Secrets are never echoed back.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public var setting: String
+    public var reason: String
+    public var description: String { "invalid configuration: \(setting): \(reason)" }
+
+    public init(_ setting: String, _ reason: String) {
+        self.setting = setting
+        self.reason = reason
+    }
+}
+
+extension AppConfig {
+    /// Which settings a command needs; `migrate` needs no HTTP or JWT settings.
+    public struct Requirements: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let database = Requirements(rawValue: 1)
+        public static let redis = Requirements(rawValue: 2)
+        public static let jwt = Requirements(rawValue: 4)
+        public static let server: Requirements = [.database, .redis, .jwt]
+    }
+
+    /// Reads and validates the configuration. `overrides` (from command-line flags) win over `environment`.
+    public static func load(
+        environment: [String: String], overrides: [String: String] = [:], requiring requirements: Requirements
+    ) throws(ConfigError) -> AppConfig {
+        let env = environment.merging(overrides) { _, flag in flag }
+        func value(_ name: String) -> String? {
+            guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
+            guard let raw = value(name) else { return fallback }
+            guard let number = Int(raw), range.contains(number) else {
+                throw ConfigError(name, "expected a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(raw)\"")
+            }
+            return number
+        }
+        func boolean(_ name: String) throws(ConfigError) -> Bool {
+            guard let raw = value(name)?.lowercased() else { return false }
+            switch raw {
+            case "1", "true", "yes", "on": return true
+            case "0", "false", "no", "off": return false
+            default: throw ConfigError(name, "expected true or false, got \"\(raw)\"")
+            }
+        }
+
+        let database: DatabaseURL
+        if let raw = value("DATABASE_URL") {
+            database = try DatabaseURL(parsing: raw)
+        } else if requirements.contains(.database) {
+            throw ConfigError("DATABASE_URL", "is required (postgres://user:password@host:port/database)")
+        } else {
+            database = DatabaseURL(host: "127.0.0.1", port: 5432, username: "monps", password: nil, database: "monps")
+        }
+
+        let redisURL = value("REDIS_URL") ?? ""
+        if requirements.contains(.redis) {
+            guard !redisURL.isEmpty else { throw ConfigError("REDIS_URL", "is required (redis://host:port/db)") }
+            guard let components = URLComponents(string: redisURL), components.scheme == "redis",
+                components.host?.isEmpty == false
+            else { throw ConfigError("REDIS_URL", "expected redis://[:password@]host:port[/db]") }
+        }
+
+        let secrets = (value("MONPS_JWT_SECRETS") ?? "").split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+        if requirements.contains(.jwt) {
+            guard !secrets.isEmpty else {
+                throw ConfigError("MONPS_JWT_SECRETS", "is required: one or more comma-separated secrets of ≥ 32 characters")
+            }
+            if let index = secrets.firstIndex(where: { $0.utf8.count < 32 }) {
+                throw ConfigError("MONPS_JWT_SECRETS", "secret #\(index + 1) is shorter than 32 characters")
+            }
+        }
+
+        let levelName = value("MONPS_LOG_LEVEL")?.lowercased() ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            throw ConfigError("MONPS_LOG_LEVEL", "expected one of trace, debug, info, notice, warning, error, critical, got \"\(levelName)\"")
+        }
+
+        let dataKey = value("MONPS_DATA_KEY")
+        if let dataKey, dataKey.count != 64 || !dataKey.allSatisfy(\.isHexDigit) {
+            throw ConfigError("MONPS_DATA_KEY", "expected 64 hexadecimal characters (32 bytes)")
+        }
+
+        let host = value("MONPS_HOST") ?? "127.0.0.1"
+        guard !host.contains(where: { $0.isWhitespace || $0 == "/" }) else {
+            throw ConfigError("MONPS_HOST", "expected a host name or IP address, got \"\(host)\"")
+        }
+
+        return AppConfig(
+            host: host,
+            port: try integer("MONPS_PORT", default: 8080, range: 1...65535),
+            database: database,
+            redisURL: redisURL,
+            jwtSecrets: secrets,
+            logLevel: level,
+            maxBodyBytes: try integer("MONPS_MAX_BODY_BYTES", default: 1 << 20, range: 1024...(512 << 20)),
+            databasePoolSize: try integer("MONPS_DB_POOL_SIZE", default: 20, range: 1...500),
+            redisPoolSize: try integer("MONPS_REDIS_POOL_SIZE", default: 8, range: 1...256),
+            autoMigrate: try boolean("MONPS_AUTO_MIGRATE"),
+            dataKeyHex: dataKey,
+            dataDirectory: value("MONPS_DATA_DIR")
+        )
+    }
+}

@@ -1,0 +1,85 @@
+import Logging
+import NIOCore
+import PostgresNIO
+import Prometheus
+
+/// The PostgreSQL access every repository goes through: one `PostgresClient` pool, queries always as
+/// `PostgresQuery` with bound parameters, and timing/in-flight metrics per query.
+public struct Database: Sendable {
+    public let client: PostgresClient
+    let logger: Logger
+    private let metrics: DatabaseMetrics
+
+    public init(url: DatabaseURL, poolSize: Int, logger: Logger, registry: PrometheusCollectorRegistry) {
+        self.client = PostgresClient(configuration: Self.clientConfiguration(url: url, poolSize: poolSize), backgroundLogger: logger)
+        self.logger = logger
+        self.metrics = DatabaseMetrics(registry: registry, poolSize: poolSize)
+    }
+
+    static func clientConfiguration(url: DatabaseURL, poolSize: Int) -> PostgresClient.Configuration {
+        let tls: PostgresClient.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(.makeClientConfiguration())
+        case .require: tls = .require(.makeClientConfiguration())
+        }
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+        configuration.options.maximumConnections = poolSize
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// Runs one statement and collects its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
+        try await measured {
+            try await client.query(query, logger: logger, file: file, line: line).collect()
+        }
+    }
+
+    /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws.
+    public func transaction<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await measured {
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection(body)
+    }
+
+    private func measured<Result>(_ work: () async throws -> Result) async throws -> Result {
+        metrics.inFlight.increment()
+        let start = ContinuousClock.now
+        defer {
+            metrics.inFlight.decrement()
+            metrics.duration.recordNanoseconds((ContinuousClock.now - start).nanoseconds)
+        }
+        do {
+            return try await work()
+        } catch {
+            metrics.errors.increment()
+            throw error
+        }
+    }
+}
+
+/// Pool-level metrics: PostgresClient does not expose its pool, so we count what we send through it.
+struct DatabaseMetrics: Sendable {
+    let inFlight: Gauge
+    let duration: DurationHistogram
+    let errors: Counter
+
+    init(registry: PrometheusCollectorRegistry, poolSize: Int) {
+        inFlight = registry.makeGauge(name: "monps_db_queries_in_flight", help: "PostgreSQL queries and transactions in progress")
+        duration = registry.makeDurationHistogram(
+            name: "monps_db_query_duration_seconds", buckets: HTTPMetrics.latencyBuckets,
+            help: "PostgreSQL query and transaction latency")
+        errors = registry.makeCounter(name: "monps_db_errors_total", help: "PostgreSQL queries that failed")
+        registry.makeGauge(name: "monps_db_pool_max_connections", help: "Configured size of the PostgreSQL pool")
+            .set(Double(poolSize))
+    }
+}

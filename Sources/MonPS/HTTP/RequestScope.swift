@@ -1,0 +1,12 @@
+import Logging
+
+/// What a handler may know about the request it serves. The generated OpenAPI handlers receive only
+/// their typed input, so the middleware publishes this as a task-local for the duration of the request.
+struct RequestScope: Sendable {
+    var requestID: String
+    var logger: Logger
+    /// The client's address as seen by the server (no proxy headers are trusted).
+    var clientAddress: String?
+
+    @TaskLocal static var current: RequestScope?
+}

@@ -1,0 +1,23 @@
+// The types and the `APIProtocol` server protocol of this module are generated at build time from
+// `openapi.yaml` (a link to `OpenAPI/openapi.yaml`, the single source of truth) by swift-openapi-generator.
+
+/// The `next_cursor` of every list envelope: a string, or an explicit JSON `null` on the last page.
+/// (Replaces the generated `NextCursor` through `typeOverrides`, because generated optional properties
+/// are left out of the JSON when nil, and clients are promised the key is always present.)
+public struct NextCursorToken: Codable, Hashable, Sendable {
+    public var value: String?
+
+    public init(_ value: String?) {
+        self.value = value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        value = container.decodeNil() ? nil : try container.decode(String.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}

@@ -1,0 +1,89 @@
+import Testing
+@testable import MonPS
+
+@Suite("Configuration")
+struct ConfigTests {
+    let valid = [
+        "DATABASE_URL": "postgres://monps:secret@127.0.0.1:5433/monps",
+        "REDIS_URL": "redis://127.0.0.1:6380/1",
+        "MONPS_JWT_SECRETS": "0123456789abcdef0123456789abcdef, fedcba9876543210fedcba9876543210",
+    ]
+
+    func failure(_ environment: [String: String], requiring: AppConfig.Requirements = .server) -> ConfigError? {
+        do {
+            _ = try AppConfig.load(environment: environment, requiring: requiring)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func validConfigurationIsParsed() throws {
+        let config = try AppConfig.load(environment: valid, requiring: .server)
+        #expect(config.database == DatabaseURL(host: "127.0.0.1", port: 5433, username: "monps", password: "secret", database: "monps"))
+        #expect(config.redisURL == "redis://127.0.0.1:6380/1")
+        #expect(config.jwtSecrets.count == 2)
+        #expect(config.port == 8080)
+        #expect(config.host == "127.0.0.1")
+        #expect(config.logLevel == .info)
+        #expect(config.maxBodyBytes == 1_048_576)
+    }
+
+    @Test func flagsOverrideEnvironment() throws {
+        let config = try AppConfig.load(environment: valid, overrides: ["MONPS_PORT": "9090"], requiring: .server)
+        #expect(config.port == 9090)
+    }
+
+    @Test(arguments: [
+        ("DATABASE_URL", "", "DATABASE_URL"),
+        ("DATABASE_URL", "mysql://x@h/db", "DATABASE_URL"),
+        ("DATABASE_URL", "postgres://h:5432/db", "DATABASE_URL"),
+        ("DATABASE_URL", "postgres://u@h:5432/", "DATABASE_URL"),
+        ("DATABASE_URL", "postgres://u@h/db?sslmode=maybe", "DATABASE_URL"),
+        ("REDIS_URL", "http://127.0.0.1", "REDIS_URL"),
+        ("REDIS_URL", "", "REDIS_URL"),
+        ("MONPS_PORT", "0", "MONPS_PORT"),
+        ("MONPS_PORT", "http", "MONPS_PORT"),
+        ("MONPS_PORT", "70000", "MONPS_PORT"),
+        ("MONPS_JWT_SECRETS", "", "MONPS_JWT_SECRETS"),
+        ("MONPS_JWT_SECRETS", "short", "MONPS_JWT_SECRETS"),
+        ("MONPS_LOG_LEVEL", "loud", "MONPS_LOG_LEVEL"),
+        ("MONPS_MAX_BODY_BYTES", "12", "MONPS_MAX_BODY_BYTES"),
+        ("MONPS_AUTO_MIGRATE", "perhaps", "MONPS_AUTO_MIGRATE"),
+        ("MONPS_DATA_KEY", "abc", "MONPS_DATA_KEY"),
+        ("MONPS_HOST", "bad host", "MONPS_HOST"),
+    ])
+    func badSettingIsNamed(name: String, value: String, expected: String) throws {
+        var environment = valid
+        environment[name] = value
+        let error = try #require(failure(environment))
+        #expect(error.setting == expected)
+        #expect(error.description.hasPrefix("invalid configuration: \(expected):"))
+    }
+
+    @Test func secretsNeverAppearInErrorsOrDescriptions() throws {
+        var environment = valid
+        environment["MONPS_JWT_SECRETS"] = "0123456789abcdef0123456789abcdef,tooshortsecret"
+        let error = try #require(failure(environment))
+        #expect(!error.description.contains("tooshortsecret"))
+        #expect(error.description.contains("#2"))
+        let config = try AppConfig.load(environment: valid, requiring: .server)
+        #expect(!config.database.description.contains("secret"))
+        #expect(config.database.description == "postgres://monps:***@127.0.0.1:5433/monps")
+    }
+
+    @Test func migrateNeedsOnlyTheDatabase() throws {
+        let config = try AppConfig.load(environment: ["DATABASE_URL": valid["DATABASE_URL"]!], requiring: .database)
+        #expect(config.jwtSecrets.isEmpty)
+        #expect(failure(["REDIS_URL": "redis://h:1"], requiring: .database)?.setting == "DATABASE_URL")
+    }
+
+    @Test func databaseURLOptions() throws {
+        let url = try DatabaseURL(parsing: "postgresql://a%40b:p%3Ass@db.example:6543/prod?sslmode=require")
+        #expect(url.username == "a@b")
+        #expect(url.password == "p:ss")
+        #expect(url.port == 6543)
+        #expect(url.tls == .require)
+        #expect(url.with(database: "other").database == "other")
+    }
+}

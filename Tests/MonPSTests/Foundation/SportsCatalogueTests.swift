@@ -1,0 +1,101 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import Testing
+@testable import MonPS
+
+@Suite("Sports catalogue")
+struct SportsCatalogueTests {
+    func keys(_ response: TestResponse) throws -> [String] {
+        let data = try #require(try response.json()["data"] as? [[String: Any]])
+        return data.compactMap { $0["key"] as? String }
+    }
+
+    @Test func listsSixGroupsOrderedByKey() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let response = try await client.get("/v1/sports?limit=200")
+            #expect(response.status == .ok)
+            let body = try response.json()
+            let data = try #require(body["data"] as? [[String: Any]])
+            #expect(data.count == 23)
+            #expect(body["next_cursor"] is NSNull)
+            let keys = data.compactMap { $0["key"] as? String }
+            #expect(keys == keys.sorted())
+            #expect(Set(data.compactMap { $0["group"] as? String }) == ["soccer", "tennis", "basketball", "baseball", "icehockey", "esports"])
+            for required in ["soccer_epl", "soccer_germany_bundesliga", "tennis_atp", "tennis_wta", "basketball_nba",
+                             "basketball_euroleague", "baseball_mlb", "icehockey_nhl", "esports_lol", "esports_cs2"] {
+                #expect(keys.contains(required), "missing \(required)")
+            }
+            let epl = try #require(data.first { $0["key"] as? String == "soccer_epl" })
+            #expect(epl["outcomes"] as? Int == 3)
+            #expect(epl["has_draw"] as? Bool == true)
+            #expect(epl["group_title"] as? String == "Football")
+            let nhl = try #require(data.first { $0["key"] as? String == "icehockey_nhl" })
+            #expect(nhl["outcomes"] as? Int == 2)
+        }
+    }
+
+    @Test func filtersByGroup() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let response = try await client.get("/v1/sports?group=tennis")
+            #expect(response.status == .ok)
+            #expect(try keys(response) == ["tennis_atp", "tennis_wta"])
+            #expect(try keys(try await client.get("/v1/sports?group=esports&limit=2")) == ["esports_cs2", "esports_dota2"])
+        }
+    }
+
+    @Test func cursorPaginationVisitsEveryItemOnce() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            var seen: [String] = []
+            var cursor: String?
+            var pages = 0
+            repeat {
+                let uri = "/v1/sports?limit=5" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let response = try await client.get(uri)
+                #expect(response.status == .ok)
+                let body = try response.json()
+                seen += try keys(response)
+                cursor = body["next_cursor"] as? String
+                pages += 1
+            } while cursor != nil && pages < 10
+            #expect(pages == 5)
+            #expect(seen.count == 23)
+            #expect(Set(seen).count == 23)
+            #expect(seen == seen.sorted())
+        }
+    }
+
+    @Test(arguments: ["limit=0", "limit=201", "limit=-1", "cursor=not-a-cursor"])
+    func invalidPagingIs400(query: String) async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let response = try await client.get("/v1/sports?\(query)")
+            #expect(response.status == .badRequest)
+            #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            let body = try response.json()
+            let field = (body["errors"] as? [[String: Any]])?.first?["field"] as? String
+            #expect(field == String(query.prefix { $0 != "=" }))
+        }
+    }
+
+    @Test func getsOneSportByKey() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let response = try await client.get("/v1/sports/basketball_nba")
+            #expect(response.status == .ok)
+            let body = try response.json()
+            #expect(body["key"] as? String == "basketball_nba")
+            #expect(body["group"] as? String == "basketball")
+            #expect(body["title"] as? String == "NBA")
+            #expect(body["odds_api_key"] as? String == "basketball_nba")
+
+            let missing = try await client.get("/v1/sports/soccer_mars")
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            #expect((try missing.json()["detail"] as? String)?.contains("soccer_mars") == true)
+        }
+    }
+}
