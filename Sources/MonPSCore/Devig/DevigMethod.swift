@@ -57,6 +57,49 @@ public enum DevigError: Error, Equatable, Hashable, Sendable {
     case nonPositiveProbability(index: Int, method: DevigMethod)
 }
 
+/// Why the buffer entry point ``Devig/devig(_:method:negativeMargin:into:)`` did not de-vig.
+///
+/// A separate type rather than new ``DevigError`` cases, so that code switching exhaustively over
+/// ``DevigError`` (the HTTP error mapping) is unaffected by the buffer API.
+public enum DevigBufferError: Error, Equatable, Hashable, Sendable {
+    /// The market itself was rejected: exactly the error the array entry point throws.
+    case devig(DevigError)
+    /// The output buffer does not have one slot per outcome.
+    case bufferSizeMismatch(oddsCount: Int, probabilitiesCount: Int)
+    /// The output buffer shares memory with the input odds.
+    case overlappingBuffers
+}
+
+/// Everything a de-vig reports besides the probabilities (and the fair odds derived from them):
+/// the result of the allocation-free entry points.
+public struct DevigSummary: Sendable, Equatable, Hashable, Codable {
+    /// The method that was asked for.
+    public let requestedMethod: DevigMethod
+    /// The method actually applied (differs only after a negative-margin fallback).
+    public let method: DevigMethod
+    /// The solved parameter: power `k`, Shin `z`, odds-ratio `c`; `nil` for the other methods.
+    public let parameter: Double?
+    /// Root-finder iterations used (0 for closed-form methods and zero-margin markets).
+    public let iterations: Int
+    /// The input market's margin `Σ 1/O_i − 1`.
+    public let margin: Double
+
+    /// `true` when the negative-margin fallback replaced the requested method.
+    public var usedFallback: Bool { method != requestedMethod }
+
+    /// Creates a summary.
+    public init(
+        requestedMethod: DevigMethod, method: DevigMethod, parameter: Double?, iterations: Int,
+        margin: Double
+    ) {
+        self.requestedMethod = requestedMethod
+        self.method = method
+        self.parameter = parameter
+        self.iterations = iterations
+        self.margin = margin
+    }
+}
+
 /// Fair probabilities of a market after removing the margin.
 public struct DevigResult: Sendable, Equatable, Hashable, Codable {
     /// The method that was asked for.
@@ -89,5 +132,20 @@ public struct DevigResult: Sendable, Equatable, Hashable, Codable {
         self.parameter = parameter
         self.iterations = iterations
         self.margin = margin
+    }
+
+    /// Creates a result from a buffer de-vig's summary and probabilities (stored as given).
+    public init(summary: DevigSummary, probabilities: [Double]) {
+        self.init(
+            requestedMethod: summary.requestedMethod, method: summary.method,
+            probabilities: probabilities, parameter: summary.parameter,
+            iterations: summary.iterations, margin: summary.margin)
+    }
+
+    /// Everything but the probabilities and fair odds, as the buffer entry point reports it.
+    public var summary: DevigSummary {
+        DevigSummary(
+            requestedMethod: requestedMethod, method: method, parameter: parameter,
+            iterations: iterations, margin: margin)
     }
 }
