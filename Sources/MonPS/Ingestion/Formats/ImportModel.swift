@@ -123,8 +123,8 @@ public struct ImportedResult: Sendable, Equatable {
     /// Football: full-time goals; tennis: sets won; SBR: final score (incl. OT / extra innings).
     public var homeScore: Int
     public var awayScore: Int
-    /// Score at the end of regulation: football = full time; NHL = sum of the three periods;
-    /// NBA = sum of the four quarters; `nil` when unknown (tennis, MLB, IRL has it = full time).
+    /// Score at the end of regulation: football (IRL included) = full time; NHL = sum of the
+    /// three periods; NBA = sum of the four quarters; `nil` when unknown (tennis, MLB, generic CSV).
     public var regulationHome: Int?
     public var regulationAway: Int?
     /// `[home, away]` per part: football half time `[[hthg, htag]]`; tennis games per set;
