@@ -1,0 +1,128 @@
+import Foundation
+
+extension IdentityService {
+    // MARK: Bearer authentication
+
+    /// Authenticates an `Authorization: Bearer` credential: an API token (`mps_…`) or an access JWT.
+    ///
+    /// The account is always read from the database: a disabled or deleted account is refused at once,
+    /// the role is the current one (a demoted admin's older JWT is no longer admin), and JWTs issued
+    /// before the user's `sessions_valid_after` are refused. API token use is buffered in `usage`.
+    public func authenticate(bearer: String, context: AuditContext = .none) async throws -> Principal {
+        guard !bearer.isEmpty else { throw IdentityError.unauthenticated(.missing) }
+        if bearer.hasPrefix(APITokenSecret.prefix) {
+            return try await authenticateAPIToken(bearer, context: context)
+        }
+        return try await authenticateAccessToken(bearer)
+    }
+
+    private func authenticateAPIToken(_ bearer: String, context: AuditContext) async throws -> Principal {
+        // Prefix, length, alphabet and CRC32 checked before any lookup.
+        guard let secret = APITokenSecret.parse(bearer) else { throw IdentityError.unauthenticated(.malformed) }
+        guard
+            let credential = try await PostgresAPITokenRepository(database: database)
+                .findForAuthentication(
+                    tokenHash: secret.hash)
+        else { throw IdentityError.unauthenticated(.unknownToken) }
+        let now = now()
+        guard credential.token.revokedAt == nil else { throw IdentityError.unauthenticated(.revoked) }
+        guard credential.token.expiresAt > now else { throw IdentityError.unauthenticated(.expired) }
+        guard credential.ownerStatus == .active else { throw IdentityError.unauthenticated(.inactiveAccount) }
+        usage.record(tokenID: credential.token.id, at: now, ip: context.ip)
+        return Principal(
+            userID: credential.token.userID, role: credential.ownerRole,
+            scopes: credential.token.scopes.intersection(Scope.allowed(for: credential.ownerRole)),
+            credential: .apiToken(id: credential.token.id))
+    }
+
+    private func authenticateAccessToken(_ bearer: String) async throws -> Principal {
+        let claims: JWTClaims
+        do {
+            claims = try keys.verify(
+                bearer, now: IdentityFormat.epochSeconds(now()), expectedIssuer: settings.issuer,
+                expectedAudience: settings.audience, leeway: settings.leeway)
+        } catch JWTError.expired {
+            throw IdentityError.unauthenticated(.expired)
+        } catch {
+            throw IdentityError.unauthenticated(.malformed)
+        }
+        guard let userID = UUID(uuidString: claims.subject) else { throw IdentityError.unauthenticated(.malformed) }
+        guard
+            let user = try await PostgresUserRepository(database: database).find(
+                id: userID),
+            user.status == .active
+        else { throw IdentityError.unauthenticated(.inactiveAccount) }
+        if let validAfter = user.sessionsValidAfter, claims.issuedAt < IdentityFormat.epochSecondsRoundedUp(validAfter)
+        {
+            throw IdentityError.unauthenticated(.revoked)
+        }
+        // The token's scopes, narrowed to what the account's role allows today.
+        let claimed: Set<Scope> =
+            claims.scope == nil
+            ? Scope.allowed(for: user.role) : Set(claims.scopes.compactMap { Scope(rawValue: String($0)) })
+        return Principal(
+            userID: user.id, role: user.role, scopes: claimed.intersection(Scope.allowed(for: user.role)),
+            credential: .accessToken(jti: claims.tokenID))
+    }
+
+    // MARK: Issuing
+
+    /// Starts a new refresh-token family for `user`. Returns the pair and the family id.
+    func startSession(on executor: any IdentitySQLExecutor, user: StoredUser, context: AuditContext, now: Date)
+        async throws -> (TokenPair, UUID)
+    {
+        let familyID = UUID()
+        guard
+            let pair = try await issueTokens(
+                on: executor, user: user, familyID: familyID, sessionStartedAt: now, context: context, now: now)
+        else { throw IdentityStorageError.noRowReturned }  // unreachable: a fresh family always has time left
+        return (pair, familyID)
+    }
+
+    /// Stores a new refresh token of `familyID` and signs an access token. Nil when the family has
+    /// reached `maximumSessionLifetime`.
+    func issueTokens(
+        on executor: any IdentitySQLExecutor, user: StoredUser, familyID: UUID, sessionStartedAt: Date,
+        context: AuditContext, now: Date
+    ) async throws -> TokenPair? {
+        let refreshExpiry = min(
+            now.addingTimeInterval(TimeInterval(settings.refreshTokenLifetime)),
+            sessionStartedAt.addingTimeInterval(TimeInterval(settings.maximumSessionLifetime)))
+        guard refreshExpiry > now.addingTimeInterval(1) else { return nil }
+        let secret = try RefreshTokenSecret.generate()
+        let context = context.sanitized
+        try await PostgresSessionRepository(executor: executor).insert(
+            NewRefreshToken(
+                userID: user.id, familyID: familyID, tokenHash: secret.hash, sessionStartedAt: sessionStartedAt,
+                issuedAt: now, expiresAt: refreshExpiry, userAgent: context.userAgent, ip: context.ip))
+        let scopes = Scope.allowed(for: user.role)
+        let access = try signAccessToken(user: user, scopes: scopes, now: now)
+        return TokenPair(
+            accessToken: access.token, expiresIn: access.expiresIn, refreshToken: secret.token,
+            refreshExpiresIn: Int(refreshExpiry.timeIntervalSince(now).rounded(.down)), userID: user.id,
+            role: user.role, scopes: scopes)
+    }
+
+    /// Signs an access JWT. `iat` is never earlier than the user's `sessions_valid_after` (rounded up to the
+    /// second, the JWT resolution), so a token minted right after "log out everywhere" is not refused.
+    func signAccessToken(user: StoredUser, scopes: Set<Scope>, now: Date) throws -> (token: String, expiresIn: Int) {
+        let nowSeconds = IdentityFormat.epochSeconds(now)
+        let issuedAt = max(nowSeconds, user.sessionsValidAfter.map(IdentityFormat.epochSecondsRoundedUp) ?? nowSeconds)
+        let claims = try JWTClaims.issue(
+            subject: IdentityFormat.id(user.id), role: user.role.rawValue, issuer: settings.issuer,
+            audience: settings.audience, now: issuedAt, lifetime: settings.accessTokenLifetime,
+            scope: Scope.claim(scopes))
+        return (keys.sign(claims), Int(claims.expiresAt - nowSeconds))
+    }
+}
+
+/// Time and id renderings used across the identity layer (kept off `Date`/`UUID` to avoid clashing with
+/// extensions elsewhere in the module).
+enum IdentityFormat {
+    /// Whole seconds since 1970, rounded down (the JWT NumericDate we issue).
+    static func epochSeconds(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.down)) }
+    static func epochSecondsRoundedUp(_ date: Date) -> Int64 { Int64(date.timeIntervalSince1970.rounded(.up)) }
+    static func iso8601(_ date: Date) -> String { date.formatted(.iso8601) }
+    /// RFC 4122 lower-case text (JWT `sub`, audit target ids).
+    static func id(_ uuid: UUID) -> String { uuid.uuidString.lowercased() }
+}
