@@ -91,7 +91,9 @@ let package = Package(
             dependencies: [
                 "MonPS", "MonPSCore", "MonPSAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -5,6 +5,7 @@ import Prometheus
 /// (`SystemAPI.swift`, `SportsAPI.swift`, …) and stay thin: validate, call a repository or the core, map.
 struct APIHandler: APIProtocol {
     let sports: any SportsRepository
+    let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry
     let document: OpenAPIDocument

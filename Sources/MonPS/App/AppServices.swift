@@ -10,6 +10,7 @@ public struct AppServices: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let database: Database
     public let redis: RedisClient
+    public let auth: AuthServices
 
     /// - Parameter redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
     public init(config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:")
@@ -28,11 +29,12 @@ public struct AppServices: Sendable {
         redisConfiguration.poolSize = config.redisPoolSize
         redisConfiguration.keyPrefix = redisKeyPrefix
         self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
+        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger)
     }
 
     /// The services to run beside the HTTP server: the PostgreSQL pool and the Redis pool's lifetime.
     public var lifecycleServices: [any Service] {
-        [database.client, RedisLifetimeService(redis: redis)]
+        [database.client, RedisLifetimeService(redis: redis)] + auth.lifecycleServices
     }
 
     /// Runs `body` with the PostgreSQL pool running (for CLI commands that do not start the server).

@@ -9,15 +9,27 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     let config = services.config
     let routes = RouteTable()
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
+    let document = try OpenAPIDocument.bundled()
+    let auth = services.auth
     router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(registry: services.registry), logger: services.logger))
+    // Before problems and authentication, so every response (401s included) is counted and carries the headers.
+    router.add(middleware: RateLimitMiddleware(limiter: auth.rateLimiter, policies: auth.rateLimitPolicies) { request, context in
+        auth.rateLimitSubject(authorization: request.headers[.authorization], clientAddress: context.clientAddress)
+    })
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
+    router.add(middleware: AuthenticationMiddleware(identity: auth.identity, policies: try AccessPolicyTable(document: document)))
+    router.add(middleware: PublicCacheMiddleware(cache: auth.responseCache, logger: services.logger) { request in
+        // The catalogue is public and identical for everyone; per-user routes are never shared.
+        request.uri.path.hasPrefix("/v1/sports") ? .shared(ttl: .seconds(300), tags: ["sports"]) : nil
+    })
 
     let handler = APIHandler(
         sports: PostgresSportsRepository(database: services.database),
+        auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,
-        document: try OpenAPIDocument.bundled()
+        document: document
     )
     try handler.registerHandlers(on: RecordingTransport(router: router, table: routes))
 

@@ -21,6 +21,8 @@ public struct AppConfig: Sendable {
     public var dataKeyHex: String?
     /// Where `monps import`/benchmarks look for historical files by default.
     public var dataDirectory: String?
+    /// Whether `POST /v1/auth/register` accepts new accounts (403 when closed).
+    public var registrationOpen: Bool = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -56,6 +58,7 @@ public struct AppConfig: Sendable {
         ("MONPS_AUTO_MIGRATE", "false", "Apply pending migrations when `serve` starts"),
         ("MONPS_DATA_KEY", "(unset)", "64 hex characters: key encrypting secrets at rest"),
         ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
+        ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
     ]
 }
 
@@ -98,8 +101,8 @@ extension AppConfig {
             }
             return number
         }
-        func boolean(_ name: String) throws(ConfigError) -> Bool {
-            guard let raw = value(name)?.lowercased() else { return false }
+        func boolean(_ name: String, default fallback: Bool = false) throws(ConfigError) -> Bool {
+            guard let raw = value(name)?.lowercased() else { return fallback }
             switch raw {
             case "1", "true", "yes", "on": return true
             case "0", "false", "no", "off": return false
@@ -151,7 +154,7 @@ extension AppConfig {
             throw ConfigError("MONPS_HOST", "expected a host name or IP address, got \"\(host)\"")
         }
 
-        return AppConfig(
+        var config = AppConfig(
             host: host,
             port: try integer("MONPS_PORT", default: 8080, range: 1...65535),
             database: database,
@@ -165,5 +168,7 @@ extension AppConfig {
             dataKeyHex: dataKey,
             dataDirectory: value("MONPS_DATA_DIR")
         )
+        config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
+        return config
     }
 }

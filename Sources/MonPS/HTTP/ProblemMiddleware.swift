@@ -11,7 +11,9 @@ struct ProblemMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let scope = RequestScope(requestID: context.requestID, logger: context.logger, clientAddress: context.clientAddress)
+        let scope = RequestScope(
+            requestID: context.requestID, logger: context.logger, clientAddress: context.clientAddress,
+            userAgent: request.headers[.userAgent])
         do {
             return try await RequestScope.$current.withValue(scope) {
                 try await next(request, context)

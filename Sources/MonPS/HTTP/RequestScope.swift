@@ -7,6 +7,9 @@ struct RequestScope: Sendable {
     var logger: Logger
     /// The client's address as seen by the server (no proxy headers are trusted).
     var clientAddress: String?
+    var userAgent: String?
+    /// The authenticated caller, set by `AuthenticationMiddleware` when a valid bearer credential was sent.
+    var principal: Principal?
 
     @TaskLocal static var current: RequestScope?
 }

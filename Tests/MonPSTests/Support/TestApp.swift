@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 @testable import MonPS
 
 /// An application wired to its own migrated database and its own Redis key prefix.
@@ -44,4 +45,54 @@ extension TestResponse {
 struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// Accounts and tokens for tests, created through the real API (and the admin service for privileged roles).
+struct TestAccounts {
+    let app: TestApp
+    let client: any TestClientProtocol
+    static let password = "Quartz-Lantern-47-Meadow"
+
+    /// Creates an account with `role` and returns a fresh access token for it.
+    func token(role: Role = .user, email: String = "user-\(UUID().uuidString.prefix(8))@example.com") async throws -> String {
+        switch role {
+        case .user:
+            let response = try await client.postJSON(
+                "/v1/auth/register", #"{"email":"\#(email)","password":"\#(Self.password)","display_name":"Test"}"#)
+            guard response.status == .created else { throw TestFailure("register failed: \(response.status) \(response.text)") }
+        case .admin:
+            _ = try await app.services.auth.admin.createAdmin(email: email, password: Self.password)
+        case .viewer:
+            let admin = try await adminPrincipal()
+            _ = try await app.services.auth.admin.createUser(
+                actor: admin, email: email, password: Self.password, displayName: "Viewer", role: .viewer)
+        }
+        return try await login(email: email)
+    }
+
+    func login(email: String, password: String = TestAccounts.password) async throws -> String {
+        let response = try await client.postJSON("/v1/auth/login", #"{"email":"\#(email)","password":"\#(password)"}"#)
+        guard response.status == .ok, let token = try response.json()["access_token"] as? String else {
+            throw TestFailure("login failed: \(response.status) \(response.text)")
+        }
+        return token
+    }
+
+    func adminPrincipal() async throws -> Principal {
+        let email = "admin-\(UUID().uuidString.prefix(8))@example.com"
+        _ = try await app.services.auth.admin.createAdmin(email: email, password: Self.password)
+        return try await app.services.auth.identity.authenticate(bearer: try await login(email: email))
+    }
+}
+
+extension TestClientProtocol {
+    func postJSON(_ uri: String, _ json: String, token: String? = nil, method: HTTPRequest.Method = .post) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await execute(uri: uri, method: method, headers: headers, body: ByteBuffer(string: json))
+    }
+
+    func get(_ uri: String, token: String) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: [.authorization: "Bearer \(token)"])
+    }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+
+/// Who may call an operation, read from the OpenAPI document itself (`security` and `x-monps-scope`), so the
+/// contract and the enforcement cannot drift apart.
+struct AccessRule: Sendable, Equatable {
+    /// No `security` (or an empty alternative): callable anonymously.
+    var requiresAuthentication: Bool
+    var acceptsAccessToken: Bool
+    var acceptsAPIToken: Bool
+    /// The scope the caller must hold (`x-monps-scope`).
+    var scope: String?
+
+    static let anonymous = AccessRule(requiresAuthentication: false, acceptsAccessToken: true, acceptsAPIToken: true, scope: nil)
+}
+
+struct AccessPolicyTable: Sendable {
+    private var rules: [String: AccessRule] = [:]
+
+    private static func key(method: String, path: String) -> String { "\(method.uppercased()) \(path)" }
+
+    init(document: OpenAPIDocument) throws {
+        guard let root = try JSONSerialization.jsonObject(with: Data(document.json)) as? [String: Any],
+            let paths = root["paths"] as? [String: Any]
+        else { throw OpenAPIDocumentError.unreadable }
+        for (path, value) in paths {
+            guard let operations = value as? [String: Any] else { continue }
+            for (method, operationValue) in operations {
+                guard let operation = operationValue as? [String: Any], operation["operationId"] != nil else { continue }
+                rules[Self.key(method: method, path: path)] = Self.rule(for: operation)
+            }
+        }
+    }
+
+    private static func rule(for operation: [String: Any]) -> AccessRule {
+        guard let alternatives = operation["security"] as? [[String: Any]], !alternatives.isEmpty,
+            !alternatives.contains(where: \.isEmpty)
+        else { return .anonymous }
+        let schemes = Set(alternatives.flatMap(\.keys))
+        return AccessRule(
+            requiresAuthentication: true, acceptsAccessToken: schemes.contains("bearerJWT"),
+            acceptsAPIToken: schemes.contains("apiToken"), scope: operation["x-monps-scope"] as? String)
+    }
+
+    /// The rule of the route Hummingbird matched (`/v1/tokens/{id}`); unknown routes need nothing (they 404 anyway).
+    func rule(method: HTTPRequest.Method, routePath: String) -> AccessRule {
+        // HEAD is served by the GET handler, with the GET rule.
+        let method = method == .head ? "GET" : method.rawValue
+        return rules[Self.key(method: method, path: routePath)] ?? .anonymous
+    }
+
+    var count: Int { rules.count }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The identity and abuse-protection components of a process, built once from its configuration.
+public struct AuthServices: Sendable {
+    public let identity: IdentityService
+    public let admin: AdminUserService
+    let usage: TokenUsageRecorder
+    let rateLimiter: FailoverRateLimiter
+    let rateLimitPolicies: RateLimitPolicyStore
+    let loginThrottle: LoginThrottle
+    let responseCache: ResponseCache
+    let keys: JWTKeySet
+
+    init(config: AppConfig, database: Database, redis: RedisClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init)
+        throws
+    {
+        // Commands that never issue tokens (migrate, import) run without configured secrets.
+        let secrets = config.jwtSecrets.isEmpty ? [Hex.encode(try CryptoPrimitives.secureRandomBytes(count: 32))] : config.jwtSecrets
+        do {
+            keys = try JWTKeySet(secrets: secrets)
+        } catch {
+            throw ConfigError("MONPS_JWT_SECRETS", String(describing: error))
+        }
+        let settings = IdentitySettings(registrationOpen: config.registrationOpen)
+        let hasher = PasswordHasher()
+        usage = TokenUsageRecorder(database: database, logger: logger)
+        identity = IdentityService(database: database, hasher: hasher, keys: keys, settings: settings, usage: usage, now: now)
+        admin = AdminUserService(database: database, hasher: hasher, settings: settings, now: now)
+        rateLimiter = FailoverRateLimiter(redis: redis, logger: logger)
+        rateLimitPolicies = RateLimitPolicyStore(.defaults)
+        // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
+        loginThrottle = LoginThrottle(
+            redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
+        responseCache = ResponseCache(redis: redis)
+    }
+
+    /// Background work: flushing API-token usage (one batched write instead of one per request).
+    var lifecycleServices: [any Service] { [TokenUsageService(recorder: usage)] }
+
+    /// The rate-limit subject of a request, without touching the database: a verified access token's user
+    /// and role, else the client address (API tokens and bad tokens count against the address).
+    func rateLimitSubject(authorization: String?, clientAddress: String?) -> RateLimitSubject {
+        if let header = authorization, let bearer = AuthenticationMiddleware.bearerToken(header), !bearer.hasPrefix("mps_"),
+            let claims = try? keys.verify(
+                bearer, now: Int64(Date().timeIntervalSince1970), expectedIssuer: identity.settings.issuer,
+                expectedAudience: identity.settings.audience, leeway: identity.settings.leeway)
+        {
+            return .user(id: claims.subject, role: RateLimitSubject.Role(rawValue: claims.role) ?? .viewer)
+        }
+        if let header = authorization, let bearer = AuthenticationMiddleware.bearerToken(header),
+            let token = APITokenSecret.parse(bearer)
+        {
+            return .apiToken(id: String(token.hash.prefix(32)))
+        }
+        return .anonymous(ip: clientAddress)
+    }
+}
+
+/// Runs the token-usage flusher until shutdown; it flushes once more on the way out.
+struct TokenUsageService: Service {
+    let recorder: TokenUsageRecorder
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await recorder.run() }
+    }
+}
