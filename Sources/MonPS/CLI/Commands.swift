@@ -40,7 +40,19 @@ public enum MonPSCommands {
     public static func seedDemo(config: AppConfig, logger: Logger) async throws -> String {
         let services = try AppServices(config: config, logger: logger)
         return try await services.withRunningDatabase {
-            try await DemoSeeder(database: services.database, logger: logger).seed().summary
+            try await DemoSeeder(database: services.database, auth: services.auth, logger: logger).seed().summary
+        }
+    }
+
+    /// `monps users create-admin`: bootstraps an administrator; without a password one is generated and
+    /// returned once.
+    public static func createAdmin(config: AppConfig, logger: Logger, email: String, password: String?) async throws -> String {
+        let services = try AppServices(config: config, logger: logger)
+        return try await services.withRunningDatabase {
+            let (user, generated) = try await services.auth.admin.createAdmin(email: email, password: password)
+            var lines = ["created admin \(user.email) (id \(user.id.uuidString.lowercased()))"]
+            if let generated { lines.append("generated password (shown once): \(generated)") }
+            return lines.joined(separator: "\n")
         }
     }
 }

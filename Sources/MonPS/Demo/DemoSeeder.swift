@@ -8,13 +8,40 @@ struct DemoSeeder: Sendable {
         var summary: String { lines.joined(separator: "\n") }
     }
 
+    /// Local demo accounts. The passwords are public on purpose: this data is for a machine's own quick start.
+    static let demoUser = (email: "demo@monps.local", password: "MonPS-demo-2026!", name: "Demo Bettor")
+    static let demoAdmin = (email: "admin@monps.local", password: "MonPS-admin-2026!", name: "Demo Admin")
+
     let database: Database
+    let auth: AuthServices
     let logger: Logger
 
     func seed() async throws -> Report {
         var lines: [String] = []
         lines.append(try await catalogue())
+        lines.append(try await accounts())
         return Report(lines: lines)
+    }
+
+    /// A user and an admin; existing accounts are left as they are.
+    private func accounts() async throws -> String {
+        var created: [String] = []
+        do {
+            _ = try await auth.identity.register(
+                email: Self.demoUser.email, password: Self.demoUser.password, displayName: Self.demoUser.name)
+            created.append(Self.demoUser.email)
+        } catch IdentityError.emailTaken {}
+        do {
+            _ = try await auth.admin.createAdmin(
+                email: Self.demoAdmin.email, password: Self.demoAdmin.password, displayName: Self.demoAdmin.name)
+            created.append(Self.demoAdmin.email)
+        } catch IdentityError.emailTaken {}
+        return """
+            accounts: \(created.isEmpty ? "already present" : "created " + created.joined(separator: ", "))
+              log in:  curl -s -X POST http://127.0.0.1:8080/v1/auth/login -H 'content-type: application/json' \\
+                         -d '{"email":"\(Self.demoUser.email)","password":"\(Self.demoUser.password)"}'
+              admin:   \(Self.demoAdmin.email) / \(Self.demoAdmin.password)
+            """
     }
 
     /// The sports catalogue comes with the migrations; report it so the user knows what is there.
