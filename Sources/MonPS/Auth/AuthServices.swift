@@ -29,7 +29,9 @@ public struct AuthServices: Sendable {
         identity = IdentityService(database: database, hasher: hasher, keys: keys, settings: settings, usage: usage, now: now)
         admin = AdminUserService(database: database, hasher: hasher, settings: settings, now: now)
         rateLimiter = FailoverRateLimiter(redis: redis, logger: logger)
-        rateLimitPolicies = RateLimitPolicyStore(.defaults)
+        // Validated when the configuration was loaded.
+        rateLimitPolicies = RateLimitPolicyStore(
+            try config.rateLimitOverrides.map { try RateLimitPolicies(json: Data($0.utf8)) } ?? .defaults)
         // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
         loginThrottle = LoginThrottle(
             redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)

@@ -23,6 +23,8 @@ public struct AppConfig: Sendable {
     public var dataDirectory: String?
     /// Whether `POST /v1/auth/register` accepts new accounts (403 when closed).
     public var registrationOpen: Bool = true
+    /// Rate-limit policy overrides as JSON (see `RateLimitPolicies.init(json:)`), validated at start.
+    public var rateLimitOverrides: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -59,6 +61,7 @@ public struct AppConfig: Sendable {
         ("MONPS_DATA_KEY", "(unset)", "64 hex characters: key encrypting secrets at rest"),
         ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
         ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
+        ("MONPS_RATE_LIMITS", "(built-in)", "JSON overrides of rate-limit policies, e.g. {\"auth\":{\"*\":{\"limit\":10,\"window\":60}}}"),
     ]
 }
 
@@ -169,6 +172,14 @@ extension AppConfig {
             dataDirectory: value("MONPS_DATA_DIR")
         )
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
+        if let overrides = value("MONPS_RATE_LIMITS") {
+            do {
+                _ = try RateLimitPolicies(json: Data(overrides.utf8))
+            } catch {
+                throw ConfigError("MONPS_RATE_LIMITS", error.description)
+            }
+            config.rateLimitOverrides = overrides
+        }
         return config
     }
 }

@@ -52,6 +52,9 @@ struct ConfigTests {
         ("MONPS_AUTO_MIGRATE", "perhaps", "MONPS_AUTO_MIGRATE"),
         ("MONPS_DATA_KEY", "abc", "MONPS_DATA_KEY"),
         ("MONPS_HOST", "bad host", "MONPS_HOST"),
+        ("MONPS_RATE_LIMITS", "{not json", "MONPS_RATE_LIMITS"),
+        ("MONPS_RATE_LIMITS", #"{"warp":{"*":{"limit":1,"window":1}}}"#, "MONPS_RATE_LIMITS"),
+        ("MONPS_REGISTRATION_OPEN", "maybe", "MONPS_REGISTRATION_OPEN"),
     ])
     func badSettingIsNamed(name: String, value: String, expected: String) throws {
         var environment = valid
