@@ -16,7 +16,8 @@ struct RedisResilienceTests {
         let start = ContinuousClock.now
         let error = await RedisTestSupport.redisError { try await client.ping() }
         #expect(error?.redisCaseName == "connectionFailed")
-        #expect(ContinuousClock.now - start < .seconds(1))
+        // The property: a refused connection is reported at once, not after the 5 s connect timeout.
+        #expect(ContinuousClock.now - start < .seconds(4))
 
         // Many concurrent callers on a dead server all fail fast, none hangs.
         let failures = await withTaskGroup(of: String?.self) { group in
