@@ -57,7 +57,7 @@ struct RedisResilienceTests {
             _ = try await client.command(["BLPOP", client.prefixed("empty-list"), "5"])
         }
         #expect(error == .timeout)
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(4), "the 300 ms command timeout fires long before BLPOP's 5 s")
         #expect(try await client.getString("k") == "v")
     }
 
@@ -82,7 +82,7 @@ struct RedisResilienceTests {
             let error = await RedisTestSupport.redisError { _ = try await client.incr("counter") }
             let name = error?.redisCaseName ?? "none"
             #expect(name == "connectionFailed" || name == "timeout", "attempt \(attempt): \(name)")
-            #expect(ContinuousClock.now - start < .seconds(2), "attempt \(attempt) took too long")
+            #expect(ContinuousClock.now - start < .seconds(4), "attempt \(attempt) took too long")
         }
         #expect(client.openConnectionCount == 0)
 
