@@ -18,7 +18,9 @@ actor TestDatabases {
 
     /// A new database with nothing in it (for migration tests).
     func makeEmpty() async throws -> DatabaseURL {
-        try await create(template: "template0")
+        // The template build first clears leftovers of earlier runs; never create a database before that.
+        _ = try await templateDatabase()
+        return try await create(template: "template0")
     }
 
     private func templateDatabase() async throws -> String {
