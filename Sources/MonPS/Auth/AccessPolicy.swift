@@ -48,6 +48,4 @@ struct AccessPolicyTable: Sendable {
         let method = method == .head ? "GET" : method.rawValue
         return rules[Self.key(method: method, path: routePath)] ?? .anonymous
     }
-
-    var count: Int { rules.count }
 }

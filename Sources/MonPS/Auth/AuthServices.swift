@@ -44,17 +44,18 @@ public struct AuthServices: Sendable {
     /// The rate-limit subject of a request, without touching the database: a verified access token's user
     /// and role, else the client address (API tokens and bad tokens count against the address).
     func rateLimitSubject(authorization: String?, clientAddress: String?) -> RateLimitSubject {
-        if let header = authorization, let bearer = AuthenticationMiddleware.bearerToken(header), !bearer.hasPrefix("mps_"),
-            let claims = try? keys.verify(
-                bearer, now: Int64(Date().timeIntervalSince1970), expectedIssuer: identity.settings.issuer,
-                expectedAudience: identity.settings.audience, leeway: identity.settings.leeway)
+        guard let header = authorization, let bearer = AuthenticationMiddleware.bearerToken(header) else {
+            return .anonymous(ip: clientAddress)
+        }
+        if let token = APITokenSecret.parse(bearer) {
+            return .apiToken(id: String(token.hash.prefix(32)))
+        }
+        let settings = identity.settings
+        if let claims = try? keys.verify(
+            bearer, now: Int64(Date().timeIntervalSince1970), expectedIssuer: settings.issuer,
+            expectedAudience: settings.audience, leeway: settings.leeway)
         {
             return .user(id: claims.subject, role: RateLimitSubject.Role(rawValue: claims.role) ?? .viewer)
-        }
-        if let header = authorization, let bearer = AuthenticationMiddleware.bearerToken(header),
-            let token = APITokenSecret.parse(bearer)
-        {
-            return .apiToken(id: String(token.hash.prefix(32)))
         }
         return .anonymous(ip: clientAddress)
     }
