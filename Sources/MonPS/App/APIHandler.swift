@@ -5,6 +5,9 @@ import Prometheus
 /// (`SystemAPI.swift`, `SportsAPI.swift`, …) and stay thin: validate, call a repository or the core, map.
 struct APIHandler: APIProtocol {
     let sports: any SportsRepository
+    let events: any EventRepository
+    let importer: HistoricalImporter
+    let jobs: JobRunner
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry

@@ -11,6 +11,8 @@ public struct AppServices: Sendable {
     public let database: Database
     public let redis: RedisClient
     public let auth: AuthServices
+    let loader: OddsLoader
+    let jobs: JobRunner
 
     /// - Parameter redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
     public init(config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:")
@@ -30,11 +32,24 @@ public struct AppServices: Sendable {
         redisConfiguration.keyPrefix = redisKeyPrefix
         self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
         self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger)
+        self.loader = OddsLoader(database: database, logger: logger)
+        self.jobs = JobRunner(jobs: Self.jobs(config: config, database: database), database: database, logger: logger)
     }
 
-    /// The services to run beside the HTTP server: the PostgreSQL pool and the Redis pool's lifetime.
+    /// The services to run beside the HTTP server: the PostgreSQL pool, the Redis pool's lifetime and, when
+    /// enabled, the job scheduler.
     public var lifecycleServices: [any Service] {
-        [database.client, RedisLifetimeService(redis: redis)] + auth.lifecycleServices
+        var services: [any Service] = [database.client, RedisLifetimeService(redis: redis)] + auth.lifecycleServices
+        if config.jobsEnabled { services.append(JobScheduler(runner: jobs, logger: logger)) }
+        return services
+    }
+
+    /// Every background job of this process, with the intervals of the configuration.
+    static func jobs(config: AppConfig, database: Database) -> [any Job] {
+        [
+            ClosingLineJob(database: database, interval: config.closingInterval),
+            OddsPartitionJob(database: database),
+        ]
     }
 
     /// Runs `body` with the PostgreSQL pool running (for CLI commands that do not start the server).

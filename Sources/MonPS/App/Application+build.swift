@@ -19,13 +19,13 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
     router.add(middleware: AuthenticationMiddleware(identity: auth.identity, policies: try AccessPolicyTable(document: document)))
-    router.add(middleware: PublicCacheMiddleware(cache: auth.responseCache, logger: services.logger) { request in
-        // The catalogue is public and identical for everyone; per-user routes are never shared.
-        request.uri.path.hasPrefix("/v1/sports") ? .shared(ttl: .seconds(300), tags: ["sports"]) : nil
-    })
+    router.add(middleware: PublicCacheMiddleware(cache: auth.responseCache, logger: services.logger, cacheability: SharedRoutes.policy))
 
     let handler = APIHandler(
         sports: PostgresSportsRepository(database: services.database),
+        events: PostgresEventRepository(database: services.database),
+        importer: HistoricalImporter(loader: services.loader),
+        jobs: services.jobs,
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,
@@ -49,4 +49,20 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         }
     }
     return app
+}
+
+/// Routes whose responses are the same for every caller, and how long they may be served from Redis.
+/// Everything else (per-user data) is never shared.
+enum SharedRoutes {
+    static func policy(for request: Request) -> CachePolicy? {
+        let path = request.uri.path
+        if path.hasPrefix("/v1/sports") { return .shared(ttl: .seconds(300), tags: ["sports"]) }
+        if path.hasPrefix("/v1/bookmakers") { return .shared(ttl: .seconds(300), tags: ["bookmakers"]) }
+        // Authenticated but caller-independent: odds move, so short lifetimes (and the loader bumps the tag).
+        if path.hasPrefix("/v1/events") {
+            let ttl: Duration = path.hasSuffix("/odds") ? .seconds(15) : .seconds(30)
+            return .shared(ttl: ttl, tags: ["events"], fillFromCredentialedRequests: true)
+        }
+        return nil
+    }
 }

@@ -169,6 +169,9 @@ struct PublicCacheMiddleware: RouterMiddleware {
         if policy.varyByPrincipal {
             headers[.cacheControl] = "private, no-cache"
             headers[.vary] = "Authorization"
+        } else if policy.fillFromCredentialedRequests {
+            // Shared in our Redis, but the route needs credentials: no proxy may keep it for others.
+            headers[.cacheControl] = "private, max-age=\(RateLimitDecision.ceilingSeconds(policy.ttl))"
         } else {
             headers[.cacheControl] = "public, max-age=\(RateLimitDecision.ceilingSeconds(policy.ttl))"
         }

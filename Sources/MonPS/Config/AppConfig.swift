@@ -25,6 +25,16 @@ public struct AppConfig: Sendable {
     public var registrationOpen: Bool = true
     /// Rate-limit policy overrides as JSON (see `RateLimitPolicies.init(json:)`), validated at start.
     public var rateLimitOverrides: String?
+    /// Whether `serve` runs the background jobs (a `monps worker` can run them instead).
+    public var jobsEnabled = true
+    /// The Odds API v4: key (collection jobs are skipped without one), base URL, regions, credits kept back.
+    public var oddsAPIKey: String?
+    public var oddsAPIBaseURL = "https://api.the-odds-api.com"
+    public var oddsAPIRegions = ["uk", "eu", "us"]
+    public var oddsAPIReserveCredits = 25
+    public var oddsInterval: Duration = .seconds(900)
+    public var scoresInterval: Duration = .seconds(3600)
+    public var closingInterval: Duration = .seconds(300)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -62,6 +72,14 @@ public struct AppConfig: Sendable {
         ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
         ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
         ("MONPS_RATE_LIMITS", "(built-in)", "JSON overrides of rate-limit policies, e.g. {\"auth\":{\"*\":{\"limit\":10,\"window\":60}}}"),
+        ("MONPS_JOBS", "true", "Run the background jobs inside `serve` (false when a `monps worker` runs them)"),
+        ("MONPS_ODDS_API_KEY", "(unset)", "The Odds API v4 key; without it odds and scores collection are skipped"),
+        ("MONPS_ODDS_API_URL", "https://api.the-odds-api.com", "Base URL of The Odds API"),
+        ("MONPS_ODDS_API_REGIONS", "uk,eu,us", "Bookmaker regions to collect"),
+        ("MONPS_ODDS_API_RESERVE", "25", "Credits never spent (collection stops at this many remaining)"),
+        ("MONPS_ODDS_INTERVAL", "900", "Seconds between odds collections"),
+        ("MONPS_SCORES_INTERVAL", "3600", "Seconds between scores collections"),
+        ("MONPS_CLOSING_INTERVAL", "300", "Seconds between closing-line marking runs"),
     ]
 }
 
@@ -172,6 +190,26 @@ extension AppConfig {
             dataDirectory: value("MONPS_DATA_DIR")
         )
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
+        config.jobsEnabled = try boolean("MONPS_JOBS", default: true)
+        config.oddsAPIKey = value("MONPS_ODDS_API_KEY")
+        if let url = value("MONPS_ODDS_API_URL") {
+            guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""),
+                  components.host?.isEmpty == false else {
+                throw ConfigError("MONPS_ODDS_API_URL", "expected an http(s) URL, got \"\(url)\"")
+            }
+            config.oddsAPIBaseURL = url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+        if let regions = value("MONPS_ODDS_API_REGIONS") {
+            let list = regions.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard !list.isEmpty, list.allSatisfy({ ["uk", "eu", "us", "us2", "au"].contains($0) }) else {
+                throw ConfigError("MONPS_ODDS_API_REGIONS", "expected a comma-separated list of uk, eu, us, us2, au")
+            }
+            config.oddsAPIRegions = list
+        }
+        config.oddsAPIReserveCredits = try integer("MONPS_ODDS_API_RESERVE", default: 25, range: 0...1_000_000)
+        config.oddsInterval = .seconds(try integer("MONPS_ODDS_INTERVAL", default: 900, range: 60...86_400))
+        config.scoresInterval = .seconds(try integer("MONPS_SCORES_INTERVAL", default: 3600, range: 60...86_400))
+        config.closingInterval = .seconds(try integer("MONPS_CLOSING_INTERVAL", default: 300, range: 10...86_400))
         if let overrides = value("MONPS_RATE_LIMITS") {
             do {
                 _ = try RateLimitPolicies(json: Data(overrides.utf8))

@@ -39,11 +39,19 @@ public struct Database: Sendable {
     }
 
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws.
+    ///
+    /// PostgresNIO wraps whatever the body throws in `PostgresTransactionError`; after a clean rollback the
+    /// body's own error is rethrown as is, so callers and `ProblemMapper` see the domain error.
     public func transaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await measured {
-            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            do {
+                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+            } catch let error as PostgresTransactionError {
+                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+                throw error
+            }
         }
     }
 

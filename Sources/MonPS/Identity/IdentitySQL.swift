@@ -29,19 +29,11 @@ enum IdentitySQL {
     /// `Database.transaction`, with the connection wrapped for the repositories. Committed when `body`
     /// returns, rolled back when it throws: work that must persist (e.g. revoking a family on refresh-token
     /// reuse) has to return normally and let the caller throw afterwards.
-    ///
-    /// PostgresNIO wraps whatever the body throws in `PostgresTransactionError`; after a clean rollback the
-    /// body's own error (an `IdentityError`, say) is rethrown as is, so callers and `ProblemMapper` see it.
     static func transaction<Result: Sendable>(
         _ database: Database, _ body: (IdentityTransactionExecutor) async throws -> Result
     ) async throws -> Result {
-        do {
-            return try await database.transaction { connection in
-                try await body(IdentityTransactionExecutor(connection: connection, logger: database.logger))
-            }
-        } catch let error as PostgresTransactionError {
-            if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
-            throw error
+        try await database.transaction { connection in
+            try await body(IdentityTransactionExecutor(connection: connection, logger: database.logger))
         }
     }
 }

@@ -38,6 +38,8 @@ enum TestEnvironment {
             "REDIS_URL": redisURL,
             "MONPS_JWT_SECRETS": jwtSecret,
             "MONPS_PORT": "8080",
+            // Tests run jobs explicitly; no scheduler racing them.
+            "MONPS_JOBS": "false",
         ]
         environment.merge(overrides) { $1 }
         return try AppConfig.load(environment: environment, requiring: .server)

@@ -1,0 +1,130 @@
+import Foundation
+import Logging
+
+/// `monps import …`: historical files into the database.
+extension MonPSCommands {
+    public enum ImportFormat: String, Sendable, CaseIterable {
+        case footballData = "football-data"
+        case tennisData = "tennis-data"
+        case sbr
+        case csv
+    }
+
+    /// Parses `paths` (files, or folders whose `.csv` files are taken in name order), refuses everything in
+    /// `strict` mode when a row is bad, else loads each file in its own transaction. `progress` receives one
+    /// line per step (the executable draws it as a bar on a terminal). Returns the summary to print.
+    public static func importFiles(
+        config: AppConfig, logger: Logger, format: ImportFormat, paths: [String], sbrSport: String?, strict: Bool,
+        progress: @escaping @Sendable (_ done: Int, _ total: Int, _ label: String) -> Void
+    ) async throws -> String {
+        let sport: SBRParser.Sport?
+        if format == .sbr {
+            guard let name = sbrSport, let parsed = SBRParser.Sport(rawValue: name.lowercased()) else {
+                throw ImportError.invalidInput("--sport must be one of nhl, mlb, nba for SBR archives")
+            }
+            sport = parsed
+        } else {
+            sport = nil
+        }
+        let files = try ImportFileReader.read(paths: paths, source: ImportSource(format), sbrSport: sport)
+        let services = try AppServices(config: config, logger: logger)
+        let importer = HistoricalImporter(loader: OddsLoader(database: services.database, logger: logger))
+        let reports = try await services.withRunningDatabase {
+            try await importer.run(files, strict: strict) { step in
+                switch step {
+                case .parsed(let file, let index, let total): progress(index, total * 2, "parsed \(file)")
+                case .loaded(let file, let index, let total, _): progress(total + index, total * 2, "loaded \(file)")
+                }
+            }
+        }
+        return ImportSummaryText.render(reports)
+    }
+}
+
+extension ImportSource {
+    init(_ format: MonPSCommands.ImportFormat) {
+        switch format {
+        case .footballData: self = .footballData
+        case .tennisData: self = .tennisData
+        case .sbr: self = .sbr
+        case .csv: self = .genericCSV
+        }
+    }
+}
+
+/// Reads import files from disk with clear errors (missing, unreadable, too big, empty folder).
+enum ImportFileReader {
+    static let maxFileBytes = 256 << 20
+
+    static func read(paths: [String], source: ImportSource, sbrSport: SBRParser.Sport?) throws -> [ImportFile] {
+        guard !paths.isEmpty else { throw ImportError.invalidInput("no files given") }
+        var files: [ImportFile] = []
+        let manager = FileManager.default
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ImportError.invalidInput("\(path): no such file or folder")
+            }
+            let members: [String]
+            if isDirectory.boolValue {
+                let names = (try? manager.contentsOfDirectory(atPath: path)) ?? []
+                members = names.filter { $0.lowercased().hasSuffix(".csv") }.sorted().map { "\(path)/\($0)" }
+                guard !members.isEmpty else { throw ImportError.invalidInput("\(path): no .csv files in this folder") }
+            } else {
+                members = [path]
+            }
+            for member in members {
+                let size = (try? manager.attributesOfItem(atPath: member)[.size] as? Int) ?? 0
+                guard size <= maxFileBytes else {
+                    throw ImportError.invalidInput("\(member): larger than \(maxFileBytes >> 20) MiB")
+                }
+                guard let data = manager.contents(atPath: member) else {
+                    throw ImportError.invalidInput("\(member): cannot be read")
+                }
+                let name = (member as NSString).lastPathComponent
+                files.append(ImportFile(source: source, name: name, bytes: [UInt8](data), sbrSport: sbrSport))
+            }
+        }
+        return files
+    }
+}
+
+/// The table printed after an import.
+enum ImportSummaryText {
+    static func render(_ reports: [FileImportReport]) -> String {
+        var lines = ["file                                      rows  events  created  matched  snapshots  known  results  skipped"]
+        var total = LoadSummary()
+        var rows = 0
+        var skipped = 0
+        for report in reports {
+            let load = report.load
+            total = total + load
+            rows += report.rowsRead
+            skipped += report.rowsSkipped
+            lines.append(line(
+                report.file, report.rowsRead, report.parsedEvents - load.rejected.filter { $0.effect == .rowSkipped }.count,
+                load, report.rowsSkipped))
+        }
+        if reports.count > 1 {
+            lines.append(line("total", rows, total.eventsCreated + total.eventsMatched, total, skipped))
+        }
+        let issues = reports.flatMap { report in report.issues.map { "  \(report.file): \($0)" } }
+        if !issues.isEmpty {
+            lines.append("")
+            lines.append("\(issues.count) issue(s):")
+            lines.append(contentsOf: issues.prefix(200))
+            if issues.count > 200 { lines.append("  … and \(issues.count - 200) more (see import_runs.issues)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func line(_ name: String, _ rows: Int, _ events: Int, _ load: LoadSummary, _ skipped: Int) -> String {
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: " ", count: max(0, width - text.count)) + text
+        }
+        let label = name.count > 40 ? String(name.prefix(39)) + "…" : name.padding(toLength: 40, withPad: " ", startingAt: 0)
+        return label + pad(rows, 6) + pad(events, 8) + pad(load.eventsCreated, 9) + pad(load.eventsMatched, 9)
+            + pad(load.snapshotsAdded, 11) + pad(load.snapshotsKnown, 7) + pad(load.resultsStored, 9) + pad(skipped, 9)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// An event as stored, with its participants and (when known) its result.
+struct EventRecord: Sendable, Equatable {
+    var id: Int64
+    var sportKey: String
+    var groupKey: String
+    var competition: String?
+    var homeID: Int64
+    var homeName: String
+    var awayID: Int64
+    var awayName: String
+    var startsAt: Date
+    var status: String
+    var result: EventResultRecord?
+}
+
+struct EventResultRecord: Sendable, Equatable {
+    var homeScore: Int
+    var awayScore: Int
+    var regulationHome: Int?
+    var regulationAway: Int?
+    var periodScores: [[Int]]?
+    var outcome: String
+    var winner: String?
+    var overtime: Bool
+    var notes: String?
+}
+
+struct EventFilter: Sendable, Equatable {
+    var sport: String?
+    var group: String?
+    var competition: String?
+    var status: String?
+    var from: Date?
+    var to: Date?
+    /// Already normalised with `ParticipantName.key`.
+    var participantKey: String?
+    var descending = false
+}
+
+/// One bookmaker's price of one outcome.
+struct PriceRecord: Sendable, Equatable {
+    var bookmaker: String
+    var market: String
+    var outcome: String
+    var point: Double?
+    var price: Double
+    var capturedAt: Date
+    /// Aggregates (market average/maximum) are shown but never "best".
+    var aggregate: Bool = false
+}
+
+struct EventPrices: Sendable, Equatable {
+    var latest: [PriceRecord]
+    var closing: [PriceRecord]
+
+    /// The highest price per market, outcome and line among real bookmakers (ties: the earliest key).
+    var best: [PriceRecord] {
+        var best: [String: PriceRecord] = [:]
+        var order: [String] = []
+        for price in latest where !price.aggregate {
+            let key = "\(price.market)|\(price.outcome)|\(price.point.map { String($0) } ?? "")"
+            if let current = best[key] {
+                if price.price > current.price || (price.price == current.price && price.bookmaker < current.bookmaker) {
+                    best[key] = price
+                }
+            } else {
+                best[key] = price
+                order.append(key)
+            }
+        }
+        return order.compactMap { best[$0] }
+    }
+}
+
+struct HistoryFilter: Sendable, Equatable {
+    var market: String?
+    var bookmaker: String?
+    var from: Date?
+    var to: Date?
+}
+
+struct BookmakerRecord: Sendable, Equatable {
+    var key: String
+    var title: String
+    var sharp: Bool
+    var aggregate: Bool
+}
+
+protocol EventRepository: Sendable {
+    /// Events matching `filter` in start order, after the keyset `(after.startsAt, after.id)`, at most `limit`.
+    func list(filter: EventFilter, after: (startsAt: Date, id: Int64)?, limit: Int) async throws -> [EventRecord]
+    func get(id: Int64) async throws -> EventRecord?
+    func prices(eventID: Int64, market: String?) async throws -> EventPrices
+    /// Snapshots in (bookmaker, market, outcome, time) order, at most `limit`.
+    func history(eventID: Int64, filter: HistoryFilter, limit: Int) async throws -> [PriceRecord]
+    func bookmakers(sharp: Bool?, afterKey: String?, limit: Int) async throws -> [BookmakerRecord]
+}

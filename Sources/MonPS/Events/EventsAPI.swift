@@ -1,0 +1,123 @@
+import Foundation
+import MonPSAPI
+
+/// Operations of the `events` tag: events, their prices and line history, bookmakers.
+extension APIHandler {
+    static let historyPointLimit = 10_000
+
+    func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
+        let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
+        let query = input.query
+        if let from = query.from, let to = query.to, to <= from {
+            throw APIError.invalidParameter("to", "must be after from")
+        }
+        let participant = query.participant?.trimmingCharacters(in: .whitespaces)
+        let filter = EventFilter(
+            sport: query.sport, group: query.group?.rawValue, competition: query.competition,
+            status: query.status?.rawValue, from: query.from, to: query.to,
+            participantKey: participant.flatMap { $0.isEmpty ? nil : ParticipantName.key($0) },
+            descending: query.order == .desc)
+        let fetched = try await events.list(filter: filter, after: try Self.eventCursor(page.after), limit: page.limit + 1)
+        let (items, next) = page.page(fetched) { [String($0.startsAt.timeIntervalSince1970), String($0.id)] }
+        return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.Event.init), nextCursor: .init(next)))))
+    }
+
+    func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
+        .ok(.init(body: .json(try Components.Schemas.Event(try await existingEvent(input.path.id)))))
+    }
+
+    func getEventOdds(_ input: Operations.GetEventOdds.Input) async throws -> Operations.GetEventOdds.Output {
+        let event = try await existingEvent(input.path.id)
+        let prices = try await events.prices(eventID: event.id, market: input.query.market?.rawValue)
+        return .ok(.init(body: .json(.init(
+            eventId: event.id, started: event.startsAt <= Date(),
+            best: try prices.best.map(Components.Schemas.BookmakerPrice.init),
+            latest: try prices.latest.map(Components.Schemas.BookmakerPrice.init),
+            closing: try prices.closing.map(Components.Schemas.BookmakerPrice.init)))))
+    }
+
+    func getEventOddsHistory(_ input: Operations.GetEventOddsHistory.Input) async throws -> Operations.GetEventOddsHistory.Output {
+        let query = input.query
+        if let from = query.from, let to = query.to, to < from {
+            throw APIError.invalidParameter("to", "must not be before from")
+        }
+        let event = try await existingEvent(input.path.id)
+        let filter = HistoryFilter(market: query.market?.rawValue, bookmaker: query.bookmaker, from: query.from, to: query.to)
+        let points = try await events.history(eventID: event.id, filter: filter, limit: Self.historyPointLimit + 1)
+        let truncated = points.count > Self.historyPointLimit
+        var series: [Components.Schemas.OddsSeries] = []
+        for price in points.prefix(Self.historyPointLimit) {
+            let point = Components.Schemas.OddsPoint(capturedAt: price.capturedAt, price: price.price, point: price.point)
+            if let last = series.last, last.bookmaker == price.bookmaker, last.market.rawValue == price.market,
+               last.outcome.rawValue == price.outcome {
+                series[series.count - 1].points.append(point)
+            } else {
+                series.append(.init(
+                    bookmaker: price.bookmaker, market: try Self.market(price.market), outcome: try Self.outcome(price.outcome),
+                    points: [point]))
+            }
+        }
+        return .ok(.init(body: .json(.init(eventId: event.id, startsAt: event.startsAt, series: series, truncated: truncated))))
+    }
+
+    func listBookmakers(_ input: Operations.ListBookmakers.Input) async throws -> Operations.ListBookmakers.Output {
+        let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
+        let fetched = try await events.bookmakers(sharp: input.query.sharp, afterKey: page.after?.first, limit: page.limit + 1)
+        let (items, next) = page.page(fetched) { [$0.key] }
+        let data = items.map { Components.Schemas.Bookmaker(key: $0.key, title: $0.title, sharp: $0.sharp, aggregate: $0.aggregate) }
+        return .ok(.init(body: .json(.init(data: data, nextCursor: .init(next)))))
+    }
+
+    private func existingEvent(_ id: Int64) async throws -> EventRecord {
+        guard id > 0, let event = try await events.get(id: id) else { throw APIError.notFound("no event with id \(id)") }
+        return event
+    }
+
+    private static func eventCursor(_ values: [String]?) throws -> (startsAt: Date, id: Int64)? {
+        guard let values else { return nil }
+        guard values.count == 2, let seconds = Double(values[0]), seconds.isFinite, let id = Int64(values[1]) else {
+            throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
+        }
+        return (Date(timeIntervalSince1970: seconds), id)
+    }
+
+    static func market(_ raw: String) throws -> Components.Schemas.Market {
+        guard let market = Components.Schemas.Market(rawValue: raw) else { throw APIError.internalError }
+        return market
+    }
+
+    static func outcome(_ raw: String) throws -> Components.Schemas.Outcome {
+        guard let outcome = Components.Schemas.Outcome(rawValue: raw) else { throw APIError.internalError }
+        return outcome
+    }
+}
+
+extension Components.Schemas.Event {
+    init(_ record: EventRecord) throws {
+        guard let group = Components.Schemas.SportGroup(rawValue: record.groupKey),
+              let status = Components.Schemas.EventStatus(rawValue: record.status) else { throw APIError.internalError }
+        self.init(
+            id: record.id, sport: record.sportKey, group: group, competition: record.competition,
+            home: .init(id: record.homeID, name: record.homeName), away: .init(id: record.awayID, name: record.awayName),
+            startsAt: record.startsAt, status: status, result: try record.result.map(Components.Schemas.EventResult.init))
+    }
+}
+
+extension Components.Schemas.EventResult {
+    init(_ record: EventResultRecord) throws {
+        guard let outcome = OutcomePayload(rawValue: record.outcome) else { throw APIError.internalError }
+        self.init(
+            homeScore: record.homeScore, awayScore: record.awayScore, regulationHome: record.regulationHome,
+            regulationAway: record.regulationAway, periodScores: record.periodScores, outcome: outcome,
+            winner: record.winner, overtime: record.overtime, notes: record.notes)
+    }
+}
+
+extension Components.Schemas.BookmakerPrice {
+    init(_ record: PriceRecord) throws {
+        self.init(
+            bookmaker: record.bookmaker, market: try APIHandler.market(record.market),
+            outcome: try APIHandler.outcome(record.outcome), point: record.point, price: record.price,
+            capturedAt: record.capturedAt)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import PostgresNIO
+
+struct PostgresEventRepository: EventRepository {
+    let database: Database
+
+    private static let eventColumns = """
+        e.id, e.sport_key, s.group_key, c.name, e.home_id, h.name, e.away_id, a.name, e.starts_at, e.status,
+        r.home_score, r.away_score, r.regulation_home, r.regulation_away, r.period_scores::text, r.outcome, r.winner,
+        r.overtime, r.notes
+        """
+    private static let eventJoins = """
+        FROM events e
+        JOIN sports s ON s.key = e.sport_key
+        JOIN participants h ON h.id = e.home_id
+        JOIN participants a ON a.id = e.away_id
+        LEFT JOIN competitions c ON c.id = e.competition_id
+        LEFT JOIN event_results r ON r.event_id = e.id
+        """
+
+    func list(filter: EventFilter, after: (startsAt: Date, id: Int64)?, limit: Int) async throws -> [EventRecord] {
+        let afterTime = after?.startsAt
+        let afterID = after?.id
+        let (comparison, direction) = filter.descending ? ("<", "DESC") : (">", "ASC")
+        // Participant filter: any spelling resolves through the alias table.
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: Self.eventColumns) \(unescaped: Self.eventJoins)
+            WHERE (\(filter.sport)::text IS NULL OR e.sport_key = \(filter.sport))
+              AND (\(filter.group)::text IS NULL OR s.group_key = \(filter.group))
+              AND (\(filter.competition)::text IS NULL OR c.name = \(filter.competition))
+              AND (\(filter.status)::text IS NULL OR e.status = \(filter.status))
+              AND (\(filter.from)::timestamptz IS NULL OR e.starts_at >= \(filter.from))
+              AND (\(filter.to)::timestamptz IS NULL OR e.starts_at < \(filter.to))
+              AND (\(filter.participantKey)::text IS NULL OR EXISTS (
+                    SELECT 1 FROM participant_aliases pa
+                    WHERE pa.alias = \(filter.participantKey) AND pa.participant_id IN (e.home_id, e.away_id)))
+              AND (\(afterTime)::timestamptz IS NULL OR (e.starts_at, e.id) \(unescaped: comparison) (\(afterTime), \(afterID)))
+            ORDER BY e.starts_at \(unescaped: direction), e.id \(unescaped: direction)
+            LIMIT \(limit)
+            """)
+        return try rows.map(Self.decodeEvent)
+    }
+
+    func get(id: Int64) async throws -> EventRecord? {
+        let rows = try await database.query(
+            "SELECT \(unescaped: Self.eventColumns) \(unescaped: Self.eventJoins) WHERE e.id = \(id)")
+        return try rows.first.map(Self.decodeEvent)
+    }
+
+    func prices(eventID: Int64, market: String?) async throws -> EventPrices {
+        async let latest = database.query(
+            """
+            SELECT b.key, l.market, l.outcome, l.point, l.price, l.captured_at, b.aggregate
+            FROM latest_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
+            WHERE l.event_id = \(eventID) AND (\(market)::text IS NULL OR l.market = \(market))
+            ORDER BY l.market, l.outcome, b.key
+            """)
+        async let closing = database.query(
+            """
+            SELECT b.key, c.market, c.outcome, c.point, c.price, c.captured_at, b.aggregate
+            FROM closing_odds c JOIN bookmakers b ON b.id = c.bookmaker_id JOIN events e ON e.id = c.event_id
+            WHERE c.event_id = \(eventID) AND e.starts_at <= now() AND (\(market)::text IS NULL OR c.market = \(market))
+            ORDER BY c.market, c.outcome, b.key
+            """)
+        return EventPrices(latest: try await latest.map(Self.decodePrice), closing: try await closing.map(Self.decodePrice))
+    }
+
+    func history(eventID: Int64, filter: HistoryFilter, limit: Int) async throws -> [PriceRecord] {
+        let rows = try await database.query(
+            """
+            SELECT b.key, o.market, o.outcome, o.point, o.price, o.captured_at, b.aggregate
+            FROM odds_snapshots o JOIN bookmakers b ON b.id = o.bookmaker_id
+            WHERE o.event_id = \(eventID)
+              AND (\(filter.market)::text IS NULL OR o.market = \(filter.market))
+              AND (\(filter.bookmaker)::text IS NULL OR b.key = \(filter.bookmaker))
+              AND (\(filter.from)::timestamptz IS NULL OR o.captured_at >= \(filter.from))
+              AND (\(filter.to)::timestamptz IS NULL OR o.captured_at <= \(filter.to))
+            ORDER BY b.key, o.market, o.outcome, o.captured_at, o.point
+            LIMIT \(limit)
+            """)
+        return try rows.map(Self.decodePrice)
+    }
+
+    func bookmakers(sharp: Bool?, afterKey: String?, limit: Int) async throws -> [BookmakerRecord] {
+        let rows = try await database.query(
+            """
+            SELECT key, title, sharp, aggregate FROM bookmakers
+            WHERE (\(sharp)::boolean IS NULL OR sharp = \(sharp)) AND (\(afterKey)::text IS NULL OR key > \(afterKey))
+            ORDER BY key LIMIT \(limit)
+            """)
+        return try rows.map { row in
+            let (key, title, sharp, aggregate) = try row.decode((String, String, Bool, Bool).self)
+            return BookmakerRecord(key: key, title: title, sharp: sharp, aggregate: aggregate)
+        }
+    }
+
+    private static func decodePrice(_ row: PostgresRow) throws -> PriceRecord {
+        let (bookmaker, market, outcome, point, price, capturedAt, aggregate) =
+            try row.decode((String, String, String, Double?, Double, Date, Bool).self)
+        return PriceRecord(
+            bookmaker: bookmaker, market: market, outcome: outcome, point: point, price: price, capturedAt: capturedAt,
+            aggregate: aggregate)
+    }
+
+    private static func decodeEvent(_ row: PostgresRow) throws -> EventRecord {
+        let columns = row.makeRandomAccess()
+        func value<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
+            try columns[index].decode(T.self, context: .default)
+        }
+        var result: EventResultRecord?
+        if let home: Int = try value(10, Int?.self), let away: Int = try value(11, Int?.self) {
+            let periods: [[Int]]? = try value(14, String?.self).flatMap { text in
+                try? JSONDecoder().decode([[Int]].self, from: Data(text.utf8))
+            }
+            result = EventResultRecord(
+                homeScore: home, awayScore: away, regulationHome: try value(12), regulationAway: try value(13),
+                periodScores: periods, outcome: try value(15, String?.self) ?? "finished", winner: try value(16),
+                overtime: try value(17, Bool?.self) ?? false, notes: try value(18))
+        }
+        return EventRecord(
+            id: try value(0), sportKey: try value(1), groupKey: try value(2), competition: try value(3),
+            homeID: try value(4), homeName: try value(5), awayID: try value(6), awayName: try value(7),
+            startsAt: try value(8), status: try value(9), result: result)
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import NIOCore
+
+/// Builds the body of a PostgreSQL `COPY … FROM STDIN (FORMAT text)`: tab-separated columns, `\N` for NULL,
+/// backslash escapes for the characters the format reserves. Rows go into one growing buffer that the
+/// caller flushes in chunks, so a whole file never has to exist twice in memory.
+struct CopyTextEncoder {
+    private(set) var buffer: ByteBuffer
+    private var columnInRow = 0
+
+    init(capacity: Int = 1 << 16) {
+        buffer = ByteBufferAllocator().buffer(capacity: capacity)
+    }
+
+    var readableBytes: Int { buffer.readableBytes }
+
+    /// Hands out the encoded rows so far and starts a new buffer.
+    mutating func take() -> ByteBuffer {
+        let full = buffer
+        buffer = ByteBufferAllocator().buffer(capacity: max(1 << 16, full.readableBytes))
+        return full
+    }
+
+    mutating func endRow() {
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        columnInRow = 0
+    }
+
+    private mutating func separate() {
+        if columnInRow > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
+        columnInRow += 1
+    }
+
+    mutating func null() {
+        separate()
+        buffer.writeStaticString("\\N")
+    }
+
+    mutating func text(_ value: String?) {
+        guard let value else { return null() }
+        separate()
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+            case UInt8(ascii: "\t"): buffer.writeStaticString("\\t")
+            case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+            case UInt8(ascii: "\r"): buffer.writeStaticString("\\r")
+            case 0: continue  // PostgreSQL text cannot hold NUL
+            default: buffer.writeInteger(byte)
+            }
+        }
+    }
+
+    mutating func int(_ value: Int?) {
+        guard let value else { return null() }
+        separate()
+        buffer.writeString(String(value))
+    }
+
+    /// Shortest round-trip decimal form, so PostgreSQL's float8 gets exactly the same value.
+    mutating func double(_ value: Double?) {
+        guard let value, value.isFinite else { return null() }
+        separate()
+        buffer.writeString(value.description)
+    }
+
+    mutating func bool(_ value: Bool) {
+        separate()
+        buffer.writeInteger(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+    }
+
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]+00`, written without a date formatter (this runs per price).
+    mutating func timestamp(_ date: Date) {
+        separate()
+        let interval = date.timeIntervalSince1970
+        var seconds = Int(interval.rounded(.down))
+        let micros = Int(((interval - Double(seconds)) * 1_000_000).rounded())
+        var fraction = micros
+        if fraction >= 1_000_000 {
+            seconds += 1
+            fraction -= 1_000_000
+        }
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = Self.civil(fromDays: days)
+        pad(year, 4); buffer.writeInteger(UInt8(ascii: "-"))
+        pad(month, 2); buffer.writeInteger(UInt8(ascii: "-"))
+        pad(day, 2); buffer.writeInteger(UInt8(ascii: " "))
+        pad(secondOfDay / 3600, 2); buffer.writeInteger(UInt8(ascii: ":"))
+        pad(secondOfDay / 60 % 60, 2); buffer.writeInteger(UInt8(ascii: ":"))
+        pad(secondOfDay % 60, 2)
+        if fraction > 0 {
+            buffer.writeInteger(UInt8(ascii: "."))
+            pad(fraction, 6)
+        }
+        buffer.writeStaticString("+00")
+    }
+
+    private mutating func pad(_ value: Int, _ width: Int) {
+        var digits: [UInt8] = []
+        var rest = max(0, value)
+        for _ in 0..<width {
+            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        }
+        buffer.writeBytes(digits.reversed())
+    }
+
+    /// Civil date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

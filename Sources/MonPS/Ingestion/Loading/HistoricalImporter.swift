@@ -1,0 +1,129 @@
+import Foundation
+import Logging
+
+/// A historical file to import: its format, name and bytes.
+struct ImportFile: Sendable {
+    var source: ImportSource
+    var name: String
+    var bytes: [UInt8]
+    /// SBR only: which sport the archive holds.
+    var sbrSport: SBRParser.Sport?
+}
+
+/// The outcome of importing one file.
+struct FileImportReport: Sendable {
+    var file: String
+    var source: ImportSource
+    var rowsRead: Int
+    var parsedEvents: Int
+    var load: LoadSummary
+    /// Parser issues plus loader rejections, in line order.
+    var issues: [ImportIssue]
+
+    var rowsSkipped: Int { issues.filter { $0.effect == .rowSkipped }.count }
+}
+
+/// Problems that stop an import before anything is written.
+enum ImportError: Error, Equatable, CustomStringConvertible {
+    /// A file that can't be read as its format at all.
+    case unreadable(file: String, reason: String)
+    /// `--strict` and some rows are bad: nothing was imported.
+    case strictRefused(issues: [String])
+    case missingSBRSport
+    /// Bad paths or arguments (CLI).
+    case invalidInput(String)
+
+    var description: String {
+        switch self {
+        case .unreadable(let file, let reason): "\(file): \(reason)"
+        case .strictRefused(let issues):
+            "strict mode: nothing imported because of \(issues.count) bad row(s):\n" + issues.prefix(50).joined(separator: "\n")
+                + (issues.count > 50 ? "\n… and \(issues.count - 50) more" : "")
+        case .missingSBRSport: "SBR archives need a sport (nhl, mlb or nba)"
+        case .invalidInput(let message): message
+        }
+    }
+}
+
+extension ImportError: APIErrorConvertible {
+    var apiError: APIError {
+        switch self {
+        case .strictRefused(let issues):
+            APIError(
+                status: .unprocessableContent, slug: "import-refused", title: "Import refused",
+                detail: "strict mode: nothing imported because of \(issues.count) bad row(s)",
+                fieldIssues: issues.prefix(100).map { APIError.FieldIssue(field: "file", message: $0) })
+        default:
+            APIError(status: .unprocessableContent, slug: "import-unreadable", title: "File cannot be imported", detail: description)
+        }
+    }
+}
+
+/// Imports historical files: parse every file first (a broken file stops everything before any write),
+/// refuse all in strict mode if any row is bad, then load file by file, each in its own transaction.
+struct HistoricalImporter: Sendable {
+    let loader: OddsLoader
+
+    enum Progress: Sendable {
+        case parsed(file: String, index: Int, of: Int)
+        case loaded(file: String, index: Int, of: Int, report: FileImportReport)
+    }
+
+    func parse(_ file: ImportFile) throws -> ParsedFile {
+        do {
+            switch file.source {
+            case .footballData: return try FootballDataParser().parse(file.bytes, fileName: file.name)
+            case .tennisData: return try TennisDataParser().parse(file.bytes, fileName: file.name)
+            case .genericCSV: return try GenericCSVParser().parse(file.bytes, fileName: file.name)
+            case .sbr:
+                guard let sport = file.sbrSport else { throw ImportError.missingSBRSport }
+                return try SBRParser(sport: sport).parse(file.bytes, fileName: file.name)
+            }
+        } catch let error as ImportFileError {
+            throw ImportError.unreadable(file: file.name, reason: error.message)
+        }
+    }
+
+    func run(
+        _ files: [ImportFile], strict: Bool, requestedBy: UUID? = nil,
+        progress: @Sendable (Progress) -> Void = { _ in }
+    ) async throws -> [FileImportReport] {
+        var parsed: [(ImportFile, ParsedFile)] = []
+        for (index, file) in files.enumerated() {
+            parsed.append((file, try parse(file)))
+            progress(.parsed(file: file.name, index: index + 1, of: files.count))
+        }
+        if strict {
+            var problems = parsed.flatMap { file, result in
+                result.issues.filter { $0.effect != .warning }.map { "\(file.name): \($0)" }
+            }
+            let sports = try await loader.sportGroups()
+            for (file, result) in parsed {
+                for event in result.events {
+                    if let reason = LoadValidation.rejection(of: event, knownSports: sports) {
+                        problems.append("\(file.name): line \(event.sourceLine): \(reason)")
+                    } else if let bad = event.snapshots.lazy.compactMap({ LoadValidation.rejection(of: $0, startsAt: event.startsAt) }).first {
+                        problems.append("\(file.name): line \(event.sourceLine): \(bad)")
+                    }
+                }
+            }
+            if !problems.isEmpty { throw ImportError.strictRefused(issues: problems) }
+        }
+        var reports: [FileImportReport] = []
+        for (index, (file, result)) in parsed.enumerated() {
+            let record = LoadOptions.ImportRecord(
+                fileName: file.name, sha256: Self.sha256Hex(file.bytes), rowsRead: result.rowCount,
+                issues: result.issues, requestedBy: requestedBy)
+            let summary = try await loader.load(
+                result.events, source: .file(file.source), options: LoadOptions(importRecord: record))
+            let report = FileImportReport(
+                file: file.name, source: file.source, rowsRead: result.rowCount, parsedEvents: result.events.count,
+                load: summary, issues: (result.issues + summary.rejected).sorted { $0.line < $1.line })
+            reports.append(report)
+            progress(.loaded(file: file.name, index: index + 1, of: parsed.count, report: report))
+        }
+        return reports
+    }
+
+    static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.encode(CryptoPrimitives.sha256(bytes)) }
+}

@@ -1,0 +1,39 @@
+import Foundation
+import MonPSAPI
+import OpenAPIRuntime
+
+/// `POST /v1/admin/imports`: the admin upload doing what `monps import` does, for one file.
+extension APIHandler {
+    func adminImportFile(_ input: Operations.AdminImportFile.Input) async throws -> Operations.AdminImportFile.Output {
+        let principal = try RequestScope.requirePrincipal()
+        let body: HTTPBody
+        switch input.body {
+        case .csv(let csv): body = csv
+        case .binary(let bytes): body = bytes
+        }
+        // The body limit middleware has already refused anything larger than the configured maximum.
+        let bytes = try await [UInt8](collecting: body, upTo: Int.max)
+        guard !bytes.isEmpty else { throw APIError.badRequest("the request body (the file) is empty") }
+        let query = input.query
+        let source = ImportSource(MonPSCommands.ImportFormat(rawValue: query.format.rawValue) ?? .csv)
+        let sport = query.sport.flatMap { SBRParser.Sport(rawValue: $0.rawValue) }
+        if source == .sbr, sport == nil { throw APIError.invalidParameter("sport", "is required for SBR archives (nhl, mlb, nba)") }
+        let file = ImportFile(source: source, name: query.fileName, bytes: bytes, sbrSport: sport)
+        let reports = try await importer.run([file], strict: query.strict ?? false, requestedBy: principal.userID)
+        guard let report = reports.first else { throw APIError.internalError }
+        try await auth.admin.audit.record(
+            AuditAction("import.file"), actor: principal.userID, targetType: "import",
+            targetID: report.load.importRunID.map(String.init), context: .current,
+            details: ["file": .string(String(query.fileName.prefix(255))), "format": .string(query.format.rawValue),
+                      "snapshots_added": .int(report.load.snapshotsAdded)])
+        try? await auth.responseCache.invalidate(tag: "events")
+        return .ok(.init(body: .json(.init(
+            importId: report.load.importRunID ?? 0, fileName: report.file, rowsRead: report.rowsRead,
+            eventsCreated: report.load.eventsCreated, eventsMatched: report.load.eventsMatched,
+            snapshotsAdded: report.load.snapshotsAdded, snapshotsKnown: report.load.snapshotsKnown,
+            resultsStored: report.load.resultsStored, rowsSkipped: report.rowsSkipped,
+            issues: report.issues.prefix(1000).map { issue in
+                .init(line: issue.line, reason: issue.reason, effect: .init(rawValue: issue.effect.rawValue) ?? .warning)
+            }))))
+    }
+}

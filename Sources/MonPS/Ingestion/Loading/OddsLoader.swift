@@ -1,0 +1,132 @@
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// Writes parsed events, prices and results into PostgreSQL: one batch, one transaction.
+///
+/// Everything goes through two temporary staging tables filled with `COPY` and then set-based SQL
+/// (participants and aliases, event matching, results, snapshots with `ON CONFLICT DO NOTHING`, latest
+/// and closing prices). That keeps a 40,000-price file to a few dozen statements, makes re-loading the
+/// same data a no-op, and means a failure leaves nothing half-written. Loads are serialised by a
+/// transaction-level advisory lock: participants and events are matched against what earlier loads
+/// created, which must be visible.
+struct OddsLoader: Sendable {
+    let database: Database
+    let logger: Logger
+
+    static let advisoryLockKey: Int64 = 0x6D6F_6E70_735F_696E  // "monps_in"
+
+    /// Loads `events` from `source`. Events the loader can't store are listed in `LoadSummary.rejected`
+    /// (by `sourceLine`) and the rest are loaded.
+    func load(_ events: [ImportedEvent], source: IngestionSource, options: LoadOptions = LoadOptions()) async throws -> LoadSummary {
+        let knownSports = try await sportGroups()
+        var accepted: [ImportedEvent] = []
+        accepted.reserveCapacity(events.count)
+        var rejected: [ImportIssue] = []
+        for var event in events {
+            if let reason = LoadValidation.rejection(of: event, knownSports: knownSports) {
+                rejected.append(ImportIssue(line: event.sourceLine, reason: reason, effect: .rowSkipped))
+                continue
+            }
+            let start = event.startsAt
+            if let reason = event.snapshots.lazy.compactMap({ LoadValidation.rejection(of: $0, startsAt: start) }).first {
+                let kept = event.snapshots.filter { LoadValidation.rejection(of: $0, startsAt: start) == nil }
+                rejected.append(ImportIssue(
+                    line: event.sourceLine, reason: "\(event.snapshots.count - kept.count) price(s) skipped: \(reason)",
+                    effect: .valueSkipped))
+                event.snapshots = kept
+            }
+            accepted.append(event)
+        }
+        let batch = accepted
+        var summary = try await database.transaction { connection in
+            let statements = LoaderStatements(connection: connection, logger: logger, source: source)
+            try await statements.lock()
+            try await statements.createStaging()
+            try await stageEvents(batch, groups: knownSports, connection: connection)
+            try await stageSnapshots(batch, connection: connection)
+            var summary = try await statements.resolveAndStore(updatesSchedule: options.updatesSchedule)
+            if let record = options.importRecord {
+                summary.rejected = rejected
+                summary.importRunID = try await statements.recordImport(record, source: source, summary: summary)
+            }
+            return summary
+        }
+        summary.rejected = rejected
+        return summary
+    }
+
+    /// Catalogue sport key → sport group (participants are shared within a group).
+    func sportGroups() async throws -> [String: String] {
+        var groups: [String: String] = [:]
+        for row in try await database.query("SELECT key, group_key FROM sports") {
+            let (key, group) = try row.decode((String, String).self)
+            groups[key] = group
+        }
+        return groups
+    }
+
+    static let eventColumns = [
+        "seq", "external_id", "sport_key", "group_key", "competition", "home_name", "home_alias", "away_name",
+        "away_alias", "starts_at", "result_outcome", "home_score", "away_score", "regulation_home",
+        "regulation_away", "period_scores", "winner", "notes",
+    ]
+
+    private func stageEvents(_ events: [ImportedEvent], groups: [String: String], connection: PostgresConnection) async throws {
+        try await connection.copyFrom(table: "stage_events", columns: Self.eventColumns, logger: logger) { writer in
+            var encoder = CopyTextEncoder()
+            for (seq, event) in events.enumerated() {
+                let home = event.home.trimmingCharacters(in: .whitespaces)
+                let away = event.away.trimmingCharacters(in: .whitespaces)
+                encoder.int(seq)
+                encoder.text(event.externalID)
+                encoder.text(event.sportKey)
+                encoder.text(groups[event.sportKey])
+                encoder.text(event.competition.flatMap { $0.isEmpty ? nil : $0 })
+                encoder.text(home)
+                encoder.text(ParticipantName.key(home))
+                encoder.text(away)
+                encoder.text(ParticipantName.key(away))
+                encoder.timestamp(event.startsAt)
+                let result = event.result
+                encoder.text(result?.status)
+                encoder.int(result?.homeScore)
+                encoder.int(result?.awayScore)
+                encoder.int(result?.regulationHome)
+                encoder.int(result?.regulationAway)
+                encoder.text(result?.periodScores.map(Self.json))
+                encoder.text(result?.winner)
+                encoder.text(result?.notes.map { String($0.prefix(1000)) })
+                encoder.endRow()
+                if encoder.readableBytes > 1 << 18 { try await writer.write(encoder.take()) }
+            }
+            if encoder.readableBytes > 0 { try await writer.write(encoder.take()) }
+        }
+    }
+
+    private func stageSnapshots(_ events: [ImportedEvent], connection: PostgresConnection) async throws {
+        let columns = ["seq", "bookmaker_key", "market", "outcome", "point", "price", "captured_at"]
+        try await connection.copyFrom(table: "stage_odds", columns: columns, logger: logger) { writer in
+            var encoder = CopyTextEncoder(capacity: 1 << 18)
+            for (seq, event) in events.enumerated() {
+                for price in event.snapshots {
+                    encoder.int(seq)
+                    encoder.text(price.bookmakerKey)
+                    encoder.text(price.market)
+                    encoder.text(price.outcome)
+                    encoder.double(price.point)
+                    encoder.double(price.price)
+                    encoder.timestamp(price.capturedAt)
+                    encoder.endRow()
+                }
+                if encoder.readableBytes > 1 << 18 { try await writer.write(encoder.take()) }
+            }
+            if encoder.readableBytes > 0 { try await writer.write(encoder.take()) }
+        }
+    }
+
+    private static func json(_ periods: [[Int]]) -> String {
+        "[" + periods.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import MonPSAPI
+
+/// Admin operations on background jobs.
+extension APIHandler {
+    func adminListJobs(_ input: Operations.AdminListJobs.Input) async throws -> Operations.AdminListJobs.Output {
+        let latest = try await JobRunRepository(database: jobs.database).latest()
+        let data = try jobs.order.compactMap { jobs.jobs[$0] }.map { job in
+            Components.Schemas.Job(
+                name: job.name, description: job.summary, intervalSeconds: Int(job.interval.components.seconds),
+                enabled: true, lastRun: try latest[job.name].map(Components.Schemas.JobRun.init))
+        }
+        return .ok(.init(body: .json(.init(data: data, nextCursor: .init(nil)))))
+    }
+
+    func adminListJobRuns(_ input: Operations.AdminListJobRuns.Input) async throws -> Operations.AdminListJobRuns.Output {
+        let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
+        let before = try page.after.map { values in
+            guard let first = values.first, let id = Int64(first) else {
+                throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
+            }
+            return id
+        }
+        let fetched = try await JobRunRepository(database: jobs.database).list(job: input.query.job, before: before, limit: page.limit + 1)
+        let (items, next) = page.page(fetched) { [String($0.id)] }
+        return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.JobRun.init), nextCursor: .init(next)))))
+    }
+
+    func adminRunJob(_ input: Operations.AdminRunJob.Input) async throws -> Operations.AdminRunJob.Output {
+        let principal = try RequestScope.requirePrincipal()
+        let run = try await jobs.start(input.path.name, trigger: .manual)
+        try await auth.admin.audit.record(
+            AuditAction("job.run"), actor: principal.userID, targetType: "job", targetID: input.path.name,
+            context: .current, details: ["run_id": .int(Int(run.id))])
+        return .accepted(.init(body: .json(try Components.Schemas.JobRun(run))))
+    }
+}
+
+extension Components.Schemas.JobRun {
+    init(_ record: JobRunRecord) throws {
+        guard let trigger = TriggerPayload(rawValue: record.trigger), let status = StatusPayload(rawValue: record.status) else {
+            throw APIError.internalError
+        }
+        self.init(
+            id: record.id, job: record.job, trigger: trigger, status: status, startedAt: record.startedAt,
+            finishedAt: record.finishedAt, items: record.items, errors: record.errors, creditsUsed: record.creditsUsed,
+            message: record.message, instance: record.instance)
+    }
+}
