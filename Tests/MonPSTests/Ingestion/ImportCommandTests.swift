@@ -1,0 +1,128 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Testing
+@testable import MonPS
+
+@Suite("Ingestion: monps import and the admin upload")
+struct ImportCommandTests {
+    static let malformed = "football_malformed.csv"
+
+    @Test func strictModeImportsNothingWhenARowIsBad() async throws {
+        let app = try await TestApp.make()
+        let database = app.services.database
+        let fixture = IngestionFixtures.fixturesDirectory.appendingPathComponent(Self.malformed).path
+        await #expect(throws: ImportError.self) {
+            _ = try await MonPSCommands.importFiles(
+                config: app.services.config, logger: TestEnvironment.logger, format: .footballData, paths: [fixture],
+                sbrSport: nil, strict: true, progress: { _, _, _ in })
+        }
+        let counts = try await app.services.withRunningDatabase {
+            [try await database.count("SELECT count(*) FROM events"), try await database.count("SELECT count(*) FROM import_runs")]
+        }
+        #expect(counts == [0, 0])
+    }
+
+    @Test func lenientModeImportsTheGoodRowsAndReports() async throws {
+        let app = try await TestApp.make()
+        let fixture = IngestionFixtures.fixturesDirectory.appendingPathComponent(Self.malformed).path
+        let progress = ProgressLog()
+        let summary = try await MonPSCommands.importFiles(
+            config: app.services.config, logger: TestEnvironment.logger, format: .footballData, paths: [fixture],
+            sbrSport: nil, strict: false, progress: { done, total, _ in progress.append(done, total) })
+        #expect(progress.steps == [[1, 2], [2, 2]])
+        let lines = summary.split(separator: "\n").map(String.init)
+        #expect(lines[1].hasPrefix("football_malformed.csv"))
+        // rows 5, events 2, created 2, matched 0, snapshots 8 + Tottenham's, skipped 3 rows.
+        let columns = lines[1].split(separator: " ").map(String.init)
+        #expect(Array(columns.suffix(8)) == ["5", "2", "2", "0", "\(columns[5])", "0", "2", "3"])
+        #expect(summary.contains("8 issue(s):"))
+        #expect(summary.contains("line 4: missing home team [row_skipped]"))
+
+        let again = try await MonPSCommands.importFiles(
+            config: app.services.config, logger: TestEnvironment.logger, format: .footballData, paths: [fixture],
+            sbrSport: nil, strict: false, progress: { _, _, _ in })
+        let againColumns = again.split(separator: "\n")[1].split(separator: " ").map(String.init)
+        #expect(againColumns[3] == "0")  // created
+        #expect(againColumns[4] == "2")  // matched
+        #expect(againColumns[5] == "0")  // snapshots added
+    }
+
+    @Test func badPathsAndArgumentsGiveClearErrors() async throws {
+        let app = try await TestApp.make()
+        let config = app.services.config
+        await #expect(throws: ImportError.invalidInput("/nonexistent/file.csv: no such file or folder")) {
+            _ = try await MonPSCommands.importFiles(
+                config: config, logger: TestEnvironment.logger, format: .csv, paths: ["/nonexistent/file.csv"],
+                sbrSport: nil, strict: false, progress: { _, _, _ in })
+        }
+        await #expect(throws: ImportError.invalidInput("--sport must be one of nhl, mlb, nba for SBR archives")) {
+            _ = try await MonPSCommands.importFiles(
+                config: config, logger: TestEnvironment.logger, format: .sbr, paths: ["x"], sbrSport: "cricket",
+                strict: false, progress: { _, _, _ in })
+        }
+        let empty = IngestionFixtures.fixturesDirectory.appendingPathComponent("empty.csv").path
+        do {
+            _ = try await MonPSCommands.importFiles(
+                config: config, logger: TestEnvironment.logger, format: .footballData, paths: [empty], sbrSport: nil,
+                strict: false, progress: { _, _, _ in })
+            Issue.record("an empty file must not import")
+        } catch let error as ImportError {
+            guard case .unreadable(let file, _) = error else { Issue.record("unexpected \(error)"); return }
+            #expect(file == "empty.csv")
+        }
+    }
+
+    @Test func adminUploadImportsOnceAndChecksAccess() async throws {
+        let app = try await TestApp.make()
+        let fixtureBytes = try IngestionFixtures.fixture(Self.malformed)
+        try await app.test { client in
+            let accounts = TestAccounts(app: app, client: client)
+            let admin = try await accounts.token(role: .admin)
+            let user = try await accounts.token(role: .user)
+            func upload(_ query: String, token: String, body: [UInt8]? = nil, type: String = "text/csv") async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/admin/imports?\(query)", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: type], body: ByteBuffer(bytes: body ?? fixtureBytes))
+            }
+            let first = try await upload("format=football-data&file_name=E0_fixture.csv", token: admin)
+            #expect(first.status == .ok)
+            let report = try first.json()
+            #expect(report["events_created"] as? Int == 2)
+            #expect(report["rows_skipped"] as? Int == 3)
+            #expect(report["rows_read"] as? Int == 5)
+            #expect((report["issues"] as? [[String: Any]])?.count == 8)
+            let added = try #require(report["snapshots_added"] as? Int)
+            #expect(added > 8)
+
+            let second = try await upload("format=football-data&file_name=E0_fixture.csv", token: admin, type: "application/octet-stream")
+            #expect(second.status == .ok)
+            #expect(try second.json()["snapshots_added"] as? Int == 0)
+            #expect(try second.json()["snapshots_known"] as? Int == added)
+
+            let strict = try await upload("format=football-data&file_name=E0_fixture.csv&strict=true", token: admin)
+            #expect(strict.status == .unprocessableContent)
+            #expect(strict.headers[.contentType] == "application/problem+json")
+            #expect(try strict.json()["title"] as? String == "Import refused")
+
+            #expect(try await upload("format=football-data&file_name=E0_fixture.csv", token: user).status == .forbidden)
+            #expect(try await upload("format=sbr&file_name=nhl_odds_2019-20.csv", token: admin).status == .badRequest)
+            #expect(try await upload("format=football-data&file_name=a.csv", token: admin, body: []).status == .badRequest)
+            #expect(try await upload("format=football-data&file_name=a.csv", token: admin, type: "image/png").status == .unsupportedMediaType)
+            let garbage = try await upload("format=football-data&file_name=a.csv", token: admin, body: Array("\u{0}\u{1}binary".utf8))
+            #expect(garbage.status == .unprocessableContent)
+            #expect(try await upload("format=xls&file_name=a.csv", token: admin).status == .badRequest)
+            #expect(try await app.services.database.count("SELECT count(*) FROM events") == 2)
+            #expect(try await app.services.database.count("SELECT count(*) FROM audit_log WHERE action = 'import.file'") == 2)
+        }
+    }
+}
+
+/// Records progress callbacks (called from the importer's task).
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var recorded: [[Int]] = []
+    func append(_ done: Int, _ total: Int) { lock.withLock { recorded.append([done, total]) } }
+    var steps: [[Int]] { lock.withLock { recorded } }
+}
