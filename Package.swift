@@ -71,7 +71,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            exclude: ["OddsAPI"],  // TEMP: integrated when the client lands
             resources: [.process("Resources/OpenAPI"), .process("Resources/Migrations")],
             swiftSettings: swiftSettings
         ),
@@ -93,8 +92,9 @@ let package = Package(
                 "MonPS", "MonPSCore", "MonPSAPI",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
-            exclude: ["Fixtures", "OddsAPI"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -33,7 +34,9 @@ public struct AppServices: Sendable {
         self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
         self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger)
         self.loader = OddsLoader(database: database, logger: logger)
-        self.jobs = JobRunner(jobs: Self.jobs(config: config, database: database), database: database, logger: logger)
+        let feed = OddsFeed(
+            config: config, database: database, loader: loader, cache: auth.responseCache, httpClient: HTTPClient.shared)
+        self.jobs = JobRunner(jobs: Self.jobs(config: config, database: database, feed: feed), database: database, logger: logger)
     }
 
     /// The services to run beside the HTTP server: the PostgreSQL pool, the Redis pool's lifetime and, when
@@ -45,8 +48,10 @@ public struct AppServices: Sendable {
     }
 
     /// Every background job of this process, with the intervals of the configuration.
-    static func jobs(config: AppConfig, database: Database) -> [any Job] {
+    static func jobs(config: AppConfig, database: Database, feed: OddsFeed) -> [any Job] {
         [
+            OddsCollectionJob(feed: feed, interval: config.oddsInterval),
+            ScoresCollectionJob(feed: feed, interval: config.scoresInterval),
             ClosingLineJob(database: database, interval: config.closingInterval),
             OddsPartitionJob(database: database),
         ]

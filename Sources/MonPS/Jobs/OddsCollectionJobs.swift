@@ -1,0 +1,114 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+
+/// What both collection jobs share: the client settings, the loader and the sports to collect.
+struct OddsFeed: Sendable {
+    let config: AppConfig
+    let database: Database
+    let loader: OddsLoader
+    let cache: ResponseCache?
+    let httpClient: HTTPClient
+
+    /// A fresh client per run: its credit counter is that run's credits used.
+    func client(logger: Logger) -> OddsAPIClient? {
+        guard let key = config.oddsAPIKey else { return nil }
+        let configuration = OddsAPIConfiguration(
+            baseURL: config.oddsAPIBaseURL, apiKey: key, regions: config.oddsAPIRegions,
+            reserveCredits: config.oddsAPIReserveCredits)
+        return OddsAPIClient(configuration: configuration, httpClient: httpClient, logger: logger)
+    }
+
+    /// Active catalogue sports that The Odds API covers: (MonPS key, Odds API key).
+    func sports() async throws -> [(key: String, oddsAPIKey: String)] {
+        try await database.query(
+            "SELECT key, odds_api_key FROM sports WHERE active AND odds_api_key IS NOT NULL ORDER BY key"
+        ).map { row in
+            let (key, remote) = try row.decode((String, String).self)
+            return (key, remote)
+        }
+    }
+
+    static let notConfigured = JobOutcome.skipped("MONPS_ODDS_API_KEY is not set: nothing collected")
+}
+
+/// `odds.collect`: current prices of every active sport into the time series.
+struct OddsCollectionJob: Job {
+    let feed: OddsFeed
+    var interval: Duration
+
+    var name: String { "odds.collect" }
+    var summary: String { "Current h2h, spreads and totals prices from The Odds API, for every active sport" }
+
+    func run(_ context: JobContext) async throws -> JobOutcome {
+        guard let client = feed.client(logger: context.logger) else { return OddsFeed.notConfigured }
+        var outcome = JobOutcome()
+        var notes: [String] = []
+        // Free call: learns the credit balance before any paid one.
+        _ = try await client.sports()
+        for sport in try await feed.sports() {
+            do {
+                let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)
+                let loaded = try await feed.loader.load(batch.events, source: .oddsAPI, options: LoadOptions(updatesSchedule: true))
+                outcome.items += loaded.snapshotsAdded
+                outcome.errors += batch.issues.count + loaded.rejected.count
+                if !batch.issues.isEmpty { notes.append("\(sport.key): \(batch.issues.count) item(s) skipped") }
+                if let first = loaded.rejected.first {
+                    notes.append("\(sport.key): \(loaded.rejected.count) event(s) with refused prices, e.g. \(first.reason)")
+                }
+            } catch let error as OddsAPIError {
+                outcome.errors += 1
+                notes.append("\(sport.key): \(error)")
+                if case .quotaReserved = error { break }
+                if case .quotaExhausted = error { break }
+                if case .unauthorized = error { break }
+            }
+        }
+        outcome.creditsUsed = await client.creditsSpent
+        outcome.message = notes.isEmpty ? "\(outcome.items) new price(s)" : notes.joined(separator: "; ")
+        if outcome.items > 0 { try? await feed.cache?.invalidate(tag: "events") }
+        return outcome
+    }
+}
+
+/// `scores.collect`: final scores of the last three days, so bets can settle.
+struct ScoresCollectionJob: Job {
+    let feed: OddsFeed
+    var interval: Duration
+    var daysFrom = 3
+
+    var name: String { "scores.collect" }
+    var summary: String { "Final scores of the last \(daysFrom) days from The Odds API" }
+
+    func run(_ context: JobContext) async throws -> JobOutcome {
+        guard let client = feed.client(logger: context.logger) else { return OddsFeed.notConfigured }
+        var outcome = JobOutcome()
+        var notes: [String] = []
+        _ = try await client.sports()
+        for sport in try await feed.sports() {
+            do {
+                let batch = try await client.scores(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key, daysFrom: daysFrom)
+                let finished = batch.items.enumerated().compactMap { index, score -> ImportedEvent? in
+                    guard score.completed, let result = score.result else { return nil }
+                    return ImportedEvent(
+                        sportKey: score.sportKey, competition: nil, home: score.home, away: score.away,
+                        startsAt: score.startsAt, externalID: score.externalID, snapshots: [], result: result,
+                        sourceLine: index + 1)
+                }
+                let loaded = try await feed.loader.load(finished, source: .oddsAPI)
+                outcome.items += loaded.resultsStored
+                outcome.errors += batch.issues.count + loaded.rejected.count
+            } catch let error as OddsAPIError {
+                outcome.errors += 1
+                notes.append("\(sport.key): \(error)")
+                if case .quotaReserved = error { break }
+                if case .quotaExhausted = error { break }
+                if case .unauthorized = error { break }
+            }
+        }
+        outcome.creditsUsed = await client.creditsSpent
+        outcome.message = notes.isEmpty ? "\(outcome.items) result(s) stored" : notes.joined(separator: "; ")
+        if outcome.items > 0 { try? await feed.cache?.invalidate(tag: "events") }
+        return outcome
+    }
+}
