@@ -9,7 +9,7 @@ struct MonPSCommand: AsyncParsableCommand {
         commandName: "monps",
         abstract: "MonPS — sports-betting value analytics server.",
         version: MonPSVersion.current,
-        subcommands: [Serve.self, Migrate.self, Import.self, Demo.self, Users.self, Calc.self]
+        subcommands: [Serve.self, Worker.self, Migrate.self, Import.self, Demo.self, Users.self, Calc.self]
     )
 }
 
@@ -69,6 +69,18 @@ struct Serve: AsyncParsableCommand {
         if migrate { extra["MONPS_AUTO_MIGRATE"] = "true" }
         let (config, logger) = try connection.load(requiring: .server, extra: extra)
         try await MonPSCommands.serve(config: config, logger: logger)
+    }
+}
+
+struct Worker: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the background jobs (odds and scores collection, closing lines, partitions) without the HTTP server.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let (config, logger) = try connection.load(requiring: [.database, .redis])
+        try await MonPSCommands.worker(config: config, logger: logger)
     }
 }
 

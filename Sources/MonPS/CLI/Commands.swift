@@ -56,3 +56,17 @@ public enum MonPSCommands {
         }
     }
 }
+
+extension MonPSCommands {
+    /// `monps worker`: the background jobs without the HTTP server (run `serve` with `MONPS_JOBS=false` beside it).
+    /// Stops on SIGTERM/SIGINT after the runs in progress finish.
+    public static func worker(config: AppConfig, logger: Logger) async throws {
+        var config = config
+        config.jobsEnabled = true
+        let services = try AppServices(config: config, logger: logger)
+        logger.info("starting MonPS worker", metadata: ["jobs": .string(services.jobs.order.joined(separator: ","))])
+        let group = ServiceGroup(configuration: .init(
+            services: services.lifecycleServices, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 
 /// Loads the quick start's demo data. Deterministic and idempotent: running it twice changes nothing.
@@ -15,11 +16,13 @@ struct DemoSeeder: Sendable {
     let database: Database
     let auth: AuthServices
     let logger: Logger
+    var now: @Sendable () -> Date = Date.init
 
     func seed() async throws -> Report {
         var lines: [String] = []
         lines.append(try await catalogue())
         lines.append(try await accounts())
+        lines.append(try await odds())
         return Report(lines: lines)
     }
 
@@ -41,6 +44,16 @@ struct DemoSeeder: Sendable {
               log in:  curl -s -X POST http://127.0.0.1:8080/v1/auth/login -H 'content-type: application/json' \\
                          -d '{"email":"\(Self.demoUser.email)","password":"\(Self.demoUser.password)"}'
               admin:   \(Self.demoAdmin.email) / \(Self.demoAdmin.password)
+            """
+    }
+
+    /// Demo events and prices around today (see ``DemoOdds``); loading them again adds nothing.
+    private func odds() async throws -> String {
+        let events = DemoOdds.events(now: now())
+        let summary = try await OddsLoader(database: database, logger: logger).load(events, source: .demo)
+        return """
+            demo odds: \(events.count) events (\(summary.eventsCreated) new), \(summary.snapshotsAdded) new prices, \
+            \(summary.resultsStored) new results (GET /v1/events, /v1/events/{id}/odds)
             """
     }
 

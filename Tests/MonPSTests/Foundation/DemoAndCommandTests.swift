@@ -13,6 +13,8 @@ struct DemoAndCommandTests {
         #expect(first.contains("23 active sports in 6 groups"))
         let second = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger)
         #expect(second.contains("accounts: already present"))
+        #expect(first.contains("demo odds: 261 events (261 new)"))
+        #expect(second.contains("demo odds: 261 events (0 new), 0 new prices, 0 new results"))
 
         let app = try await TestApp.make(database: url)
         try await app.test { client in
@@ -21,6 +23,29 @@ struct DemoAndCommandTests {
             #expect(try await client.get("/v1/me", token: token).json()["role"] as? String == "user")
             let admin = try await accounts.login(email: DemoSeeder.demoAdmin.email, password: DemoSeeder.demoAdmin.password)
             #expect(try await client.get("/v1/admin/users", token: admin).status == .ok)
+            // Upcoming demo events come with current prices from six bookmakers, Pinnacle among them.
+            let upcoming = try await client.get("/v1/events?status=scheduled&sport=soccer_epl&limit=1", token: token).json()
+            let event = try #require((upcoming["data"] as? [[String: Any]])?.first)
+            let id = try #require(event["id"] as? Int)
+            let odds = try await client.get("/v1/events/\(id)/odds?market=h2h", token: token).json()
+            let latest = try #require(odds["latest"] as? [[String: Any]])
+            #expect(Set(latest.compactMap { $0["bookmaker"] as? String }).count == 6)
+            #expect((odds["best"] as? [[String: Any]])?.count == 3)
+        }
+    }
+
+    @Test func demoOddsAreDeterministicAndWellFormed() {
+        let now = Date(timeIntervalSince1970: 1_790_000_000)
+        let events = DemoOdds.events(now: now)
+        #expect(events == DemoOdds.events(now: now))
+        #expect(events.count == 29 * 9)
+        #expect(Set(events.map(\.externalID)).count == events.count)
+        for event in events {
+            #expect(event.snapshots.allSatisfy { $0.price > 1 && $0.capturedAt <= now && $0.capturedAt < event.startsAt })
+            if event.startsAt > now { #expect(event.result == nil) }
+            if event.startsAt.addingTimeInterval(3 * 3600) < now { #expect(event.result != nil) }
+            let outcomes = Set(event.snapshots.filter { $0.market == "h2h" }.map(\.outcome))
+            #expect(outcomes.isEmpty || outcomes == (event.sportKey == "soccer_epl" ? ["home", "draw", "away"] : ["home", "away"]))
         }
     }
 
