@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages MonPS needs to build, test and run locally, only those missing.
 #   deploy/install-deps.sh           build + run + test dependencies
-#   deploy/install-deps.sh --bench   also wrk (load generator for Benchmarks/)
+#   deploy/install-deps.sh --bench   also wrk and bc (load generator and arithmetic for Benchmarks/)
 # Fast when everything is present: no apt-get call at all.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -35,7 +35,7 @@ packages=(
     openssl         # deploy/run.sh generates secrets with `openssl rand`
 )
 if [[ $bench -eq 1 ]]; then
-    packages+=(wrk)
+    packages+=(wrk bc)
 fi
 
 is_installed() {
