@@ -170,9 +170,11 @@ $fn$;
 SELECT ensure_odds_partitions(now(), now() + interval '3 months');
 
 -- Latest price per bookmaker and outcome (the line, for spreads/totals, is part of the value).
+-- latest_odds and closing_odds are derived from odds_snapshots and written only by the loader and the closing
+-- job, like the series itself: no foreign keys, whose per-row checks would double the cost of every load.
 CREATE TABLE latest_odds (
-    event_id     bigint           NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-    bookmaker_id smallint         NOT NULL REFERENCES bookmakers (id),
+    event_id     bigint           NOT NULL,
+    bookmaker_id smallint         NOT NULL,
     market       text             NOT NULL,
     outcome      text             NOT NULL,
     point        double precision,
@@ -184,8 +186,8 @@ CREATE TABLE latest_odds (
 -- Closing price per bookmaker and outcome: the last snapshot at or before the start. Filled by the
 -- closing-line job (and by imports of finished events) from odds_snapshots.
 CREATE TABLE closing_odds (
-    event_id     bigint           NOT NULL REFERENCES events (id) ON DELETE CASCADE,
-    bookmaker_id smallint         NOT NULL REFERENCES bookmakers (id),
+    event_id     bigint           NOT NULL,
+    bookmaker_id smallint         NOT NULL,
     market       text             NOT NULL,
     outcome      text             NOT NULL,
     point        double precision,

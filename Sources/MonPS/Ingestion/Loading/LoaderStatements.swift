@@ -39,15 +39,15 @@ struct LoaderStatements {
         try await run(
             """
             CREATE TEMP TABLE stage_odds (
-                seq int NOT NULL, bookmaker_key text NOT NULL, market text NOT NULL, outcome text NOT NULL,
+                event_id bigint NOT NULL, bookmaker_id smallint NOT NULL, market text NOT NULL, outcome text NOT NULL,
                 point double precision, price double precision NOT NULL, captured_at timestamptz NOT NULL
             ) ON COMMIT DROP
             """)
     }
 
-    /// Participants, events, external ids, results, snapshots, latest and closing prices.
-    func resolveAndStore(updatesSchedule: Bool) async throws -> LoadSummary {
-        var summary = LoadSummary()
+    /// Participants, events, external ids and results. Returns each staged event's id and whether this load
+    /// created it, indexed by `seq`.
+    func resolveEvents(updatesSchedule: Bool, count events: Int, summary: inout LoadSummary) async throws -> [StagedEvent] {
         try await run("ANALYZE stage_events")
         try await resolveParticipants()
         try await matchEvents()
@@ -61,16 +61,72 @@ struct LoaderStatements {
             """)
         if updatesSchedule { try await moveRescheduledEvents() }
         summary.resultsStored = try await storeResults()
-        let staged = try await count("SELECT count(*) FROM stage_odds")
-        if staged > 0 {
-            summary.snapshotsAdded = try await storeSnapshots()
-            summary.snapshotsKnown = staged - summary.snapshotsAdded
-            try await updateLatestPrices()
+        var staged = [StagedEvent](repeating: StagedEvent(id: 0, isNew: false), count: events)
+        for row in try await run("SELECT seq, event_id, is_new FROM stage_events") {
+            let (seq, id, isNew) = try row.decode((Int, Int64, Bool).self)
+            staged[seq] = StagedEvent(id: id, isNew: isNew)
         }
-        try await markClosingLines()
-        summary.eventIDs = try await run("SELECT DISTINCT event_id FROM stage_events ORDER BY event_id")
+        return staged
+    }
+
+    /// Ids of the batch's bookmakers, creating the unknown ones.
+    func bookmakerIDs(_ keys: Set<String>) async throws -> [String: Int16] {
+        let list = keys.sorted()
+        try await run(
+            """
+            INSERT INTO bookmakers (key, title)
+            SELECT key, initcap(replace(key, '_', ' ')) FROM unnest(\(list)::text[]) AS key
+            ON CONFLICT (key) DO NOTHING
+            """)
+        var ids: [String: Int16] = [:]
+        for row in try await run("SELECT key, id FROM bookmakers WHERE key = ANY(\(list))") {
+            let (key, id) = try row.decode((String, Int16).self)
+            ids[key] = id
+        }
+        return ids
+    }
+
+    func ensurePartitions(from: Date, to: Date) async throws {
+        try await run("SELECT ensure_odds_partitions(\(from), \(to))")
+    }
+
+    /// Staged prices of events seen before: inserted unless already stored; latest prices moved forward.
+    /// Returns the number of snapshots added.
+    func storeStagedSnapshots() async throws -> Int {
+        let added = try await count(
+            """
+            WITH added AS (
+                INSERT INTO odds_snapshots (event_id, bookmaker_id, market, outcome, point, price, captured_at, source)
+                SELECT event_id, bookmaker_id, market, outcome, point, price, captured_at, \(source.rawValue)
+                FROM stage_odds
+                ON CONFLICT DO NOTHING
+                RETURNING 1
+            ) SELECT count(*) FROM added
+            """)
+        try await run(
+            """
+            INSERT INTO latest_odds AS l (event_id, bookmaker_id, market, outcome, point, price, captured_at)
+            SELECT DISTINCT ON (event_id, market, outcome, bookmaker_id)
+                event_id, bookmaker_id, market, outcome, point, price, captured_at
+            FROM stage_odds
+            ORDER BY event_id, market, outcome, bookmaker_id, captured_at DESC, point
+            ON CONFLICT (event_id, market, outcome, bookmaker_id) DO UPDATE
+                SET point = excluded.point, price = excluded.price, captured_at = excluded.captured_at
+                WHERE excluded.captured_at >= l.captured_at
+            """)
+        return added
+    }
+
+    /// Closing lines: new events' were written with their prices; started events seen before are recomputed
+    /// from the stored series (the batch may not hold their last price before the start).
+    func markClosingLines() async throws {
+        try await run(
+            "UPDATE events SET closing_marked_at = now() WHERE id IN (SELECT event_id FROM stage_events WHERE is_new AND starts_at <= now())")
+        let seen = try await run(
+            "SELECT DISTINCT event_id FROM stage_events WHERE NOT is_new AND starts_at <= now() ORDER BY event_id")
             .map { try $0.decode(Int64.self) }
-        return summary
+        guard !seen.isEmpty else { return }
+        try await ClosingLine.mark(eventIDs: seen, connection: connection, logger: logger)
     }
 
     private func resolveParticipants() async throws {
@@ -195,49 +251,7 @@ struct LoaderStatements {
         return stored
     }
 
-    private func storeSnapshots() async throws -> Int {
-        try await run(
-            """
-            INSERT INTO bookmakers (key, title)
-            SELECT DISTINCT bookmaker_key, initcap(replace(bookmaker_key, '_', ' ')) FROM stage_odds
-            ON CONFLICT (key) DO NOTHING
-            """)
-        try await run(
-            "SELECT ensure_odds_partitions(min(captured_at), max(captured_at)) FROM stage_odds HAVING count(*) > 0")
-        return try await count(
-            """
-            WITH added AS (
-                INSERT INTO odds_snapshots (event_id, bookmaker_id, market, outcome, point, price, captured_at, source)
-                SELECT s.event_id, b.id, o.market, o.outcome, o.point, o.price, o.captured_at, \(source.rawValue)
-                FROM stage_odds o JOIN stage_events s ON s.seq = o.seq JOIN bookmakers b ON b.key = o.bookmaker_key
-                ON CONFLICT DO NOTHING
-                RETURNING 1
-            ) SELECT count(*) FROM added
-            """)
-    }
 
-    private func updateLatestPrices() async throws {
-        try await run(
-            """
-            INSERT INTO latest_odds AS l (event_id, bookmaker_id, market, outcome, point, price, captured_at)
-            SELECT DISTINCT ON (s.event_id, o.market, o.outcome, b.id)
-                s.event_id, b.id, o.market, o.outcome, o.point, o.price, o.captured_at
-            FROM stage_odds o JOIN stage_events s ON s.seq = o.seq JOIN bookmakers b ON b.key = o.bookmaker_key
-            ORDER BY s.event_id, o.market, o.outcome, b.id, o.captured_at DESC, o.point
-            ON CONFLICT (event_id, market, outcome, bookmaker_id) DO UPDATE
-                SET point = excluded.point, price = excluded.price, captured_at = excluded.captured_at
-                WHERE excluded.captured_at >= l.captured_at
-            """)
-    }
-
-    /// Closing prices of the batch's events that have started, from the stored time series.
-    private func markClosingLines() async throws {
-        let started = try await run(
-            "SELECT event_id FROM stage_events WHERE starts_at <= now() ORDER BY event_id")
-            .map { try $0.decode(Int64.self) }
-        guard !started.isEmpty else { return }
-        try await ClosingLine.mark(eventIDs: started, connection: connection, logger: logger)
-    }
 
     func recordImport(_ record: LoadOptions.ImportRecord, source: IngestionSource, summary: LoadSummary) async throws -> Int64 {
         let skipped = record.issues.filter { $0.effect == .rowSkipped }.count
@@ -258,6 +272,11 @@ struct LoaderStatements {
         guard let id = try rows.first?.decode(Int64.self) else { throw IngestionStorageError.noRowReturned }
         return id
     }
+}
+
+struct StagedEvent: Sendable, Equatable {
+    var id: Int64
+    var isNew: Bool
 }
 
 enum IngestionStorageError: Error, CustomStringConvertible {

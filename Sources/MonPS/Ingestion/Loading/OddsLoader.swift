@@ -45,8 +45,16 @@ struct OddsLoader: Sendable {
             try await statements.lock()
             try await statements.createStaging()
             try await stageEvents(batch, groups: knownSports, connection: connection)
-            try await stageSnapshots(batch, connection: connection)
-            var summary = try await statements.resolveAndStore(updatesSchedule: options.updatesSchedule)
+            var summary = LoadSummary()
+            let staged = try await statements.resolveEvents(
+                updatesSchedule: options.updatesSchedule, count: batch.count, summary: &summary)
+            let written = try await SnapshotWriter(
+                connection: connection, logger: logger, source: source, statements: statements
+            ).write(batch, staged: staged)
+            summary.snapshotsAdded = written.added
+            summary.snapshotsKnown = written.known
+            try await statements.markClosingLines()
+            summary.eventIDs = Array(Set(staged.map(\.id))).sorted()
             if let record = options.importRecord {
                 summary.rejected = rejected
                 summary.importRunID = try await statements.recordImport(record, source: source, summary: summary)
@@ -99,27 +107,6 @@ struct OddsLoader: Sendable {
                 encoder.text(result?.winner)
                 encoder.text(result?.notes.map { String($0.prefix(1000)) })
                 encoder.endRow()
-                if encoder.readableBytes > 1 << 18 { try await writer.write(encoder.take()) }
-            }
-            if encoder.readableBytes > 0 { try await writer.write(encoder.take()) }
-        }
-    }
-
-    private func stageSnapshots(_ events: [ImportedEvent], connection: PostgresConnection) async throws {
-        let columns = ["seq", "bookmaker_key", "market", "outcome", "point", "price", "captured_at"]
-        try await connection.copyFrom(table: "stage_odds", columns: columns, logger: logger) { writer in
-            var encoder = CopyTextEncoder(capacity: 1 << 18)
-            for (seq, event) in events.enumerated() {
-                for price in event.snapshots {
-                    encoder.int(seq)
-                    encoder.text(price.bookmakerKey)
-                    encoder.text(price.market)
-                    encoder.text(price.outcome)
-                    encoder.double(price.point)
-                    encoder.double(price.price)
-                    encoder.timestamp(price.capturedAt)
-                    encoder.endRow()
-                }
                 if encoder.readableBytes > 1 << 18 { try await writer.write(encoder.take()) }
             }
             if encoder.readableBytes > 0 { try await writer.write(encoder.take()) }
