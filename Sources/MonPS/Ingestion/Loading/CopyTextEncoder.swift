@@ -54,7 +54,25 @@ struct CopyTextEncoder {
     mutating func int(_ value: Int?) {
         guard let value else { return null() }
         separate()
-        buffer.writeString(String(value))
+        writeDecimal(value)
+    }
+
+    /// Digits of `value` without an intermediate `String` (this runs several times per price).
+    private mutating func writeDecimal(_ value: Int) {
+        if value < 0 { buffer.writeInteger(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { bytes in
+            repeat {
+                bytes[19 - count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[(20 - count)...]))
+        }
     }
 
     /// Shortest round-trip decimal form, so PostgreSQL's float8 gets exactly the same value.
@@ -69,13 +87,18 @@ struct CopyTextEncoder {
         buffer.writeInteger(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
     }
 
-    /// `YYYY-MM-DD HH:MM:SS[.ffffff]+00`, written without a date formatter (this runs per price).
+    /// `YYYY-MM-DD HH:MM:SS[.ffffff]+00`, written without a date formatter (this runs per price). Prices of
+    /// one event share a few instants, so the last one formatted is reused.
     mutating func timestamp(_ date: Date) {
         separate()
+        if date == lastTimestamp.date {
+            buffer.writeBytes(lastTimestamp.bytes)
+            return
+        }
+        let start = buffer.writerIndex
         let interval = date.timeIntervalSince1970
         var seconds = Int(interval.rounded(.down))
-        let micros = Int(((interval - Double(seconds)) * 1_000_000).rounded())
-        var fraction = micros
+        var fraction = Int(((interval - Double(seconds)) * 1_000_000).rounded())
         if fraction >= 1_000_000 {
             seconds += 1
             fraction -= 1_000_000
@@ -94,16 +117,21 @@ struct CopyTextEncoder {
             pad(fraction, 6)
         }
         buffer.writeStaticString("+00")
+        lastTimestamp = (date, Array(buffer.getBytes(at: start, length: buffer.writerIndex - start) ?? []))
     }
 
+    private var lastTimestamp: (date: Date, bytes: [UInt8]) = (Date.distantPast, [])
+
+    /// `value` in exactly `width` digits (zero-padded), written in place.
     private mutating func pad(_ value: Int, _ width: Int) {
-        var digits: [UInt8] = []
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
         var rest = max(0, value)
-        for _ in 0..<width {
-            digits.append(UInt8(ascii: "0") + UInt8(rest % 10))
-            rest /= 10
+        while divisor > 0 {
+            buffer.writeInteger(UInt8(ascii: "0") + UInt8((rest / divisor) % 10))
+            rest %= divisor
+            divisor /= 10
         }
-        buffer.writeBytes(digits.reversed())
     }
 
     /// Civil date of a day count since 1970-01-01 (H. Hinnant's algorithm).
