@@ -185,16 +185,7 @@ CREATE TABLE latest_odds (
 
 -- Closing price per bookmaker and outcome: the last snapshot at or before the start. Filled by the
 -- closing-line job (and by imports of finished events) from odds_snapshots.
-CREATE TABLE closing_odds (
-    event_id     bigint           NOT NULL,
-    bookmaker_id smallint         NOT NULL,
-    market       text             NOT NULL,
-    outcome      text             NOT NULL,
-    point        double precision,
-    price        double precision NOT NULL,
-    captured_at  timestamptz      NOT NULL,
-    PRIMARY KEY (event_id, market, outcome, bookmaker_id)
-);
+CREATE TABLE closing_odds (LIKE latest_odds INCLUDING ALL);
 
 -- Events whose closing line has been recorded (the job's bookmark).
 ALTER TABLE events ADD COLUMN closing_marked_at timestamptz;

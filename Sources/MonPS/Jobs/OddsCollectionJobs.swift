@@ -30,6 +30,36 @@ struct OddsFeed: Sendable {
     }
 
     static let notConfigured = JobOutcome.skipped("MONPS_ODDS_API_KEY is not set: nothing collected")
+
+    /// Runs `collect` for every sport with a fresh client; an upstream error costs that sport only, except
+    /// those that will fail every sport (credits, key), which end the run. Credits used come from the client.
+    func eachSport(
+        logger: Logger, summary: (JobOutcome) -> String,
+        _ collect: (OddsAPIClient, _ sport: (key: String, oddsAPIKey: String), inout JobOutcome, inout [String]) async throws -> Void
+    ) async throws -> JobOutcome {
+        guard let client = client(logger: logger) else { return Self.notConfigured }
+        var outcome = JobOutcome()
+        var notes: [String] = []
+        // Free call: learns the credit balance before any paid one.
+        _ = try await client.sports()
+        for sport in try await sports() {
+            do {
+                try await collect(client, sport, &outcome, &notes)
+            } catch let error as OddsAPIError {
+                outcome.errors += 1
+                notes.append("\(sport.key): \(error)")
+                switch error {
+                case .quotaReserved, .quotaExhausted, .unauthorized: break
+                default: continue
+                }
+                break
+            }
+        }
+        outcome.creditsUsed = await client.creditsSpent
+        outcome.message = notes.isEmpty ? summary(outcome) : notes.joined(separator: "; ")
+        if outcome.items > 0 { try? await cache?.invalidate(tag: "events") }
+        return outcome
+    }
 }
 
 /// `odds.collect`: current prices of every active sport into the time series.
@@ -41,33 +71,16 @@ struct OddsCollectionJob: Job {
     var summary: String { "Current h2h, spreads and totals prices from The Odds API, for every active sport" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        guard let client = feed.client(logger: context.logger) else { return OddsFeed.notConfigured }
-        var outcome = JobOutcome()
-        var notes: [String] = []
-        // Free call: learns the credit balance before any paid one.
-        _ = try await client.sports()
-        for sport in try await feed.sports() {
-            do {
-                let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)
-                let loaded = try await feed.loader.load(batch.events, source: .oddsAPI, options: LoadOptions(updatesSchedule: true))
-                outcome.items += loaded.snapshotsAdded
-                outcome.errors += batch.issues.count + loaded.rejected.count
-                if !batch.issues.isEmpty { notes.append("\(sport.key): \(batch.issues.count) item(s) skipped") }
-                if let first = loaded.rejected.first {
-                    notes.append("\(sport.key): \(loaded.rejected.count) event(s) with refused prices, e.g. \(first.reason)")
-                }
-            } catch let error as OddsAPIError {
-                outcome.errors += 1
-                notes.append("\(sport.key): \(error)")
-                if case .quotaReserved = error { break }
-                if case .quotaExhausted = error { break }
-                if case .unauthorized = error { break }
+        try await feed.eachSport(logger: context.logger, summary: { "\($0.items) new price(s)" }) { client, sport, outcome, notes in
+            let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)
+            let loaded = try await feed.loader.load(batch.events, source: .oddsAPI, options: LoadOptions(updatesSchedule: true))
+            outcome.items += loaded.snapshotsAdded
+            outcome.errors += batch.issues.count + loaded.rejected.count
+            if !batch.issues.isEmpty { notes.append("\(sport.key): \(batch.issues.count) item(s) skipped") }
+            if let first = loaded.rejected.first {
+                notes.append("\(sport.key): \(loaded.rejected.count) event(s) with refused prices, e.g. \(first.reason)")
             }
         }
-        outcome.creditsUsed = await client.creditsSpent
-        outcome.message = notes.isEmpty ? "\(outcome.items) new price(s)" : notes.joined(separator: "; ")
-        if outcome.items > 0 { try? await feed.cache?.invalidate(tag: "events") }
-        return outcome
     }
 }
 
@@ -81,34 +94,18 @@ struct ScoresCollectionJob: Job {
     var summary: String { "Final scores of the last \(daysFrom) days from The Odds API" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        guard let client = feed.client(logger: context.logger) else { return OddsFeed.notConfigured }
-        var outcome = JobOutcome()
-        var notes: [String] = []
-        _ = try await client.sports()
-        for sport in try await feed.sports() {
-            do {
-                let batch = try await client.scores(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key, daysFrom: daysFrom)
-                let finished = batch.items.enumerated().compactMap { index, score -> ImportedEvent? in
-                    guard score.completed, let result = score.result else { return nil }
-                    return ImportedEvent(
-                        sportKey: score.sportKey, competition: nil, home: score.home, away: score.away,
-                        startsAt: score.startsAt, externalID: score.externalID, snapshots: [], result: result,
-                        sourceLine: index + 1)
-                }
-                let loaded = try await feed.loader.load(finished, source: .oddsAPI)
-                outcome.items += loaded.resultsStored
-                outcome.errors += batch.issues.count + loaded.rejected.count
-            } catch let error as OddsAPIError {
-                outcome.errors += 1
-                notes.append("\(sport.key): \(error)")
-                if case .quotaReserved = error { break }
-                if case .quotaExhausted = error { break }
-                if case .unauthorized = error { break }
+        try await feed.eachSport(logger: context.logger, summary: { "\($0.items) result(s) stored" }) { client, sport, outcome, _ in
+            let batch = try await client.scores(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key, daysFrom: daysFrom)
+            let finished = batch.items.enumerated().compactMap { index, score -> ImportedEvent? in
+                guard score.completed, let result = score.result else { return nil }
+                return ImportedEvent(
+                    sportKey: score.sportKey, competition: nil, home: score.home, away: score.away,
+                    startsAt: score.startsAt, externalID: score.externalID, snapshots: [], result: result,
+                    sourceLine: index + 1)
             }
+            let loaded = try await feed.loader.load(finished, source: .oddsAPI)
+            outcome.items += loaded.resultsStored
+            outcome.errors += batch.issues.count + loaded.rejected.count
         }
-        outcome.creditsUsed = await client.creditsSpent
-        outcome.message = notes.isEmpty ? "\(outcome.items) result(s) stored" : notes.joined(separator: "; ")
-        if outcome.items > 0 { try? await feed.cache?.invalidate(tag: "events") }
-        return outcome
     }
 }
