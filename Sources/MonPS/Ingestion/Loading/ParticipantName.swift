@@ -13,7 +13,25 @@ enum ParticipantName {
     /// Club-form words dropped wherever they appear (`AFC Bournemouth` = `Bournemouth`).
     private static let noise: Set<String> = ["fc", "afc", "cf", "sc", "ac", "fk", "sk", "cd", "ud", "sv", "bc", "the"]
 
+    /// Full club names (The Odds API's) → the short form football-data.co.uk uses, after normalisation. Only
+    /// names that no rule above can join; extend it when a new league brings new spellings.
+    static let knownAliases: [String: String] = [
+        "tottenham hotspur": "tottenham", "wolverhampton wanderers": "wolves", "wolverhampton": "wolves",
+        "brighton and hove albion": "brighton", "newcastle united": "newcastle", "west ham united": "west ham",
+        "leicester city": "leicester", "leeds united": "leeds", "norwich city": "norwich", "ipswich town": "ipswich",
+        "luton town": "luton", "cardiff city": "cardiff", "swansea city": "swansea", "stoke city": "stoke",
+        "hull city": "hull", "west bromwich albion": "west brom", "queens park rangers": "qpr",
+        "huddersfield town": "huddersfield", "sheffield wednesday": "sheffield weds",
+        "bayern munich": "bayern munchen", "fc bayern munchen": "bayern munchen", "inter milan": "inter",
+        "internazionale": "inter", "paris saint germain": "paris sg", "psg": "paris sg",
+    ]
+
     static func key(_ name: String) -> String {
+        let key = normalised(name)
+        return knownAliases[key] ?? key
+    }
+
+    private static func normalised(_ name: String) -> String {
         let folded = name.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
             .lowercased()
         var words: [String] = []
