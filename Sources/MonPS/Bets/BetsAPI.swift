@@ -76,6 +76,9 @@ extension APIHandler {
     func getBetsSummary(_ input: Operations.GetBetsSummary.Input) async throws -> Operations.GetBetsSummary.Output {
         let principal = try RequestScope.requirePrincipal()
         let query = input.query
+        if let currency = query.currency, currency.range(of: "^[A-Z]{3}$", options: .regularExpression) == nil {
+            throw APIError.invalidParameter("currency", "must be an ISO 4217 code such as EUR")
+        }
         let summary = try await bets.summary(
             userID: principal.userID, range: query.range.flatMap { BetService.SummaryRange(rawValue: $0.rawValue) },
             from: query.from, to: query.to, bankrollID: try query.bankrollId.map(Self.bankrollFilter),
