@@ -87,14 +87,25 @@ struct BetLine: Sendable, Equatable, Hashable {
         return point
     }
 
-    /// Whether `other` is an outcome of the same market and line that excludes this one (or is this one), so both
-    /// can enter one simultaneous Kelly allocation.
+    /// Whether `other` can enter one simultaneous Kelly allocation with this bet: the same outcome (its stake counts
+    /// towards the target), or another outcome of a market whose outcomes exclude each other and leave nothing
+    /// refunded — 1X2/moneyline, and spreads/totals on half-point lines (opposite handicaps, the same total).
+    /// Draw-no-bet and double-chance outcomes, and whole or quarter lines, can push or overlap: never joined.
     func isJoinable(with other: BetLine) -> Bool {
         guard other.market == market else { return false }
         switch market {
-        case .h2h, .drawNoBet: return true
-        case .doubleChance: return other.selection == selection
-        case .spreads, .totals: return other.point == point(of: other.selection)
+        case .h2h: return true
+        case .drawNoBet, .doubleChance: return other.selection == selection
+        case .spreads, .totals:
+            guard other.point == point(of: other.selection) else { return false }
+            return other.selection == selection || isHalfPointLine
         }
+    }
+
+    /// x.5 lines: no push, no half result.
+    var isHalfPointLine: Bool {
+        guard let point else { return false }
+        let doubled = point * 2
+        return doubled.rounded() == doubled && !Int(doubled).isMultiple(of: 2)
     }
 }

@@ -63,10 +63,11 @@ struct StakeSizing: Sendable, Equatable {
 /// Kelly sizing with the user's settings, on top of MonPSCore's `Kelly` (rounding always down).
 ///
 /// 1. EV = p·O − 1; no stake when EV ≤ 0 or EV < `minEdge`.
-/// 2. Pending bets on the same market and line of the event (mutually exclusive outcomes) join the new bet in one
-///    simultaneous Kelly allocation (Smoczyński–Tomkins) over wealth W = balance + their stakes; several bets on one
-///    outcome act as one at their stake-weighted price. Without them: single Kelly, W = balance (+ stakes already
-///    on this outcome). Either way × the Kelly multiplier.
+/// 2. Pending bets on other outcomes of the same market of the event that exclude this one with nothing refunded
+///    (`BetLine.isJoinable`: 1X2/moneyline, half-point spreads and totals) join the new bet in one simultaneous
+///    Kelly allocation (Smoczyński–Tomkins) over wealth W = balance + their stakes; several bets on one outcome act
+///    as one at their stake-weighted price. Without them: single Kelly, W = balance (+ stakes already on this
+///    outcome). Either way × the Kelly multiplier.
 /// 3. target = ⌊f·W⌋; the suggestion is target − what is already staked on this outcome (never below 0),
 ///    then at most ⌊max_stake_share·W⌋ and at most the balance.
 enum StakeSizer {
@@ -87,7 +88,7 @@ enum StakeSizer {
             if ignored > 0 {
                 reasons.append(.init(
                     code: .otherMarketsIgnored,
-                    message: "\(ignored) pending bet(s) on other markets or lines of this event are not mutually exclusive with this one and were left out"))
+                    message: "\(ignored) pending bet(s) on this event are on other markets or lines (or can push) and were left out"))
             }
         }
         let selection = input.line?.selection
