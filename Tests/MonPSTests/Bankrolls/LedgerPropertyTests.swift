@@ -32,7 +32,9 @@ struct LedgerPropertyTests {
             var pendingOrder: [UUID] = []
             var counts: [String: Int] = [:]
 
-            for step in 0..<1_100 {
+            // At least 1000 operations that change the ledger, plus the refused ones in between.
+            for step in 0..<3_000 {
+                if counts.filter({ $0.key != "refused" }).values.reduce(0, +) >= 1_000 { break }
                 let operation = Int.random(in: 0..<7, using: &random)
                 var expectSuccess = true
                 do {
@@ -133,6 +135,7 @@ struct LedgerPropertyTests {
                 let (status, stake, net) = try row.decode((String, Int64, Int64).self)
                 #expect(net == (status == "pending" ? -stake : 0))
             }
+            #expect(counts.filter { $0.key != "refused" }.values.reduce(0, +) >= 1_000, "\(counts)")
             for kind in ["deposit", "withdrawal", "correction", "bet", "edit", "cancel", "refused"] {
                 #expect(counts[kind, default: 0] > 10, "too few \(kind) operations: \(counts)")
             }
