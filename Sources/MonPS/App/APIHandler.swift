@@ -6,6 +6,9 @@ import Prometheus
 struct APIHandler: APIProtocol {
     let sports: any SportsRepository
     let events: any EventRepository
+    let bankrolls: any BankrollRepository
+    let userSettings: any SettingsRepository
+    let bets: BetService
     let importer: HistoricalImporter
     let jobs: JobRunner
     let auth: AuthServices

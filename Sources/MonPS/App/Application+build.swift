@@ -21,9 +21,18 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     router.add(middleware: AuthenticationMiddleware(identity: auth.identity, policies: try AccessPolicyTable(document: document)))
     router.add(middleware: PublicCacheMiddleware(cache: auth.responseCache, logger: services.logger, cacheability: SharedRoutes.policy))
 
+    let sports = PostgresSportsRepository(database: services.database)
+    let events = PostgresEventRepository(database: services.database)
+    let bankrolls = PostgresBankrollRepository(database: services.database, audit: auth.admin.audit)
+    let userSettings = PostgresSettingsRepository(database: services.database)
     let handler = APIHandler(
-        sports: PostgresSportsRepository(database: services.database),
-        events: PostgresEventRepository(database: services.database),
+        sports: sports,
+        events: events,
+        bankrolls: bankrolls,
+        userSettings: userSettings,
+        bets: BetService(
+            repository: PostgresBetRepository(database: services.database, audit: auth.admin.audit),
+            bankrolls: bankrolls, settings: userSettings, events: events, sports: sports),
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
         auth: auth,

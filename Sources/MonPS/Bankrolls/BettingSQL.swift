@@ -1,0 +1,57 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Small SQL helpers shared by the bankroll, settings and bet repositories.
+enum BettingSQL {
+    /// A timestamp column as integer microseconds since the epoch: exact keyset cursors (a `Date` is not).
+    static func micros(_ column: String) -> String { "(extract(epoch FROM \(column)) * 1000000)::int8" }
+
+    /// Whether `error` is PostgreSQL's unique violation (SQLSTATE 23505), optionally on one constraint/index.
+    static func isUniqueViolation(_ error: any Error, constraint: String? = nil) -> Bool {
+        guard let psql = error as? PSQLError, psql.serverInfo?[.sqlState] == "23505" else { return false }
+        guard let constraint else { return true }
+        return psql.serverInfo?[.constraintName] == constraint
+    }
+
+    /// A timestamp-and-id keyset position from a cursor (`[micros, id]`).
+    static func position(_ values: [String]?) throws(APIError) -> (micros: Int64, id: String)? {
+        guard let values else { return nil }
+        guard values.count == 2, let micros = Int64(values[0]) else {
+            throw .invalidParameter("cursor", "is not a cursor returned by this API")
+        }
+        return (micros, values[1])
+    }
+}
+
+/// Statements on one connection inside `Database.transaction`.
+struct TransactionSQL: Sendable {
+    let connection: PostgresConnection
+    let logger: Logger
+
+    @discardableResult
+    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// For the audit log, which records inside the transaction of the change it describes.
+    var auditExecutor: IdentityTransactionExecutor { IdentityTransactionExecutor(connection: connection, logger: logger) }
+}
+
+extension Database {
+    /// `transaction`, with the connection wrapped for the betting repositories.
+    func bettingTransaction<Result: Sendable>(_ body: (TransactionSQL) async throws -> Result) async throws -> Result {
+        try await transaction { connection in try await body(TransactionSQL(connection: connection, logger: logger)) }
+    }
+}
+
+/// Reads a column of a random-access row (helper for wide rows).
+struct RowReader {
+    let columns: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) { columns = row.makeRandomAccess() }
+
+    func callAsFunction<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
+        try columns[index].decode(T.self, context: .default)
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import PostgresNIO
+
+struct PostgresBankrollRepository: BankrollRepository {
+    let database: Database
+    let audit: AuditLog
+
+    static let nameIndex = "bankrolls_owner_name_live_key"
+
+    private static let columns = """
+        b.id, b.user_id, b.name, b.currency, b.initial_amount, b.balance,
+        COALESCE((SELECT sum(stake) FROM bets WHERE bankroll_id = b.id AND status = 'pending'), 0)::int8,
+        b.archived, b.created_at, b.updated_at
+        """
+
+    func create(owner: UUID, name: String, currency: String, initialAmount: Int64) async throws -> BankrollRecord {
+        do {
+            return try await database.bettingTransaction { sql in
+                let rows = try await sql.query(
+                    """
+                    INSERT INTO bankrolls (user_id, name, currency, initial_amount)
+                    VALUES (\(owner), \(name), \(currency), \(initialAmount)) RETURNING id
+                    """)
+                guard let id = try rows.first?.decode(UUID.self) else { throw IdentityStorageError.noRowReturned }
+                if initialAmount > 0 {
+                    var locked = try await Ledger.lock(id, owner: owner, on: sql)
+                    _ = try await Ledger.post(
+                        LedgerPosting(kind: .deposit, amount: initialAmount, cause: .user, note: "initial amount", createdBy: owner),
+                        to: &locked, on: sql)
+                }
+                return try await Self.fetch(id: id, owner: owner, on: sql)
+            }
+        } catch where BettingSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
+            throw BettingError.bankrollNameTaken
+        }
+    }
+
+    func list(owner: UUID, includeArchived: Bool, after: (micros: Int64, id: UUID)?, limit: Int) async throws
+        -> [(record: BankrollRecord, createdMicros: Int64)]
+    {
+        let afterMicros = after?.micros
+        let afterID = after?.id
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: Self.columns), \(unescaped: BettingSQL.micros("b.created_at")) FROM bankrolls b
+            WHERE b.user_id = \(owner) AND (\(includeArchived) OR NOT b.archived)
+              AND (\(afterMicros)::int8 IS NULL OR (b.created_at, b.id) >
+                   (timestamptz 'epoch' + \(afterMicros) * interval '1 microsecond', \(afterID)))
+            ORDER BY b.created_at, b.id
+            LIMIT \(limit)
+            """)
+        return try rows.map { row in (try Self.decode(row), try RowReader(row)(10, Int64.self)) }
+    }
+
+    func get(id: UUID, owner: UUID) async throws -> BankrollRecord? {
+        let rows = try await database.query(
+            "SELECT \(unescaped: Self.columns) FROM bankrolls b WHERE b.id = \(id) AND b.user_id = \(owner)")
+        return try rows.first.map(Self.decode)
+    }
+
+    func update(id: UUID, owner: UUID, name: String?, archived: Bool?) async throws -> BankrollRecord {
+        do {
+            return try await database.bettingTransaction { sql in
+                let rows = try await sql.query(
+                    """
+                    UPDATE bankrolls SET name = COALESCE(\(name), name), archived = COALESCE(\(archived), archived),
+                           updated_at = now()
+                    WHERE id = \(id) AND user_id = \(owner) RETURNING id
+                    """)
+                guard !rows.isEmpty else { throw BettingError.bankrollNotFound }
+                return try await Self.fetch(id: id, owner: owner, on: sql)
+            }
+        } catch where BettingSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
+            throw BettingError.bankrollNameTaken
+        }
+    }
+
+    func entries(bankrollID: UUID, owner: UUID, kind: LedgerKind?, beforeID: Int64?, limit: Int) async throws
+        -> [LedgerEntryRecord]
+    {
+        guard try await get(id: bankrollID, owner: owner) != nil else { throw BettingError.bankrollNotFound }
+        let rows = try await database.query(
+            """
+            SELECT \(unescaped: Ledger.entryColumns) FROM bankroll_entries
+            WHERE bankroll_id = \(bankrollID) AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
+              AND (\(beforeID)::int8 IS NULL OR id < \(beforeID))
+            ORDER BY id DESC LIMIT \(limit)
+            """)
+        return try rows.map(Ledger.decodeEntry)
+    }
+
+    func post(_ transaction: BankrollTransaction, bankrollID: UUID, actor: UUID, context: AuditContext) async throws
+        -> LedgerEntryRecord
+    {
+        try await database.bettingTransaction { sql in
+            var locked = try await Ledger.lock(bankrollID, owner: actor, on: sql)
+            guard !locked.archived else { throw BettingError.bankrollArchived }
+            let (kind, cause) = transaction.posting
+            let entry = try await Ledger.post(
+                LedgerPosting(kind: kind, amount: transaction.amount, cause: cause, note: transaction.note, createdBy: actor),
+                to: &locked, on: sql)
+            if transaction.kind == .correction {
+                try await audit.record(
+                    on: sql.auditExecutor, AuditAction("bankroll.corrected"), actor: actor, targetType: "bankroll",
+                    targetID: bankrollID.uuidString.lowercased(), context: context,
+                    details: ["amount": .int(Int(transaction.amount)), "entry_id": .int(Int(entry.id))])
+            }
+            return entry
+        }
+    }
+
+    private static func fetch(id: UUID, owner: UUID, on sql: TransactionSQL) async throws -> BankrollRecord {
+        let rows = try await sql.query(
+            "SELECT \(unescaped: columns) FROM bankrolls b WHERE b.id = \(id) AND b.user_id = \(owner)")
+        guard let row = rows.first else { throw BettingError.bankrollNotFound }
+        return try decode(row)
+    }
+
+    static func decode(_ row: PostgresRow) throws -> BankrollRecord {
+        let value = RowReader(row)
+        return BankrollRecord(
+            id: try value(0), ownerID: try value(1), name: try value(2), currency: try value(3),
+            initialAmount: try value(4), balance: try value(5), pendingStakes: try value(6), archived: try value(7),
+            createdAt: try value(8), updatedAt: try value(9))
+    }
+}
