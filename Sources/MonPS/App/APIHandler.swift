@@ -9,6 +9,7 @@ struct APIHandler: APIProtocol {
     let bankrolls: any BankrollRepository
     let userSettings: any SettingsRepository
     let bets: BetService
+    let manualSettlement: ManualSettlement
     let importer: HistoricalImporter
     let jobs: JobRunner
     let auth: AuthServices

@@ -53,6 +53,8 @@ public struct AppServices: Sendable {
             OddsCollectionJob(feed: feed, interval: config.oddsInterval),
             ScoresCollectionJob(feed: feed, interval: config.scoresInterval),
             ClosingLineJob(database: database, interval: config.closingInterval),
+            BetSettlementJob(settlement: BetSettlement(database: database, logger: feed.loader.logger), interval: config.settlementInterval),
+            ClosingLineValueJob(database: database, interval: config.clvInterval),
             OddsPartitionJob(database: database),
         ]
     }

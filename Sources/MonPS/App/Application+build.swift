@@ -33,6 +33,8 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         bets: BetService(
             repository: PostgresBetRepository(database: services.database, audit: auth.admin.audit),
             bankrolls: bankrolls, settings: userSettings, events: events, sports: sports),
+        manualSettlement: ManualSettlement(
+            settlement: BetSettlement(database: services.database, logger: services.logger), audit: auth.admin.audit),
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
         auth: auth,

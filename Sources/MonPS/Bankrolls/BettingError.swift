@@ -23,6 +23,8 @@ enum BettingError: Error, Sendable, Equatable, CustomStringConvertible {
     case noPrice(field: String, message: String)
     /// A summary over bankrolls in several currencies.
     case mixedCurrencies([String])
+    /// A cancelled bet (refunded) cannot be graded.
+    case betCancelled
 
     var description: String { apiError.detail ?? apiError.title }
 }
@@ -65,6 +67,10 @@ extension BettingError: APIErrorConvertible {
             return APIError(
                 status: .unprocessableContent, slug: "no-price", title: "No price available", detail: "\(field): \(message)",
                 fieldIssues: [.init(field: field, message: message)])
+        case .betCancelled:
+            return APIError(
+                status: .conflict, slug: "bet-cancelled", title: "Bet cancelled",
+                detail: "the bet was cancelled and refunded; it cannot be settled")
         case .mixedCurrencies(let currencies):
             return APIError(
                 status: .unprocessableContent, slug: "mixed-currencies", title: "Mixed currencies",

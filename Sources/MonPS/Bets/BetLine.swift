@@ -48,8 +48,10 @@ struct BetLine: Sendable, Equatable, Hashable {
         self.point = point
     }
 
-    /// The market in the maths core's terms, for settlement (`hasDraw`: 1X2 rather than moneyline).
-    func coreMarket(hasDraw: Bool) -> MonPSCore.BetMarket? {
+    /// The market in the maths core's terms, for settlement (`hasDraw`: 1X2 rather than moneyline). `basis` is
+    /// the score handicaps, totals, draw-no-bet and double chance are graded on: regulation for football, the
+    /// final score (overtime included) for the US sports, as their bookmakers grade them.
+    func coreMarket(hasDraw: Bool, basis: ScoreBasis = .regulation) -> MonPSCore.BetMarket? {
         let side: Side? = selection == .home ? .home : selection == .away ? .away : nil
         switch market {
         case .h2h:
@@ -57,14 +59,14 @@ struct BetLine: Sendable, Equatable, Hashable {
             return side.map { .moneyline($0) }
         case .spreads:
             guard let side, let point else { return nil }
-            return .handicap(side, line: point)
+            return .handicap(side, line: point, basis: basis)
         case .totals:
             guard let point, let total = TotalSide(rawValue: selection.rawValue) else { return nil }
-            return .total(total, line: point)
+            return .total(total, line: point, basis: basis)
         case .drawNoBet:
-            return side.map { .drawNoBet($0) }
+            return side.map { .drawNoBet($0, basis: basis) }
         case .doubleChance:
-            return DoubleChanceSelection(rawValue: selection.rawValue).map { .doubleChance($0) }
+            return DoubleChanceSelection(rawValue: selection.rawValue).map { .doubleChance($0, basis: basis) }
         }
     }
 

@@ -35,6 +35,10 @@ public struct AppConfig: Sendable {
     public var oddsInterval: Duration = .seconds(900)
     public var scoresInterval: Duration = .seconds(3600)
     public var closingInterval: Duration = .seconds(300)
+    /// Twice a day by default; scores collection also triggers a run when results arrive.
+    public var settlementInterval: Duration = .seconds(12 * 3600)
+    /// Four times a day by default; the closing job triggers a run after kick-offs.
+    public var clvInterval: Duration = .seconds(6 * 3600)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -80,6 +84,8 @@ public struct AppConfig: Sendable {
         ("MONPS_ODDS_INTERVAL", "900", "Seconds between odds collections"),
         ("MONPS_SCORES_INTERVAL", "3600", "Seconds between scores collections"),
         ("MONPS_CLOSING_INTERVAL", "300", "Seconds between closing-line marking runs"),
+        ("MONPS_SETTLEMENT_INTERVAL", "43200", "Seconds between bet settlement runs (also run after new results)"),
+        ("MONPS_CLV_INTERVAL", "21600", "Seconds between closing-line-value runs (also run after closing lines are marked)"),
     ]
 }
 
@@ -210,6 +216,8 @@ extension AppConfig {
         config.oddsInterval = .seconds(try integer("MONPS_ODDS_INTERVAL", default: 900, range: 60...86_400))
         config.scoresInterval = .seconds(try integer("MONPS_SCORES_INTERVAL", default: 3600, range: 60...86_400))
         config.closingInterval = .seconds(try integer("MONPS_CLOSING_INTERVAL", default: 300, range: 10...86_400))
+        config.settlementInterval = .seconds(try integer("MONPS_SETTLEMENT_INTERVAL", default: 43_200, range: 60...604_800))
+        config.clvInterval = .seconds(try integer("MONPS_CLV_INTERVAL", default: 21_600, range: 60...604_800))
         if let overrides = value("MONPS_RATE_LIMITS") {
             do {
                 _ = try RateLimitPolicies(json: Data(overrides.utf8))

@@ -91,7 +91,10 @@ actor JobRunner {
                 let outcome: JobOutcome
                 let status: String
                 do {
-                    outcome = try await job.run(JobContext(runID: record.id, logger: runLogger))
+                    let follow: @Sendable (String) -> Void = { [weak self] next in
+                        Task { _ = try? await self?.start(next, trigger: .schedule) }
+                    }
+                    outcome = try await job.run(JobContext(runID: record.id, logger: runLogger, follow: follow))
                     status = outcome.skipped ? "skipped" : "succeeded"
                 } catch {
                     outcome = JobOutcome(errors: 1, message: String(describing: error))

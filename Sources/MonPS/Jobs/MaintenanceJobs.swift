@@ -24,6 +24,7 @@ struct ClosingLineJob: Job {
             if ids.count < batchSize { break }
         }
         outcome.message = "\(events) event(s) marked, \(outcome.items) closing price(s) recorded"
+        if events > 0 { context.follow("clv.compute") }
         return outcome
     }
 }

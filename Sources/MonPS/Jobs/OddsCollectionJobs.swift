@@ -105,6 +105,7 @@ struct ScoresCollectionJob: Job {
             }
             let loaded = try await feed.loader.load(finished, source: .oddsAPI)
             outcome.items += loaded.resultsStored
+            if loaded.resultsStored > 0 { context.follow("bets.settle") }
             outcome.errors += batch.issues.count + loaded.rejected.count
         }
     }

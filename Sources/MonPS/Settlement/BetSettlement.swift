@@ -1,0 +1,90 @@
+import Foundation
+import Logging
+import MonPSCore
+import PostgresNIO
+
+/// Settles bets: each bet and its ledger entry in one transaction, only while the bet is still pending (row
+/// lock), so running it twice never pays twice and killing it anywhere leaves either the whole settlement of a
+/// bet or nothing.
+struct BetSettlement: Sendable {
+    let database: Database
+    let logger: Logger
+    var rules = SettlementRules()
+
+    /// What happened to one bet.
+    enum Result: Sendable, Equatable {
+        case settled(status: String, payout: Int64)
+        case stillPending
+        case notPending
+    }
+
+    /// Pending bets whose event has a result or was cancelled/postponed (oldest first, at most `limit`).
+    func settleableBetIDs(limit: Int) async throws -> [UUID] {
+        try await database.query(
+            """
+            SELECT b.id FROM bets b JOIN events e ON e.id = b.event_id
+            WHERE b.status = 'pending'
+              AND (EXISTS (SELECT 1 FROM event_results r WHERE r.event_id = e.id) OR e.status IN ('cancelled', 'postponed'))
+            ORDER BY b.placed_at, b.id LIMIT \(limit)
+            """
+        ).map { try $0.decode(UUID.self) }
+    }
+
+    /// Grades `betID` from its event's stored result; pays and records it when gradable.
+    func settle(_ betID: UUID, now: Date = Date()) async throws -> Result {
+        try await database.bettingTransaction { sql in
+            let rows = try await sql.query(
+                """
+                SELECT b.user_id, b.bankroll_id, b.market, b.selection, b.point::float8, b.odds::float8, b.stake, b.status,
+                       s.outcomes = 3, s.group_key, e.status, e.starts_at,
+                       r.home_score, r.away_score, r.regulation_home, r.regulation_away, r.period_scores::text,
+                       r.outcome, r.winner
+                FROM bets b JOIN events e ON e.id = b.event_id JOIN sports s ON s.key = e.sport_key
+                LEFT JOIN event_results r ON r.event_id = e.id
+                WHERE b.id = \(betID) FOR UPDATE OF b
+                """)
+            guard let row = rows.first else { return .notPending }
+            let read = RowReader(row)
+            guard try read(7, String.self) == "pending" else { return .notPending }
+            let bet = BetGrading.StoredBet(
+                market: try read(2), selection: try read(3), point: try read(4), odds: try read(5), stake: try read(6),
+                hasDraw: try read(8), groupKey: try read(9))
+            var result: EventResultRecord?
+            if let home: Int = try read(12), let away: Int = try read(13) {
+                result = EventResultRecord(
+                    homeScore: home, awayScore: away, regulationHome: try read(14), regulationAway: try read(15),
+                    periodScores: try read(16, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) },
+                    outcome: try read(17, String?.self) ?? "finished", winner: try read(18), overtime: false, notes: nil)
+            }
+            let event = BetGrading.StoredEvent(status: try read(10), startsAt: try read(11), result: result)
+            let decision = try Settler.settle(
+                try BetGrading.slip(bet), status: BetGrading.status(event, now: now), rules: rules,
+                now: Int64(now.timeIntervalSince1970))
+            guard let graded = decision.result else { return .stillPending }
+            try await record(
+                graded, betID: betID, owner: try read(0), bankrollID: try read(1), actor: nil, note: "settled from the result",
+                on: sql)
+            return .settled(status: graded.outcome.rawValue, payout: graded.payout)
+        }
+    }
+
+    /// Writes a grading: the bet's status and money, and the ledger entry returning `payout` (a refund when
+    /// the stake simply comes back). `payout == 0` writes no entry (the stake was taken when the bet was placed).
+    func record(
+        _ graded: SettlementResult, betID: UUID, owner: UUID, bankrollID: UUID, actor: UUID?, note: String,
+        on sql: TransactionSQL
+    ) async throws {
+        try await sql.query(
+            """
+            UPDATE bets SET status = \(graded.outcome.rawValue), payout = \(graded.payout), profit = \(graded.profit),
+                settled_at = now(), updated_at = now(), version = version + 1
+            WHERE id = \(betID)
+            """)
+        guard graded.payout > 0 else { return }
+        var bankroll = try await Ledger.lock(bankrollID, owner: owner, on: sql)
+        let kind: LedgerKind = graded.outcome == .void || graded.outcome == .push ? .refund : .payout
+        _ = try await Ledger.post(
+            LedgerPosting(kind: kind, amount: graded.payout, betID: betID, cause: .settlement, note: note, createdBy: actor),
+            to: &bankroll, on: sql)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import MonPSCore
+import PostgresNIO
+
+/// `clv.compute`: fills each bet's closing odds from prices already stored (no upstream call): its own
+/// bookmaker's last price before the start, the sharp bookmaker's closing market de-vigged with the owner's
+/// method, the CLV (bet odds ÷ fair closing odds − 1) and whether the bet beat the close.
+struct ClosingLineValueJob: Job {
+    let database: Database
+    var interval: Duration
+    var batchSize = 500
+
+    var name: String { "clv.compute" }
+    var summary: String { "Closing odds, fair closing odds and CLV of bets on started events" }
+
+    struct Candidate: Sendable {
+        var id: UUID
+        var eventID: Int64
+        var bookmaker: String
+        var market: String
+        var selection: String
+        var point: Double?
+        var odds: Double
+        var sharpBookmaker: String
+        var method: DevigMethod
+        var hasDraw: Bool
+    }
+
+    func run(_ context: JobContext) async throws -> JobOutcome {
+        var outcome = JobOutcome()
+        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        while !Task.isCancelled {
+            let candidates = try await pending(after: after)
+            guard let last = candidates.last else { break }
+            after = last.id
+            for candidate in candidates {
+                if try await fill(candidate) { outcome.items += 1 }
+            }
+            if candidates.count < batchSize { break }
+        }
+        outcome.message = "closing line value recorded for \(outcome.items) bet(s)"
+        return outcome
+    }
+
+    /// Bets on events whose closing line is recorded and whose CLV is not known yet.
+    func pending(after: UUID) async throws -> [Candidate] {
+        try await database.query(
+            """
+            SELECT b.id, b.event_id, b.bookmaker, b.market, b.selection, b.point::float8, b.odds::float8,
+                   coalesce(u.sharp_bookmaker, 'pinnacle'), coalesce(u.devig_method, 'shin'), s.outcomes = 3
+            FROM bets b JOIN events e ON e.id = b.event_id JOIN sports s ON s.key = e.sport_key
+            LEFT JOIN user_settings u ON u.user_id = b.user_id
+            WHERE b.clv IS NULL AND b.status NOT IN ('cancelled', 'void') AND e.closing_marked_at IS NOT NULL
+              AND e.status NOT IN ('cancelled', 'postponed')
+              AND b.market IN ('h2h', 'spreads', 'totals') AND b.id > \(after)
+            ORDER BY b.id LIMIT \(batchSize)
+            """
+        ).map { row in
+            let read = RowReader(row)
+            return Candidate(
+                id: try read(0), eventID: try read(1), bookmaker: try read(2), market: try read(3), selection: try read(4),
+                point: try read(5), odds: try read(6), sharpBookmaker: try read(7),
+                method: DevigMethod(rawValue: try read(8, String.self)) ?? .shin, hasDraw: try read(9))
+        }
+    }
+
+    /// Returns whether a CLV could be computed and stored.
+    func fill(_ bet: Candidate) async throws -> Bool {
+        let rows = try await database.query(
+            """
+            SELECT k.key, c.outcome, c.point, c.price FROM closing_odds c JOIN bookmakers k ON k.id = c.bookmaker_id
+            WHERE c.event_id = \(bet.eventID) AND c.market = \(bet.market) AND k.key IN (\(bet.bookmaker), \(bet.sharpBookmaker))
+            """)
+        var own: Double?
+        var sharp: [String: (point: Double?, price: Double)] = [:]
+        for row in rows {
+            let (book, outcome, point, price) = try row.decode((String, String, Double?, Double).self)
+            if book == bet.bookmaker, outcome == bet.selection, point == bet.point { own = price }
+            if book == bet.sharpBookmaker { sharp[outcome] = (point, price) }
+        }
+        guard let market = Self.sharpMarket(for: bet, from: sharp) else { return false }
+        let value: ClosingLineValue
+        do {
+            value = try ClosingLineValue(betOdds: bet.odds, closingOdds: market.odds, selection: market.selection, method: bet.method)
+        } catch {
+            return false
+        }
+        try await database.query(
+            """
+            UPDATE bets SET closing_odds = \(own), sharp_closing_odds = \(market.odds[market.selection]),
+                fair_closing_odds = \(value.fairClosingOdds), clv = \(value.oddsBased), beat_close = \(value.beatClose),
+                updated_at = now()
+            WHERE id = \(bet.id) AND clv IS NULL
+            """)
+        return true
+    }
+
+    /// The sharp book's closing market that prices the bet's selection at the bet's line, in outcome order.
+    static func sharpMarket(
+        for bet: Candidate, from prices: [String: (point: Double?, price: Double)]
+    ) -> (odds: [Double], selection: Int)? {
+        let outcomes: [String]
+        switch bet.market {
+        case "h2h": outcomes = bet.hasDraw ? ["home", "draw", "away"] : ["home", "away"]
+        case "spreads": outcomes = ["home", "away"]
+        case "totals": outcomes = ["over", "under"]
+        default: return nil
+        }
+        guard let selection = outcomes.firstIndex(of: bet.selection) else { return nil }
+        var odds: [Double] = []
+        for outcome in outcomes {
+            guard let quote = prices[outcome] else { return nil }
+            odds.append(quote.price)
+        }
+        // Lines must be the bet's: the selection at its point, the other side mirrored (spreads) or equal (totals).
+        if bet.market != "h2h" {
+            guard let point = bet.point, prices[bet.selection]?.point == point else { return nil }
+            let other = outcomes[1 - selection]
+            let expected = bet.market == "spreads" ? -point : point
+            guard prices[other]?.point == expected else { return nil }
+        }
+        return (odds, selection)
+    }
+}

@@ -1,0 +1,88 @@
+import MonPSAPI
+import Foundation
+import Logging
+import MonPSCore
+
+/// Settling or correcting a bet by hand: the owner, or an admin for any bet. A pending bet gets its payout entry;
+/// a settled one gets a `correction` entry for the difference, so the ledger's history is never edited.
+struct ManualSettlement: Sendable {
+    let settlement: BetSettlement
+    let audit: AuditLog
+
+    /// The payout of `stake` at `odds` for a graded `outcome` (rounded down to the minor unit).
+    static func result(for outcome: BetOutcome, stake: Int64, odds: Double) throws -> SettlementResult {
+        let half = stake / 2
+        let payout: Int64
+        switch outcome {
+        case .won: payout = try Money.payout(stake: stake, decimalOdds: odds)
+        case .halfWon: payout = try Money.payout(stake: half, decimalOdds: odds) + (stake - half)
+        case .push, .void: payout = stake
+        case .halfLost: payout = stake - half
+        case .lost: payout = 0
+        }
+        return SettlementResult(outcome: outcome, stake: stake, payout: payout)
+    }
+
+    /// Settles `betID` as `outcome` for `actor`; returns nothing (the caller re-reads the bet).
+    func settle(_ betID: UUID, as outcome: BetOutcome, note: String?, actor: Principal, context: AuditContext) async throws {
+        try await settlement.database.bettingTransaction { sql in
+            let rows = try await sql.query(
+                """
+                SELECT user_id, bankroll_id, odds::float8, stake, status, payout FROM bets
+                WHERE id = \(betID) AND (user_id = \(actor.userID) OR \(actor.isAdmin)) FOR UPDATE
+                """)
+            guard let row = rows.first else { throw BettingError.betNotFound }
+            let (owner, bankrollID, odds, stake, status, oldPayout) = try row.decode((UUID, UUID, Double, Int64, String, Int64?).self)
+            guard status != "cancelled" else { throw BettingError.betCancelled }
+            let graded = try Self.result(for: outcome, stake: stake, odds: odds)
+            let action: AuditAction
+            if status == "pending" {
+                try await settlement.record(
+                    graded, betID: betID, owner: owner, bankrollID: bankrollID, actor: actor.userID,
+                    note: note ?? "settled by hand", on: sql)
+                action = "bet.settled_by_hand"
+            } else {
+                try await sql.query(
+                    """
+                    UPDATE bets SET status = \(graded.outcome.rawValue), payout = \(graded.payout), profit = \(graded.profit),
+                        settled_at = now(), updated_at = now(), version = version + 1
+                    WHERE id = \(betID)
+                    """)
+                let difference = graded.payout - (oldPayout ?? 0)
+                if difference != 0 {
+                    var bankroll = try await Ledger.lock(bankrollID, owner: owner, on: sql)
+                    _ = try await Ledger.post(
+                        LedgerPosting(
+                            kind: .correction, amount: difference, betID: betID, cause: .correction,
+                            note: note ?? "settlement corrected: \(status) → \(graded.outcome.rawValue)", createdBy: actor.userID),
+                        to: &bankroll, on: sql)
+                }
+                action = "bet.settlement_corrected"
+            }
+            try await audit.record(
+                on: sql.auditExecutor, action, actor: actor.userID, targetType: "bet", targetID: betID.uuidString.lowercased(),
+                context: context,
+                details: ["from": .string(status), "to": .string(graded.outcome.rawValue), "payout": .int(Int(graded.payout))])
+        }
+    }
+}
+
+extension APIHandler {
+    func settleBet(_ input: Operations.SettleBet.Input) async throws -> Operations.SettleBet.Output {
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
+        let principal = try RequestScope.requirePrincipal()
+        let id = try UUID.parameter(input.path.id)
+        guard let outcome = BetOutcome(rawValue: body.status.rawValue) else { throw APIError.internalError }
+        try await manualSettlement.settle(id, as: outcome, note: body.note, actor: principal, context: .current)
+        let owner = try await settlementOwner(of: id)
+        guard let bet = try await bets.repository.get(id: id, owner: owner) else { throw BettingError.betNotFound }
+        return .ok(.init(body: .json(try .init(bet))))
+    }
+
+    private func settlementOwner(of bet: UUID) async throws -> UUID {
+        guard let row = try await manualSettlement.settlement.database.query("SELECT user_id FROM bets WHERE id = \(bet)").first else {
+            throw BettingError.betNotFound
+        }
+        return try row.decode(UUID.self)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// Agent A: a price far above the bookmakers' consensus.
+///
+/// Kaunitz, Zhong & Kreiner (2017), "Beating the bookies with their own numbers, and how the online
+/// sports betting market is rigged" (arXiv:1710.02824; code: github.com/Lisandro79/BeatTheBookie,
+/// `src/strategies/beatTheBookie.m`). The consensus probability of an outcome is the inverse of the
+/// **mean of the bookmakers' decimal odds** for it, margin not removed: `p = 1 / mean(O)`. The
+/// outcome is bet when the best price exceeds `1 / (p − α)`, i.e. when the expected margin
+/// `(p − α)·max(O) − 1` is positive, with α = 0.05 and more than 3 bookmakers pricing it
+/// (`counts > nValidOdds = 3` in the authors' code, hence ``Configuration/minBookmakers`` = 4);
+/// when several outcomes of a game qualify, only the one with the highest expected margin is bet.
+///
+/// The signal's fair probability is `p − α` (the strategy's own conservative estimate), so its edge
+/// is exactly the paper's expected margin and is 0 at the threshold. Aggregates are left out of the
+/// mean and of the best price; the sharp bookmaker counts like any other.
+public struct ConsensusAnomalyAgent: DetectionAgent {
+    /// Settings; defaults are the paper's.
+    public struct Configuration: Sendable, Codable, Hashable {
+        /// α: the margin the consensus must be beaten by.
+        public var alpha: Double
+        /// Fewest bookmakers that must price the outcome.
+        public var minBookmakers: Int
+        /// Keep only the outcome with the highest expected margin per market (the paper's rule).
+        public var bestOutcomeOnly: Bool
+        /// Ignore prices older than this at the decision time (`nil`: no limit).
+        public var maxPriceAge: TimeInterval?
+        /// Expected margin at which the confidence is 0.5 (see `x/(x + half)`).
+        public var confidenceHalfMargin: Double
+
+        /// Creates a configuration.
+        public init(
+            alpha: Double = 0.05, minBookmakers: Int = 4, bestOutcomeOnly: Bool = true,
+            maxPriceAge: TimeInterval? = nil, confidenceHalfMargin: Double = 0.05
+        ) {
+            self.alpha = alpha
+            self.minBookmakers = minBookmakers
+            self.bestOutcomeOnly = bestOutcomeOnly
+            self.maxPriceAge = maxPriceAge
+            self.confidenceHalfMargin = confidenceHalfMargin
+        }
+    }
+
+    public let id: AgentID
+    /// The settings in use.
+    public let configuration: Configuration
+
+    /// Creates the agent (a distinct `id` lets several variants run side by side).
+    public init(configuration: Configuration = Configuration(), id: AgentID = .consensusAnomaly) {
+        self.configuration = configuration
+        self.id = id
+    }
+
+    public func signals(for market: MarketSnapshot, at: Date) -> [Signal] {
+        let c = configuration
+        let board = market.board(at: at, maxAge: c.maxPriceAge)
+        let books = board.bookmakers.filter { !market.isAggregate($0) }
+        var found: [Signal] = []
+        for outcome in market.outcomes.indices {
+            var sum = 0.0
+            var count = 0
+            var best: (bookmaker: String, price: PricePoint)? = nil
+            for bookmaker in books {  // key order: the sum and the tie-break are order-free
+                guard let price = board.price(of: bookmaker, outcome: outcome) else { continue }
+                sum += price.decimalOdds
+                count += 1
+                if best == nil || price.decimalOdds > best!.price.decimalOdds { best = (bookmaker, price) }
+            }
+            guard count >= max(1, c.minBookmakers), let best else { continue }
+            let mean = sum / Double(count)
+            let consensus = 1.0 / mean
+            let adjusted = consensus - c.alpha
+            guard adjusted > 0, adjusted < 1 else { continue }
+            let threshold = 1.0 / adjusted
+            guard best.price.decimalOdds > threshold else { continue }
+            let name = market.outcomes[outcome]
+            let signal = Signal.make(
+                agent: id, snapshot: market, outcome: outcome, bookmaker: best.bookmaker,
+                price: best.price, fairProbability: adjusted,
+                confidence: { DetectionText.saturating($0, half: c.confidenceHalfMargin) },
+                reason: { edge in
+                    "Consensus of \(count) bookmakers on \(name): mean odds \(DetectionText.odds(mean)), "
+                        + "p = \(DetectionText.percent(consensus)); best price "
+                        + "\(DetectionText.odds(best.price.decimalOdds)) at \(best.bookmaker) exceeds "
+                        + "1/(p − \(c.alpha)) = \(DetectionText.odds(threshold)) "
+                        + "(expected margin \(DetectionText.percent(edge, signed: true)))."
+                })
+            if let signal, signal.edge > 0 { found.append(signal) }
+        }
+        if c.bestOutcomeOnly, let top = found.max(by: { $0.edge < $1.edge || ($0.edge == $1.edge && $0.outcomeIndex > $1.outcomeIndex) }) {
+            return [top]
+        }
+        return found.sorted(by: Signal.canonicalOrder)
+    }
+}
