@@ -64,7 +64,7 @@ public struct ConsensusAnomalyAgent: DetectionAgent {
                 guard let price = board.price(of: bookmaker, outcome: outcome) else { continue }
                 sum += price.decimalOdds
                 count += 1
-                if best == nil || price.decimalOdds > best!.price.decimalOdds { best = (bookmaker, price) }
+                if price.decimalOdds > best?.price.decimalOdds ?? 0 { best = (bookmaker, price) }
             }
             guard count >= max(1, c.minBookmakers), let best else { continue }
             let mean = sum / Double(count)
@@ -87,9 +87,11 @@ public struct ConsensusAnomalyAgent: DetectionAgent {
                 })
             if let signal, signal.edge > 0 { found.append(signal) }
         }
-        if c.bestOutcomeOnly, let top = found.max(by: { $0.edge < $1.edge || ($0.edge == $1.edge && $0.outcomeIndex > $1.outcomeIndex) }) {
-            return [top]
+        // Highest expected margin; on a tie the first outcome.
+        let ranked = { (a: Signal, b: Signal) in
+            a.edge != b.edge ? a.edge < b.edge : a.outcomeIndex > b.outcomeIndex
         }
+        if c.bestOutcomeOnly, let top = found.max(by: ranked) { return [top] }
         return found.sorted(by: Signal.canonicalOrder)
     }
 }

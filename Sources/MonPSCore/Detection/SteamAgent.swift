@@ -77,16 +77,20 @@ public struct SteamAgent: DetectionAgent {
     /// threshold); empty without a sharp market at `at`.
     public func moves(in market: MarketSnapshot, at: Date) -> [Move] {
         let c = configuration
-        guard let sharp = market.sharpBookmaker,
-            let now = SharpFair.at(at, of: sharp, in: market, method: c.method, negativeMargin: c.negativeMargin)
-        else { return [] }
+        guard let sharp = market.sharpBookmaker else { return [] }
+        // Only the sharp's rows matter here; filter once instead of at every instant.
+        var sharpOnly = market
+        sharpOnly.quotes = market.quotes.filter { $0.bookmaker == sharp }
+        sharpOnly.history = market.history.filter { $0.bookmaker == sharp }
+        let fairAt = { (instant: Date) in
+            SharpFair.at(instant, of: sharp, in: sharpOnly, method: c.method, negativeMargin: c.negativeMargin)
+        }
+        guard let now = fairAt(at) else { return [] }
         let start = at.addingTimeInterval(-max(0, c.window))
-        var instants = [start]
-        instants += market.captureTimes(of: sharp, after: start, upTo: at)
+        let instants = [start] + sharpOnly.captureTimes(of: sharp, after: start, upTo: at)
         var low: [(p: Double, time: Date)?] = Array(repeating: nil, count: market.outcomes.count)
         for instant in instants {
-            guard let fair = SharpFair.at(instant, of: sharp, in: market, method: c.method, negativeMargin: c.negativeMargin)
-            else { continue }
+            guard let fair = fairAt(instant) else { continue }
             for (i, p) in fair.probabilities.enumerated() where low[i] == nil || p < low[i]!.p {
                 low[i] = (p, instant)
             }
@@ -114,11 +118,12 @@ public struct SteamAgent: DetectionAgent {
                     price: price, fairProbability: move.to,
                     confidence: { DetectionText.saturating($0, half: c.confidenceHalfEdge) * moveFactor },
                     reason: { edge in
-                        "\(sharp)'s fair probability of \(name) rose from \(DetectionText.percent(move.from)) "
-                            + "to \(DetectionText.percent(move.to)) (\(DetectionText.points(move.size))) over \(DetectionText.duration(move.toTime.timeIntervalSince(move.fromTime))); "
+                        let over = DetectionText.duration(move.toTime.timeIntervalSince(move.fromTime))
+                        let age = DetectionText.duration(at.timeIntervalSince(price.capturedAt))
+                        return "\(sharp)'s fair probability of \(name) rose from \(DetectionText.percent(move.from)) "
+                            + "to \(DetectionText.percent(move.to)) (\(DetectionText.points(move.size))) over \(over); "
                             + "\(bookmaker) still offers \(DetectionText.odds(price.decimalOdds)) "
-                            + "(implied \(DetectionText.percent(1 / price.decimalOdds)), price "
-                            + "\(DetectionText.duration(at.timeIntervalSince(price.capturedAt))) old): "
+                            + "(implied \(DetectionText.percent(1 / price.decimalOdds)), price \(age) old): "
                             + "edge \(DetectionText.percent(edge, signed: true)) ≥ "
                             + "\(DetectionText.percent(c.edgeThreshold))."
                     })

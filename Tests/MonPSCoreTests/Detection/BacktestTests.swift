@@ -123,11 +123,11 @@ struct BacktestTests {
 
     @Test func consensusStrategyBetsOnlyStrongOpportunities() throws {
         // Agent B alone of {B, steam}: score 50 → caution, not bet at the default `analyze`.
-        let strategy = BacktestStrategy.consensus(agents: [SharpValueAgent(configuration: .init(method: .multiplicative)), SteamAgent()])
+        let agents: [any DetectionAgent] = [SharpValueAgent(configuration: .init(method: .multiplicative)), SteamAgent()]
+        let strategy = BacktestStrategy.consensus(agents: agents)
         let none = try Backtest.run(Self.history(), strategy: strategy, configuration: Self.flat(resamples: 0))
         #expect(none.bets.isEmpty && none.marketsWithCandidates == 0 && none.finalBankroll == 1000)
-        let cautious = BacktestStrategy.consensus(
-            agents: [SharpValueAgent(configuration: .init(method: .multiplicative)), SteamAgent()], minimumVerdict: .caution)
+        let cautious = BacktestStrategy.consensus(agents: agents, minimumVerdict: .caution)
         let report = try Backtest.run(Self.history(), strategy: cautious, configuration: Self.flat(resamples: 0))
         #expect(report.bets.map(\.eventID) == [1, 2, 4, 5] && report.profit == 120)
         #expect(report.bets.allSatisfy { $0.agents == [.sharpValue] })
@@ -166,7 +166,8 @@ struct BacktestTests {
             try Backtest.run([], strategy: Self.agent, configuration: .init(startingBankroll: 0, staking: .flat(1)))
         }
         #expect(throws: BacktestError.invalidStakingPlan("kelly:2.0:1.5")) {
-            try Backtest.run([], strategy: Self.agent, configuration: .init(startingBankroll: 1, staking: .kelly(multiplier: 2, cap: 1.5)))
+            let overCapped = BacktestConfiguration(startingBankroll: 1, staking: .kelly(multiplier: 2, cap: 1.5))
+            return try Backtest.run([], strategy: Self.agent, configuration: overCapped)
         }
     }
 
