@@ -23,6 +23,7 @@ struct DemoSeeder: Sendable {
         lines.append(try await catalogue())
         lines.append(try await accounts())
         lines.append(try await odds())
+        lines.append(try await DemoBets(database: database, logger: logger, audit: auth.admin.audit).seed(for: Self.demoUser.email))
         return Report(lines: lines)
     }
 

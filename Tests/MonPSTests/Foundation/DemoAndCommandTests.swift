@@ -15,6 +15,8 @@ struct DemoAndCommandTests {
         #expect(second.contains("accounts: already present"))
         #expect(first.contains("demo odds: 261 events (261 new)"))
         #expect(second.contains("demo odds: 261 events (0 new), 0 new prices, 0 new results"))
+        #expect(first.contains("demo bets: ") && first.contains(" placed ("))
+        #expect(second.contains("demo bets: already present"))
 
         let app = try await TestApp.make(database: url)
         try await app.test { client in
@@ -31,6 +33,13 @@ struct DemoAndCommandTests {
             let latest = try #require(odds["latest"] as? [[String: Any]])
             #expect(Set(latest.compactMap { $0["bookmaker"] as? String }).count == 6)
             #expect((odds["best"] as? [[String: Any]])?.count == 3)
+            // The demo bettor has a P&L: settled bets with CLV, and five open bets of 25.00 on coming events.
+            let summary = try await client.get("/v1/bets/summary?range=all&currency=EUR", token: token)
+            #expect(summary.status == .ok)
+            let figures = try summary.json()
+            #expect((figures["settled"] as? Int ?? 0) > 0)
+            #expect(figures["pending"] as? Int == 5)
+            #expect(figures["average_clv"] is Double)
         }
     }
 
