@@ -12,6 +12,7 @@ struct APIHandler: APIProtocol {
     let manualSettlement: ManualSettlement
     let importer: HistoricalImporter
     let jobs: JobRunner
+    let platform: PlatformSettingsStore
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry

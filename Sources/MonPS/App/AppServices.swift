@@ -14,6 +14,7 @@ public struct AppServices: Sendable {
     public let auth: AuthServices
     let loader: OddsLoader
     let jobs: JobRunner
+    let platform: PlatformSettingsStore
 
     /// - Parameter redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
     public init(config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:")
@@ -34,27 +35,34 @@ public struct AppServices: Sendable {
         self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
         self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger)
         self.loader = OddsLoader(database: database, logger: logger)
+        let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
+        self.platform = platform
         let feed = OddsFeed(
-            config: config, database: database, loader: loader, cache: auth.responseCache, httpClient: HTTPClient.shared)
-        self.jobs = JobRunner(jobs: Self.jobs(config: config, database: database, feed: feed), database: database, logger: logger)
+            platform: platform, database: database, loader: loader, cache: auth.responseCache, httpClient: HTTPClient.shared)
+        self.jobs = JobRunner(jobs: Self.jobs(platform: platform, feed: feed), database: database, logger: logger)
     }
 
     /// The services to run beside the HTTP server: the PostgreSQL pool, the Redis pool's lifetime and, when
     /// enabled, the job scheduler.
     public var lifecycleServices: [any Service] {
-        var services: [any Service] = [database.client, RedisLifetimeService(redis: redis)] + auth.lifecycleServices
+        var services: [any Service] =
+            [database.client, RedisLifetimeService(redis: redis), PlatformSettingsService(store: platform, logger: logger)]
+            + auth.lifecycleServices
         if config.jobsEnabled { services.append(JobScheduler(runner: jobs, logger: logger)) }
         return services
     }
 
     /// Every background job of this process, with the intervals of the configuration.
-    static func jobs(config: AppConfig, database: Database, feed: OddsFeed) -> [any Job] {
-        [
-            OddsCollectionJob(feed: feed, interval: config.oddsInterval),
+    static func jobs(platform: PlatformSettingsStore, feed: OddsFeed) -> [any Job] {
+        let config = platform.config, database = platform.database
+        return [
+            OddsCollectionJob(feed: feed),
             ScoresCollectionJob(feed: feed, interval: config.scoresInterval),
             ClosingLineJob(database: database, interval: config.closingInterval),
-            BetSettlementJob(settlement: BetSettlement(database: database, logger: feed.loader.logger), interval: config.settlementInterval),
-            ClosingLineValueJob(database: database, interval: config.clvInterval),
+            BetSettlementJob(
+                settlement: BetSettlement(database: database, logger: feed.loader.logger),
+                schedule: { platform.settlementInterval }),
+            ClosingLineValueJob(database: database, schedule: { platform.clvInterval }),
             OddsPartitionJob(database: database),
         ]
     }

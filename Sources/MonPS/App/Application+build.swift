@@ -37,6 +37,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
             settlement: BetSettlement(database: services.database, logger: services.logger), audit: auth.admin.audit),
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
+        platform: services.platform,
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,

@@ -5,6 +5,8 @@ import MonPSAPI
 extension APIHandler {
     func register(_ input: Operations.Register.Input) async throws -> Operations.Register.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
+        // Open or closed as the platform settings say (an admin's switch over MONPS_REGISTRATION_OPEN).
+        guard platform.registrationOpen else { throw IdentityError.registrationClosed }
         // Any `role` a client adds to the body is not even decoded: new accounts are always `user`.
         let user = try await auth.identity.register(
             email: body.email, password: body.password, displayName: body.displayName, context: .current)

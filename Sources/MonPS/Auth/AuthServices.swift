@@ -23,7 +23,8 @@ public struct AuthServices: Sendable {
         } catch {
             throw ConfigError("MONPS_JWT_SECRETS", String(describing: error))
         }
-        let settings = IdentitySettings(registrationOpen: config.registrationOpen)
+        // Registration is gated per request by the platform settings (see `register`), which an admin can change.
+        let settings = IdentitySettings(registrationOpen: true)
         let hasher = PasswordHasher()
         usage = TokenUsageRecorder(database: database, logger: logger)
         identity = IdentityService(database: database, hasher: hasher, keys: keys, settings: settings, usage: usage, now: now)

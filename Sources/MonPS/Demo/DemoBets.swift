@@ -77,7 +77,7 @@ struct DemoBets {
                 _ = try await settlement.settle(id)
             }
         }
-        let clv = ClosingLineValueJob(database: database, interval: .seconds(3600))
+        let clv = ClosingLineValueJob(database: database, schedule: { .seconds(3600) })
         var withCLV = 0
         for candidate in try await clv.pending(after: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))) {
             if try await clv.fill(candidate) { withCLV += 1 }

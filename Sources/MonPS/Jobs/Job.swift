@@ -13,6 +13,7 @@ protocol Job: Sendable {
 struct JobContext: Sendable {
     var runID: Int64
     var logger: Logger
+    var trigger: JobTrigger = .manual
     /// Starts another job now (in the background; nothing happens if it is already running): results that
     /// arrived settle bets at once, marked closing lines get their CLV at once.
     var follow: @Sendable (_ job: String) -> Void = { _ in }

@@ -6,8 +6,8 @@ import PostgresNIO
 /// job at a time, and records every run in `job_runs`. The lock is a session lock on a pooled connection
 /// held for the run: if the process dies, PostgreSQL drops the connection and the lock with it.
 actor JobRunner {
-    let jobs: [String: any Job]
-    let order: [String]
+    nonisolated let jobs: [String: any Job]
+    nonisolated let order: [String]
     let database: Database
     private let runs: JobRunRepository
     private let logger: Logger
@@ -94,7 +94,7 @@ actor JobRunner {
                     let follow: @Sendable (String) -> Void = { [weak self] next in
                         Task { _ = try? await self?.start(next, trigger: .schedule) }
                     }
-                    outcome = try await job.run(JobContext(runID: record.id, logger: runLogger, follow: follow))
+                    outcome = try await job.run(JobContext(runID: record.id, logger: runLogger, trigger: trigger, follow: follow))
                     status = outcome.skipped ? "skipped" : "succeeded"
                 } catch {
                     outcome = JobOutcome(errors: 1, message: String(describing: error))

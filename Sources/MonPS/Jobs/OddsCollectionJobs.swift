@@ -4,7 +4,7 @@ import Logging
 
 /// What both collection jobs share: the client settings, the loader and the sports to collect.
 struct OddsFeed: Sendable {
-    let config: AppConfig
+    let platform: PlatformSettingsStore
     let database: Database
     let loader: OddsLoader
     let cache: ResponseCache?
@@ -12,7 +12,8 @@ struct OddsFeed: Sendable {
 
     /// A fresh client per run: its credit counter is that run's credits used.
     func client(logger: Logger) -> OddsAPIClient? {
-        guard let key = config.oddsAPIKey else { return nil }
+        let config = platform.config
+        guard let key = platform.oddsAPIKey else { return nil }
         let configuration = OddsAPIConfiguration(
             baseURL: config.oddsAPIBaseURL, apiKey: key, regions: config.oddsAPIRegions,
             reserveCredits: config.oddsAPIReserveCredits)
@@ -29,7 +30,25 @@ struct OddsFeed: Sendable {
         }
     }
 
-    static let notConfigured = JobOutcome.skipped("MONPS_ODDS_API_KEY is not set: nothing collected")
+    static let notConfigured = JobOutcome.skipped("no Odds API key (MONPS_ODDS_API_KEY or the admin settings): nothing collected")
+
+    /// Whether `sport`'s collection interval has passed since its last collection (a few seconds' slack so a
+    /// sport on the job's own interval is never skipped by timing jitter).
+    func isDue(_ sport: String) async throws -> Bool {
+        guard let last = try await database.query(
+            "SELECT last_collected FROM odds_collection_state WHERE sport_key = \(sport)").first?.decode(Date.self)
+        else { return true }
+        let interval = Double(platform.oddsInterval(for: sport).components.seconds)
+        return Date().timeIntervalSince(last) >= interval - 5
+    }
+
+    func markCollected(_ sport: String) async throws {
+        try await database.query(
+            """
+            INSERT INTO odds_collection_state (sport_key, last_collected) VALUES (\(sport), now())
+            ON CONFLICT (sport_key) DO UPDATE SET last_collected = excluded.last_collected
+            """)
+    }
 
     /// Runs `collect` for every sport with a fresh client; an upstream error costs that sport only, except
     /// those that will fail every sport (credits, key), which end the run. Credits used come from the client.
@@ -62,16 +81,19 @@ struct OddsFeed: Sendable {
     }
 }
 
-/// `odds.collect`: current prices of every active sport into the time series.
+/// `odds.collect`: current prices of every active sport into the time series, each sport at its own frequency
+/// (platform settings; the job wakes as often as the most frequent sport needs).
 struct OddsCollectionJob: Job {
     let feed: OddsFeed
-    var interval: Duration
+    var interval: Duration { feed.platform.oddsTick }
 
     var name: String { "odds.collect" }
     var summary: String { "Current h2h, spreads and totals prices from The Odds API, for every active sport" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
         try await feed.eachSport(logger: context.logger, summary: { "\($0.items) new price(s)" }) { client, sport, outcome, notes in
+            // A manual run collects everything now; a scheduled one only the sports that are due.
+            if context.trigger == .schedule, try await !feed.isDue(sport.key) { return }
             let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)
             let loaded = try await feed.loader.load(batch.events, source: .oddsAPI, options: LoadOptions(updatesSchedule: true))
             outcome.items += loaded.snapshotsAdded
@@ -80,6 +102,7 @@ struct OddsCollectionJob: Job {
             if let first = loaded.rejected.first {
                 notes.append("\(sport.key): \(loaded.rejected.count) event(s) with refused prices, e.g. \(first.reason)")
             }
+            try await feed.markCollected(sport.key)
         }
     }
 }

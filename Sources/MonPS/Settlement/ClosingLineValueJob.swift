@@ -8,7 +8,8 @@ import PostgresNIO
 /// method, the CLV (bet odds ÷ fair closing odds − 1) and whether the bet beat the close.
 struct ClosingLineValueJob: Job {
     let database: Database
-    var interval: Duration
+    let schedule: @Sendable () -> Duration
+    var interval: Duration { schedule() }
     var batchSize = 500
 
     var name: String { "clv.compute" }

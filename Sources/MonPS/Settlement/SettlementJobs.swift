@@ -4,7 +4,9 @@ import Logging
 /// `bets.settle`: every pending bet whose event has a final result (or was cancelled/postponed long enough).
 struct BetSettlementJob: Job {
     let settlement: BetSettlement
-    var interval: Duration
+    /// The interval in effect (platform settings over the configuration), read before each wait.
+    let schedule: @Sendable () -> Duration
+    var interval: Duration { schedule() }
     var batchSize = 500
 
     var name: String { "bets.settle" }

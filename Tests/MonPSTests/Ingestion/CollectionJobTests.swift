@@ -65,6 +65,32 @@ struct CollectionJobTests {
         }
     }
 
+    @Test func usesTheAdminsKeyAndEachSportsFrequency() async throws {
+        let server = OddsAPIFakeServer()
+        server.stub("/v4/sports", .json(OddsAPIFixtures.sports, quota: (500, 0, 0)))
+        server.stub("/v4/sports/soccer_epl/odds", .json(OddsAPIFixtures.odds, quota: Self.quota))
+        try await server.run { port in
+            let app = try await TestApp.make(overrides: [
+                "MONPS_ODDS_API_URL": "http://127.0.0.1:\(port)", "MONPS_DATA_KEY": String(repeating: "cd", count: 32),
+            ])
+            try await app.test { client in
+                try await keepOnly(["soccer_epl"], app)
+                let admin = try await TestAccounts(app: app, client: client).token(role: .admin)
+                let stored = try await client.postJSON(
+                    "/v1/admin/settings", #"{"odds_api_key":"stored-key-9876","odds_intervals":{"soccer_epl":3600}}"#,
+                    token: admin, method: .put)
+                #expect(stored.status == .ok)
+                let run = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
+                #expect(run.status == "succeeded")
+                #expect(server.received(path: "/v4/sports/soccer_epl/odds").map { $0.query["apiKey"] } == ["stored-key-9876"])
+                // A scheduled run within the sport's hour collects nothing more.
+                let scheduled = try await app.services.jobs.runNow("odds.collect", trigger: .schedule)
+                #expect(scheduled.status == "succeeded")
+                #expect(server.received(path: "/v4/sports/soccer_epl/odds").count == 1)
+            }
+        }
+    }
+
     @Test func keepsTheReserveOfCredits() async throws {
         let server = OddsAPIFakeServer()
         server.stub("/v4/sports", .json(OddsAPIFixtures.sports, quota: (20, 480, 0)))

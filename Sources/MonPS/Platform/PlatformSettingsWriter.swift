@@ -1,0 +1,83 @@
+import Foundation
+
+/// A validated change of the platform settings (nil = unchanged; `reset` = back to the environment).
+struct PlatformSettingsChange: Sendable, Equatable {
+    var oddsAPIKey: String?
+    var oddsIntervals: [String: Int]?
+    var settlementInterval: Int?
+    var clvInterval: Int?
+    var registrationOpen: Bool?
+    var rateLimitsJSON: String?
+    var reset: Set<String> = []
+}
+
+/// Writes a change to `platform_settings` (one statement, so it is all or nothing) and reloads the store.
+struct PlatformSettingsWriter {
+    let store: PlatformSettingsStore
+
+    static let intervalRange = 60...604_800
+
+    /// Returns the names of the fields changed (never their secret values).
+    func apply(_ change: PlatformSettingsChange, actor: UUID) async throws -> [String] {
+        var sealed: String?
+        var last4: String?
+        if let key = change.oddsAPIKey {
+            guard key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline && $0.asciiValue.map { $0 >= 0x21 && $0 < 0x7F } == true }) else {
+                throw APIError.unprocessable("odds_api_key: printable characters only", field: "odds_api_key")
+            }
+            guard let cipher = store.cipher else {
+                throw APIError.unprocessable(
+                    "odds_api_key: the server has no MONPS_DATA_KEY to store secrets encrypted", field: "odds_api_key")
+            }
+            sealed = try cipher.encrypt(key, associatedData: PlatformSettingsStore.keyContext)
+            last4 = String(key.suffix(4))
+        }
+        if let intervals = change.oddsIntervals {
+            let known = Set(try await store.database.query("SELECT key FROM sports").map { try $0.decode(String.self) })
+            for (sport, seconds) in intervals.sorted(by: { $0.key < $1.key }) {
+                guard known.contains(sport) else {
+                    throw APIError.unprocessable("odds_intervals: unknown sport key '\(sport.prefix(64))'", field: "odds_intervals")
+                }
+                guard Self.intervalRange.contains(seconds) else {
+                    throw APIError.unprocessable("odds_intervals.\(sport): between 60 and 604800 seconds", field: "odds_intervals")
+                }
+            }
+        }
+        if let json = change.rateLimitsJSON {
+            do {
+                _ = try RateLimitPolicies(json: Data(json.utf8))
+            } catch {
+                throw APIError.unprocessable("rate_limits: \(error)", field: "rate_limits")
+            }
+        }
+        let intervalsJSON = try change.oddsIntervals.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let reset = change.reset
+        try await store.database.query(
+            """
+            UPDATE platform_settings SET
+                odds_api_key_sealed = CASE WHEN \(reset.contains("odds_api_key")) THEN NULL ELSE coalesce(\(sealed), odds_api_key_sealed) END,
+                odds_api_key_last4 = CASE WHEN \(reset.contains("odds_api_key")) THEN NULL ELSE coalesce(\(last4), odds_api_key_last4) END,
+                odds_intervals = CASE WHEN \(reset.contains("odds_intervals")) THEN '{}'::jsonb
+                                      ELSE coalesce(\(intervalsJSON)::jsonb, odds_intervals) END,
+                settlement_interval = CASE WHEN \(reset.contains("settlement_interval_seconds")) THEN NULL
+                                           ELSE coalesce(\(change.settlementInterval)::int, settlement_interval) END,
+                clv_interval = CASE WHEN \(reset.contains("clv_interval_seconds")) THEN NULL
+                                    ELSE coalesce(\(change.clvInterval)::int, clv_interval) END,
+                registration_open = CASE WHEN \(reset.contains("registration_open")) THEN NULL
+                                         ELSE coalesce(\(change.registrationOpen), registration_open) END,
+                rate_limits = CASE WHEN \(reset.contains("rate_limits")) THEN NULL
+                                   ELSE coalesce(\(change.rateLimitsJSON)::jsonb, rate_limits) END,
+                updated_at = now(), updated_by = \(actor)
+            WHERE id
+            """)
+        try await store.reload()
+        var fields: [String] = []
+        if change.oddsAPIKey != nil { fields.append("odds_api_key") }
+        if change.oddsIntervals != nil { fields.append("odds_intervals") }
+        if change.settlementInterval != nil { fields.append("settlement_interval_seconds") }
+        if change.clvInterval != nil { fields.append("clv_interval_seconds") }
+        if change.registrationOpen != nil { fields.append("registration_open") }
+        if change.rateLimitsJSON != nil { fields.append("rate_limits") }
+        return fields + reset.sorted().map { "reset:\($0)" }
+    }
+}
