@@ -13,6 +13,7 @@ struct APIHandler: APIProtocol {
     let importer: HistoricalImporter
     let jobs: JobRunner
     let platform: PlatformSettingsStore
+    let opportunities: PostgresOpportunityRepository
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry

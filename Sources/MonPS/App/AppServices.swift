@@ -63,6 +63,7 @@ public struct AppServices: Sendable {
                 settlement: BetSettlement(database: database, logger: feed.loader.logger),
                 schedule: { platform.settlementInterval }),
             ClosingLineValueJob(database: database, schedule: { platform.clvInterval }),
+            DetectionJob(detector: OpportunityDetector(database: database, logger: feed.loader.logger), cache: feed.cache),
             OddsPartitionJob(database: database),
         ]
     }

@@ -38,6 +38,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
         platform: services.platform,
+        opportunities: PostgresOpportunityRepository(database: services.database),
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,
@@ -71,6 +72,10 @@ enum SharedRoutes {
         if path.hasPrefix("/v1/sports") { return .shared(ttl: .seconds(300), tags: ["sports"]) }
         if path.hasPrefix("/v1/bookmakers") { return .shared(ttl: .seconds(300), tags: ["bookmakers"]) }
         // Authenticated but caller-independent: odds move, so short lifetimes (and the loader bumps the tag).
+        // Shares (per user) never go through the shared cache.
+        if (path.hasPrefix("/v1/opportunities") && !path.contains("/shares")) || path == "/v1/agents" {
+            return .shared(ttl: .seconds(15), tags: ["opportunities"], fillFromCredentialedRequests: true)
+        }
         if path.hasPrefix("/v1/events") {
             let ttl: Duration = path.hasSuffix("/odds") ? .seconds(15) : .seconds(30)
             return .shared(ttl: ttl, tags: ["events"], fillFromCredentialedRequests: true)

@@ -53,7 +53,7 @@ struct OddsFeed: Sendable {
     /// Runs `collect` for every sport with a fresh client; an upstream error costs that sport only, except
     /// those that will fail every sport (credits, key), which end the run. Credits used come from the client.
     func eachSport(
-        logger: Logger, summary: (JobOutcome) -> String,
+        logger: Logger, summary: (JobOutcome) -> String, follow: (String) -> Void = { _ in },
         _ collect: (OddsAPIClient, _ sport: (key: String, oddsAPIKey: String), inout JobOutcome, inout [String]) async throws -> Void
     ) async throws -> JobOutcome {
         guard let client = client(logger: logger) else { return Self.notConfigured }
@@ -76,6 +76,7 @@ struct OddsFeed: Sendable {
         }
         outcome.creditsUsed = await client.creditsSpent
         outcome.message = notes.isEmpty ? summary(outcome) : notes.joined(separator: "; ")
+        if outcome.items > 0 { follow("opportunities.detect") }
         if outcome.items > 0 { try? await cache?.invalidate(tag: "events") }
         return outcome
     }
@@ -91,7 +92,9 @@ struct OddsCollectionJob: Job {
     var summary: String { "Current h2h, spreads and totals prices from The Odds API, for every active sport" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        try await feed.eachSport(logger: context.logger, summary: { "\($0.items) new price(s)" }) { client, sport, outcome, notes in
+        try await feed.eachSport(
+            logger: context.logger, summary: { "\($0.items) new price(s)" }, follow: context.follow
+        ) { client, sport, outcome, notes in
             // A manual run collects everything now; a scheduled one only the sports that are due.
             if context.trigger == .schedule, try await !feed.isDue(sport.key) { return }
             let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)

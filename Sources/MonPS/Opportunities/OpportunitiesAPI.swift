@@ -1,0 +1,114 @@
+import Foundation
+import MonPSAPI
+import MonPSCore
+
+/// Operations of the `opportunities` tag, and the admin switch of the agents.
+extension APIHandler {
+    func listOpportunities(_ input: Operations.ListOpportunities.Input) async throws -> Operations.ListOpportunities.Output {
+        let query = input.query
+        let page = try PageRequest(limit: query.limit, cursor: query.cursor)
+        var filter = OpportunityFilter(
+            sport: query.sport, competition: query.competition, market: query.market?.rawValue, bookmaker: query.bookmaker,
+            agent: query.agent, verdict: query.verdict?.rawValue, minEdge: query.minEdge)
+        filter.sort = OpportunityFilter.Sort(rawValue: query.sort?.rawValue ?? "score") ?? .score
+        if let within = query.startsWithin {
+            filter.startsBefore = Date().addingTimeInterval(try Self.duration(within))
+        }
+        if let minEdge = query.minEdge, !minEdge.isFinite { throw APIError.invalidParameter("min_edge", "must be a number") }
+        let after = try page.after.map { values -> (value: Double, id: UUID) in
+            guard values.count == 2, let value = Double(values[0]), value.isFinite, let id = UUID(uuidString: values[1]) else {
+                throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
+            }
+            return (value, id)
+        }
+        let fetched = try await opportunities.list(filter, after: after, limit: page.limit + 1)
+        let (items, next) = page.page(fetched) { record in
+            let value: Double = switch filter.sort {
+            case .score: record.score
+            case .edge: record.edge
+            case .start: record.startsAt.timeIntervalSince1970
+            }
+            return [String(value), record.id.uuidString]
+        }
+        return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.Opportunity.init), nextCursor: .init(next)))))
+    }
+
+    func getOpportunity(_ input: Operations.GetOpportunity.Input) async throws -> Operations.GetOpportunity.Output {
+        guard let id = UUID(uuidString: input.path.id), let record = try await opportunities.get(id: id) else {
+            throw APIError.notFound("no opportunity with id \(input.path.id.prefix(64))")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        let votes = (try? decoder.decode([AgentVote].self, from: Data(record.votesJSON.utf8))) ?? []
+        let seen = (try? decoder.decode([String: [String: Double]].self, from: Data(record.pricesJSON.utf8))) ?? [:]
+        let best = EventPrices(latest: try await opportunities.currentPrices(of: record), closing: []).best
+        return .ok(.init(body: .json(.init(
+            opportunity: try .init(record),
+            votes: votes.map { vote in
+                .init(
+                    agent: vote.agent.rawValue, voted: vote.voted, weight: vote.weight, bookmaker: vote.signal?.bookmaker,
+                    price: vote.signal?.decimalOdds, fairProbability: vote.signal?.fairProbability, edge: vote.signal?.edge,
+                    confidence: vote.signal?.confidence, reason: vote.signal?.reason)
+            },
+            pricesSeen: .init(additionalProperties: seen.mapValues { .init(additionalProperties: $0) }),
+            currentBest: try best.map(Components.Schemas.BookmakerPrice.init),
+            historyUrl: "/v1/events/\(record.eventID)/odds/history?market=\(record.market)"))))
+    }
+
+    func listAgents(_ input: Operations.ListAgents.Input) async throws -> Operations.ListAgents.Output {
+        let rows = try await opportunities.database.query(
+            "SELECT id, letter, title, description, enabled FROM detection_agents ORDER BY letter")
+        let data = try rows.map { row in
+            let (id, letter, title, description, enabled) = try row.decode((String, String, String, String, Bool).self)
+            return Components.Schemas.Agent(id: id, letter: letter, title: title, description: description, enabled: enabled)
+        }
+        return .ok(.init(body: .json(.init(data: data, nextCursor: .init(nil)))))
+    }
+
+    func adminUpdateAgent(_ input: Operations.AdminUpdateAgent.Input) async throws -> Operations.AdminUpdateAgent.Output {
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
+        let principal = try RequestScope.requirePrincipal()
+        let rows = try await opportunities.database.query(
+            """
+            UPDATE detection_agents SET enabled = \(body.enabled), updated_at = now(), updated_by = \(principal.userID)
+            WHERE id = \(input.path.id) RETURNING id, letter, title, description, enabled
+            """)
+        guard let row = rows.first else { throw APIError.notFound("no agent \(input.path.id.prefix(64))") }
+        let (id, letter, title, description, enabled) = try row.decode((String, String, String, String, Bool).self)
+        try? await auth.responseCache.invalidate(tag: "opportunities")
+        try await auth.admin.audit.record(
+            AuditAction("agent.updated"), actor: principal.userID, targetType: "agent", targetID: id, context: .current,
+            details: ["enabled": .bool(enabled)])
+        return .ok(.init(body: .json(.init(id: id, letter: letter, title: title, description: description, enabled: enabled))))
+    }
+
+    /// `90m`, `24h`, `7d` → seconds (1 minute … 60 days).
+    static func duration(_ text: String) throws -> TimeInterval {
+        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0 else {
+            throw APIError.invalidParameter("starts_within", "expected a number and a unit, e.g. 90m, 24h, 7d")
+        }
+        let seconds: Int
+        switch unit {
+        case "m": seconds = amount * 60
+        case "h": seconds = amount * 3600
+        case "d": seconds = amount * 86_400
+        default: throw APIError.invalidParameter("starts_within", "the unit must be m, h or d")
+        }
+        guard seconds <= 60 * 86_400 else { throw APIError.invalidParameter("starts_within", "at most 60 days") }
+        return TimeInterval(seconds)
+    }
+}
+
+extension Components.Schemas.Opportunity {
+    init(_ record: OpportunityRecord) throws {
+        guard let verdict = Components.Schemas.Verdict(rawValue: record.verdict),
+              let status = StatusPayload(rawValue: record.status) else { throw APIError.internalError }
+        self.init(
+            id: record.id.uuidString.lowercased(), eventId: record.eventID, sport: record.sport, competition: record.competition,
+            home: record.home, away: record.away, market: try APIHandler.market(record.market), point: record.point,
+            outcome: try APIHandler.outcome(record.outcome), bookmaker: record.bookmaker, price: record.price,
+            fairProbability: record.fairProbability, fairOdds: 1 / record.fairProbability, edge: record.edge,
+            score: record.score, verdict: verdict, agents: record.agents, startsAt: record.startsAt, status: status,
+            detectedAt: record.detectedAt, updatedAt: record.updatedAt)
+    }
+}

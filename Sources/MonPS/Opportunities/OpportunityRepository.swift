@@ -1,0 +1,123 @@
+import Foundation
+import MonPSCore
+import PostgresNIO
+
+struct OpportunityRecord: Sendable, Equatable {
+    var id: UUID
+    var eventID: Int64
+    var sport: String
+    var competition: String?
+    var home: String
+    var away: String
+    var market: String
+    var point: Double?
+    var outcome: String
+    var bookmaker: String
+    var price: Double
+    var fairProbability: Double
+    var edge: Double
+    var score: Double
+    var verdict: String
+    var agents: [String]
+    var startsAt: Date
+    var status: String
+    var detectedAt: Date
+    var updatedAt: Date
+    var votesJSON: String
+    var pricesJSON: String
+}
+
+struct OpportunityFilter: Sendable, Equatable {
+    enum Sort: String, Sendable { case score, edge, start }
+    var sport: String?
+    var competition: String?
+    var market: String?
+    var bookmaker: String?
+    var agent: String?
+    var verdict: String?
+    var minEdge: Double?
+    var startsBefore: Date?
+    var sort: Sort = .score
+}
+
+struct PostgresOpportunityRepository: Sendable {
+    let database: Database
+
+    private static let columns = """
+        o.id, o.event_id, o.sport_key, o.competition, h.name, a.name, o.market, o.point, o.outcome, o.bookmaker, o.price,
+        o.fair_probability, o.edge, o.score, o.verdict, o.agents, o.starts_at, o.status, o.detected_at, o.updated_at,
+        o.votes::text, o.prices::text
+        """
+    private static let joins = """
+        FROM opportunities o JOIN events e ON e.id = o.event_id
+        JOIN participants h ON h.id = e.home_id JOIN participants a ON a.id = e.away_id
+        """
+
+    /// Active opportunities in the filter's order after the keyset `(value, id)`, at most `limit`.
+    func list(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) async throws -> [OpportunityRecord] {
+        let (columns, comparator, direction): (String, String, String)
+        switch filter.sort {
+        case .score: (columns, comparator, direction) = ("o.score, o.id", "<", "DESC")
+        case .edge: (columns, comparator, direction) = ("o.edge, o.id", "<", "DESC")
+        case .start: (columns, comparator, direction) = ("extract(epoch FROM o.starts_at)::float8, o.id", ">", "ASC")
+        }
+        let afterValue = after?.value
+        let afterID = after?.id
+        let query: PostgresQuery = """
+            SELECT \(unescaped: Self.columns) \(unescaped: Self.joins)
+            WHERE o.status = 'active'
+              AND (\(afterValue)::float8 IS NULL OR (\(unescaped: columns)) \(unescaped: comparator) (\(afterValue)::float8, \(afterID)::uuid))
+              AND (\(filter.sport)::text IS NULL OR o.sport_key = \(filter.sport))
+              AND (\(filter.competition)::text IS NULL OR o.competition = \(filter.competition))
+              AND (\(filter.market)::text IS NULL OR o.market = \(filter.market))
+              AND (\(filter.bookmaker)::text IS NULL OR o.bookmaker = \(filter.bookmaker))
+              AND (\(filter.agent)::text IS NULL OR \(filter.agent) = ANY(o.agents))
+              AND (\(filter.verdict)::text IS NULL OR o.verdict = \(filter.verdict))
+              AND (\(filter.minEdge)::float8 IS NULL OR o.edge >= \(filter.minEdge))
+              AND (\(filter.startsBefore)::timestamptz IS NULL OR o.starts_at <= \(filter.startsBefore))
+            ORDER BY \(unescaped: columns.replacingOccurrences(of: ", o.id", with: " \(direction), o.id \(direction)"))
+            LIMIT \(limit)
+            """
+        return try await database.query(query).map(Self.decode)
+    }
+
+    func get(id: UUID) async throws -> OpportunityRecord? {
+        try await database.query("SELECT \(unescaped: Self.columns) \(unescaped: Self.joins) WHERE o.id = \(id)")
+            .first.map(Self.decode)
+    }
+
+    /// Today's prices of the opportunity's market and line, for its best-price view.
+    func currentPrices(of record: OpportunityRecord) async throws -> [PriceRecord] {
+        try await database.query(
+            """
+            SELECT k.key, l.market, l.outcome, l.point, l.price, l.captured_at, k.aggregate
+            FROM latest_odds l JOIN bookmakers k ON k.id = l.bookmaker_id
+            WHERE l.event_id = \(record.eventID) AND l.market = \(record.market)
+            ORDER BY l.outcome, k.key
+            """
+        ).map { row in
+            let (book, market, outcome, point, price, at, aggregate) =
+                try row.decode((String, String, String, Double?, Double, Date, Bool).self)
+            return PriceRecord(
+                bookmaker: book, market: market, outcome: outcome, point: point, price: price, capturedAt: at,
+                aggregate: aggregate)
+        }.filter { price in
+            // Same line: spreads keyed by the home handicap (the away side is mirrored), totals by the total.
+            guard let line = record.point else { return true }
+            switch record.market {
+            case "spreads": return price.point == (price.outcome == "home" ? line : -line)
+            default: return price.point == line
+            }
+        }
+    }
+
+    private static func decode(_ row: PostgresRow) throws -> OpportunityRecord {
+        let read = RowReader(row)
+        return OpportunityRecord(
+            id: try read(0), eventID: try read(1), sport: try read(2), competition: try read(3), home: try read(4),
+            away: try read(5), market: try read(6), point: try read(7), outcome: try read(8), bookmaker: try read(9),
+            price: try read(10), fairProbability: try read(11), edge: try read(12), score: try read(13),
+            verdict: try read(14), agents: try read(15), startsAt: try read(16), status: try read(17),
+            detectedAt: try read(18), updatedAt: try read(19), votesJSON: try read(20), pricesJSON: try read(21))
+    }
+}
