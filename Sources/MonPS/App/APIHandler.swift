@@ -14,6 +14,7 @@ struct APIHandler: APIProtocol {
     let jobs: JobRunner
     let platform: PlatformSettingsStore
     let opportunities: PostgresOpportunityRepository
+    let shares: ShareService
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry

@@ -39,6 +39,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         jobs: services.jobs,
         platform: services.platform,
         opportunities: PostgresOpportunityRepository(database: services.database),
+        shares: ShareService(database: services.database),
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,

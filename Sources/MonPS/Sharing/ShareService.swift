@@ -1,0 +1,143 @@
+import Foundation
+import PostgresNIO
+
+struct ShareRecord: Sendable, Equatable {
+    var id: UUID
+    var opportunityID: UUID
+    var isLink: Bool
+    var recipientEmail: String?
+    var sharedBy: String?
+    var note: String?
+    var expiresAt: Date?
+    var createdAt: Date
+    var active: Bool
+}
+
+enum ShareError: Error, Equatable {
+    case nothingToShare
+    case tooManyRecipients
+}
+
+extension ShareError: APIErrorConvertible {
+    var apiError: APIError {
+        switch self {
+        case .nothingToShare:
+            .unprocessable("give emails, or public: true, or both", field: "emails")
+        case .tooManyRecipients:
+            .unprocessable("at most 50 email addresses", field: "emails")
+        }
+    }
+}
+
+/// Shares of opportunities: with users by email, or as public links whose token is stored only as a hash.
+struct ShareService: Sendable {
+    let database: Database
+
+    struct Created: Sendable {
+        var shares: [ShareRecord]
+        var unknownEmails: [String]
+        var linkToken: String?
+    }
+
+    func share(
+        opportunity: UUID, owner: UUID, emails: [String], publicLink: Bool, expiresInHours: Int?, note: String?
+    ) async throws -> Created {
+        guard !emails.isEmpty || publicLink else { throw ShareError.nothingToShare }
+        guard emails.count <= 50 else { throw ShareError.tooManyRecipients }
+        guard try await database.query("SELECT 1 FROM opportunities WHERE id = \(opportunity)").first != nil else {
+            throw APIError.notFound("no opportunity with id \(opportunity.uuidString.lowercased())")
+        }
+        let expires = expiresInHours.map { Date().addingTimeInterval(TimeInterval($0) * 3600) }
+        let normalized = Array(Set(emails.map(EmailAddress.normalize))).sorted()
+        let note = note.map { String($0.prefix(500)) }
+        return try await database.transaction { connection in
+            var created = Created(shares: [], unknownEmails: [], linkToken: nil)
+            let found = try await connection.query(
+                """
+                SELECT id, email_normalized FROM users
+                WHERE email_normalized = ANY(\(normalized)) AND status = 'active' AND id <> \(owner)
+                """, logger: database.logger).collect()
+            var known: Set<String> = []
+            for row in found {
+                let (recipient, email) = try row.decode((UUID, String).self)
+                known.insert(email)
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO opportunity_shares (opportunity_id, owner_id, recipient_id, note, expires_at)
+                    VALUES (\(opportunity), \(owner), \(recipient), \(note), \(expires))
+                    ON CONFLICT (opportunity_id, owner_id, recipient_id) WHERE recipient_id IS NOT NULL AND revoked_at IS NULL
+                    DO UPDATE SET note = excluded.note, expires_at = excluded.expires_at
+                    RETURNING id, created_at
+                    """, logger: database.logger).collect()
+                guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
+                let (id, at) = try row.decode((UUID, Date).self)
+                created.shares.append(ShareRecord(
+                    id: id, opportunityID: opportunity, isLink: false, recipientEmail: email, note: note, expiresAt: expires,
+                    createdAt: at, active: true))
+            }
+            created.unknownEmails = normalized.filter { !known.contains($0) }
+            if publicLink {
+                let token = Base64URL.encode(try CryptoPrimitives.secureRandomBytes(count: 32))
+                let hash = Hex.encode(CryptoPrimitives.sha256(token))
+                let rows = try await connection.query(
+                    """
+                    INSERT INTO opportunity_shares (opportunity_id, owner_id, token_hash, note, expires_at)
+                    VALUES (\(opportunity), \(owner), \(hash), \(note), \(expires)) RETURNING id, created_at
+                    """, logger: database.logger).collect()
+                guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
+                let (id, at) = try row.decode((UUID, Date).self)
+                created.shares.append(ShareRecord(
+                    id: id, opportunityID: opportunity, isLink: true, note: note, expiresAt: expires, createdAt: at, active: true))
+                created.linkToken = token
+            }
+            return created
+        }
+    }
+
+    /// Shares received (`received`) or sent, newest first, after the keyset `(created_at µs, id)`.
+    func list(user: UUID, received: Bool, after: (micros: Int64, id: UUID)?, limit: Int) async throws -> [(ShareRecord, Int64)] {
+        let afterMicros = after?.micros
+        let afterID = after?.id
+        let side = received ? "s.recipient_id" : "s.owner_id"
+        // Received: only live shares; sent: everything, with whether it still works.
+        let liveOnly = received ? "AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())" : ""
+        let rows = try await database.query(
+            """
+            SELECT s.id, s.opportunity_id, s.token_hash IS NOT NULL, r.email, o.display_name, s.note, s.expires_at,
+                   s.created_at, s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()),
+                   \(unescaped: BettingSQL.micros("s.created_at"))
+            FROM opportunity_shares s JOIN users o ON o.id = s.owner_id LEFT JOIN users r ON r.id = s.recipient_id
+            WHERE \(unescaped: side) = \(user) \(unescaped: liveOnly)
+              AND (\(afterMicros)::int8 IS NULL
+                   OR (\(unescaped: BettingSQL.micros("s.created_at")), s.id) < (\(afterMicros)::int8, \(afterID)::uuid))
+            ORDER BY s.created_at DESC, s.id DESC LIMIT \(limit)
+            """)
+        return try rows.map { row in
+            let read = RowReader(row)
+            let record = ShareRecord(
+                id: try read(0), opportunityID: try read(1), isLink: try read(2),
+                recipientEmail: received ? nil : try read(3), sharedBy: received ? try read(4) : nil, note: try read(5),
+                expiresAt: try read(6), createdAt: try read(7), active: try read(8))
+            return (record, try read(9, Int64.self))
+        }
+    }
+
+    /// Revokes the owner's share; another user's share is not found.
+    func revoke(_ id: UUID, owner: UUID) async throws {
+        let rows = try await database.query(
+            "UPDATE opportunity_shares SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id) AND owner_id = \(owner) RETURNING 1")
+        guard !rows.isEmpty else { throw APIError.notFound("no such share") }
+    }
+
+    /// The opportunity behind a live public link.
+    func opportunity(forToken token: String) async throws -> UUID? {
+        guard token.utf8.count <= 128 else { return nil }
+        let hash = Hex.encode(CryptoPrimitives.sha256(token))
+        return try await database.query(
+            """
+            SELECT opportunity_id FROM opportunity_shares
+            WHERE token_hash = \(hash) AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())
+            """
+        ).first?.decode(UUID.self)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import HummingbirdTesting
+import Testing
+@testable import MonPS
+
+@Suite("Sharing opportunities")
+struct SharesTests {
+    @Test func shareWithUsersAndByLinkThenRevoke() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            _ = try await OpportunitiesTests.seed(app)
+            _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
+            let opportunity = try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+            let accounts = TestAccounts(app: app, client: client)
+            let owner = try await accounts.token(role: .user, email: "owner@example.com")
+            let friend = try await accounts.token(role: .user, email: "friend@example.com")
+            let viewer = try await accounts.token(role: .viewer, email: "viewer@example.com")
+            let stranger = try await accounts.token(role: .user, email: "stranger@example.com")
+            let uri = "/v1/opportunities/\(opportunity.uuidString.lowercased())/shares"
+
+            let shared = try await client.postJSON(
+                uri, #"{"emails":["Friend@Example.com","viewer@example.com","nobody@example.com"],"public":true,"expires_in_hours":24,"note":"look"}"#,
+                token: owner)
+            #expect(shared.status == .created)
+            let result = try shared.json()
+            #expect(result["unknown_emails"] as? [String] == ["nobody@example.com"])
+            let link = try #require(result["link"] as? String)
+            let shares = try #require(result["shares"] as? [[String: Any]])
+            #expect(shares.map { $0["kind"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["link", "user", "user"])
+            #expect(!(try await app.services.database.query("SELECT token_hash FROM opportunity_shares WHERE token_hash IS NOT NULL")
+                .first?.decode(String.self) ?? "").contains(String(link.dropFirst("/v1/shared/".count))))
+
+            // Recipients (a viewer too) see it with who shared it; others see nothing.
+            for token in [friend, viewer] {
+                let received = try await client.get("/v1/shares/received", token: token).json()
+                let items = try #require(received["data"] as? [[String: Any]])
+                #expect(items.count == 1)
+                #expect(items.first?["shared_by"] as? String == "Test")
+                #expect((items.first?["opportunity"] as? [String: Any])?["bookmaker"] as? String == "betvictor")
+            }
+            #expect((try await client.get("/v1/shares/received", token: stranger).json()["data"] as? [Any])?.isEmpty == true)
+            let sent = try await client.get("/v1/shares/sent", token: owner).json()
+            #expect((sent["data"] as? [[String: Any]])?.count == 3)
+            #expect(try await client.get("/v1/shares/sent", token: viewer).status == .forbidden)
+            #expect(try await client.postJSON(uri, #"{"public":true}"#, token: viewer).status == .forbidden)
+
+            // The public link works without login and shows no owner data.
+            let public1 = try await client.get(link)
+            #expect(public1.status == .ok)
+            #expect(!public1.text.contains("owner@example.com") && !public1.text.contains("shared_by"))
+            #expect(try public1.json()["outcome"] as? String == "away")
+
+            // Only the owner revokes; then the link is gone.
+            let linkShare = try #require(shares.first { $0["kind"] as? String == "link" }?["id"] as? String)
+            let revokeURI = "/v1/shares/\(linkShare)"
+            #expect(try await client.execute(uri: revokeURI, method: .delete, headers: [.authorization: "Bearer \(stranger)"]).status == .notFound)
+            #expect(try await client.execute(uri: revokeURI, method: .delete, headers: [.authorization: "Bearer \(owner)"]).status == .noContent)
+            #expect(try await client.get(link).status == .notFound)
+            #expect(try await client.get("/v1/shared/not-a-token").status == .notFound)
+
+            #expect(try await client.postJSON(uri, #"{}"#, token: owner).status == .unprocessableContent)
+            #expect(try await client.postJSON("/v1/opportunities/\(UUID())/shares", #"{"public":true}"#, token: owner).status == .notFound)
+        }
+    }
+}
