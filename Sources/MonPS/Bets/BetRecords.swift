@@ -89,6 +89,9 @@ struct NewBet: Sendable, Equatable {
     var notes: String?
     var source: BetSource = .manual
     var isLive: Bool
+    var opportunityID: UUID? = nil
+    /// The agents that found the opportunity, comma-separated.
+    var agent: String? = nil
 }
 
 /// Changes to a pending bet (nil = unchanged), validated.

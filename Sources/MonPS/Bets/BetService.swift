@@ -30,6 +30,8 @@ struct BetService: Sendable {
         var tags: [String]
         var notes: String?
         var isLive: Bool
+        var opportunityID: UUID? = nil
+        var agent: String? = nil
     }
 
     func place(_ request: PlaceRequest, userID: UUID, context: AuditContext) async throws -> BetRecord {
@@ -84,7 +86,9 @@ struct BetService: Sendable {
             userID: userID, bankrollID: bankrollID, eventID: request.eventID, eventDescription: description,
             sportKey: sportKey, competition: competition, line: line, bookmaker: bookmaker, odds: odds, stake: stake,
             potentialReturn: try Self.potentialReturn(stake: stake, odds: odds), fairProbability: request.fairProbability,
-            edgeAtPlacement: edge, suggestedKellyFraction: suggested, tags: tags, notes: notes, isLive: request.isLive)
+            edgeAtPlacement: edge, suggestedKellyFraction: suggested, tags: tags, notes: notes,
+            source: request.opportunityID == nil ? .manual : .opportunity, isLive: request.isLive,
+            opportunityID: request.opportunityID, agent: request.agent)
         return try await repository.create(bet, context: context)
     }
 

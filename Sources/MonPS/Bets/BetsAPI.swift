@@ -25,16 +25,69 @@ extension APIHandler {
     func createBet(_ input: Operations.CreateBet.Input) async throws -> Operations.CreateBet.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        guard let market = BetMarketKind(rawValue: body.market.rawValue),
-            let selection = BetSelection(rawValue: body.selection.rawValue)
-        else { throw APIError.internalError }
-        let request = BetService.PlaceRequest(
-            eventID: body.eventId, eventDescription: body.eventDescription, sport: body.sport, competition: body.competition,
-            market: market, selection: selection, point: body.point, bookmaker: body.bookmaker, odds: body.odds,
-            stake: body.stake, bankrollID: try body.bankrollId.map(Self.bankrollReference),
-            fairProbability: body.fairProbability, tags: body.tags ?? [], notes: body.notes, isLive: body.isLive ?? false)
+        var request: BetService.PlaceRequest
+        if let reference = body.opportunityId {
+            request = try await placeRequest(fromOpportunity: reference, body: body)
+        } else {
+            guard let market = body.market.flatMap({ BetMarketKind(rawValue: $0.rawValue) }) else {
+                throw BettingError.validation(field: "market", message: "is required without opportunity_id")
+            }
+            guard let selection = body.selection.flatMap({ BetSelection(rawValue: $0.rawValue) }) else {
+                throw BettingError.validation(field: "selection", message: "is required without opportunity_id")
+            }
+            guard let bookmaker = body.bookmaker else {
+                throw BettingError.validation(field: "bookmaker", message: "is required without opportunity_id")
+            }
+            guard let odds = body.odds else { throw BettingError.validation(field: "odds", message: "is required without opportunity_id") }
+            request = BetService.PlaceRequest(
+                eventID: body.eventId, eventDescription: body.eventDescription, sport: body.sport, competition: body.competition,
+                market: market, selection: selection, point: body.point, bookmaker: bookmaker, odds: odds,
+                stake: body.stake, bankrollID: nil, fairProbability: body.fairProbability, tags: [], notes: nil,
+                isLive: body.isLive ?? false)
+        }
+        request.stake = body.stake
+        request.bankrollID = try body.bankrollId.map(Self.bankrollReference)
+        request.tags = body.tags ?? []
+        request.notes = body.notes
+        request.isLive = body.isLive ?? false
         let bet = try await bets.place(request, userID: principal.userID, context: .current)
         return .created(.init(body: .json(try .init(bet))))
+    }
+
+    /// A bet on an opportunity: its selection, price and fair probability; explicit fields must agree with it.
+    private func placeRequest(
+        fromOpportunity reference: String, body: Components.Schemas.CreateBetRequest
+    ) async throws -> BetService.PlaceRequest {
+        let opportunity = try await activeOpportunity(reference)
+        guard let market = BetMarketKind(rawValue: opportunity.market),
+              let selection = BetSelection(rawValue: opportunity.outcome) else { throw APIError.internalError }
+        let point = opportunity.point.map { line in market == .spreads && selection == .away ? -line : line }
+        if let given = body.market?.rawValue, given != market.rawValue {
+            throw BettingError.validation(field: "market", message: "does not match the opportunity (\(market.rawValue))")
+        }
+        if let given = body.selection?.rawValue, given != selection.rawValue {
+            throw BettingError.validation(field: "selection", message: "does not match the opportunity (\(selection.rawValue))")
+        }
+        if let given = body.eventId, given != opportunity.eventID {
+            throw BettingError.validation(field: "event_id", message: "does not match the opportunity")
+        }
+        return BetService.PlaceRequest(
+            eventID: opportunity.eventID, eventDescription: nil, sport: nil, competition: nil, market: market,
+            selection: selection, point: point, bookmaker: body.bookmaker ?? opportunity.bookmaker,
+            odds: body.odds ?? opportunity.price, stake: body.stake, bankrollID: nil,
+            fairProbability: body.fairProbability ?? opportunity.fairProbability, tags: [], notes: nil, isLive: false,
+            opportunityID: opportunity.id, agent: opportunity.agents.joined(separator: ","))
+    }
+
+    /// An opportunity still open for betting (a withdrawn or expired one is a 409).
+    func activeOpportunity(_ reference: String) async throws -> OpportunityRecord {
+        guard let id = UUID(uuidString: reference), let opportunity = try await opportunities.get(id: id) else {
+            throw APIError.notFound("no opportunity with id \(reference.prefix(64))")
+        }
+        guard opportunity.status == "active" else {
+            throw APIError.conflict("the opportunity is \(opportunity.status); its price is no longer there")
+        }
+        return opportunity
     }
 
     func getBet(_ input: Operations.GetBet.Input) async throws -> Operations.GetBet.Output {
@@ -64,11 +117,23 @@ extension APIHandler {
     func suggestStake(_ input: Operations.SuggestStake.Input) async throws -> Operations.SuggestStake.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        let request = BetService.SuggestionRequest(
+        var request = BetService.SuggestionRequest(
             bankrollID: try body.bankrollId.map(Self.bankrollReference), odds: body.odds, probability: body.probability,
             eventID: body.eventId, market: body.market.flatMap { BetMarketKind(rawValue: $0.rawValue) },
             selection: body.selection.flatMap { BetSelection(rawValue: $0.rawValue) }, point: body.point,
             bookmaker: body.bookmaker)
+        if let reference = body.opportunityId {
+            let opportunity = try await activeOpportunity(reference)
+            let market = BetMarketKind(rawValue: opportunity.market)
+            let selection = BetSelection(rawValue: opportunity.outcome)
+            request.eventID = opportunity.eventID
+            request.market = market
+            request.selection = selection
+            request.point = opportunity.point.map { market == .spreads && selection == .away ? -$0 : $0 }
+            request.bookmaker = opportunity.bookmaker
+            request.odds = body.odds ?? opportunity.price
+            request.probability = body.probability ?? opportunity.fairProbability
+        }
         let suggestion = try await bets.suggest(request, userID: principal.userID)
         return .ok(.init(body: .json(try .init(suggestion))))
     }

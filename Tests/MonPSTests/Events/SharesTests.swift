@@ -63,3 +63,41 @@ struct SharesTests {
         }
     }
 }
+
+@Suite("Betting on an opportunity")
+struct OpportunityBetTests {
+    @Test func aBetAndAStakeSuggestionFromAnOpportunity() async throws {
+        let app = try await BettingFixture.makeApp()
+        try await app.test { client in
+            _ = try await OpportunitiesTests.seed(app)
+            _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
+            let opportunity = try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+            let reference = opportunity.uuidString.lowercased()
+            let fixture = BettingFixture(app: app, client: client)
+            let user = try await fixture.user()
+            let bankroll = try await fixture.bankrollID(user, initial: 100_000)
+
+            let suggestion = try await client.postJSON(
+                "/v1/bets/stake-suggestion", #"{"opportunity_id":"\#(reference)","bankroll_id":"\#(bankroll)"}"#, token: user.token)
+            #expect(suggestion.status == .ok)
+            #expect((try suggestion.json()["stake"] as? Int ?? 0) > 0)
+
+            let placed = try await fixture.placeBet(user, #""opportunity_id":"\#(reference)","stake":1000,"bankroll_id":"\#(bankroll)""#)
+            #expect(placed.status == .created)
+            let bet = try placed.json()
+            #expect(bet["source"] as? String == "opportunity")
+            #expect(bet["opportunity_id"] as? String == reference)
+            #expect(bet["odds"] as? Double == 5.60)
+            #expect(bet["selection"] as? String == "away")
+            #expect(bet["bookmaker"] as? String == "betvictor")
+            #expect((bet["agent"] as? String)?.contains("consensus_anomaly") == true)
+
+            let mismatch = try await fixture.placeBet(user, #""opportunity_id":"\#(reference)","selection":"home","stake":1000"#)
+            #expect(mismatch.status == .unprocessableContent)
+            let missing = try await fixture.placeBet(user, #""stake":1000,"bookmaker":"bet365","odds":2.0"#)
+            #expect(missing.status == .unprocessableContent)
+            try await app.services.database.query("UPDATE opportunities SET status = 'withdrawn'")
+            #expect(try await fixture.placeBet(user, #""opportunity_id":"\#(reference)","stake":1000"#).status == .conflict)
+        }
+    }
+}
