@@ -4,8 +4,9 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-/// A seeded random walk of deposits, withdrawals, corrections, bets, stake edits and cancellations through the
-/// repositories and the bet service (no HTTP), checked against a model after every step.
+/// A seeded random walk of deposits, withdrawals, corrections, bets, stake edits, cancellations, settlements and
+/// settlement corrections through the repositories and services (no HTTP), checked against a model after every step;
+/// at the end, re-running the settlement job changes nothing.
 @Suite("Ledger property: balance = initial + entries, never negative, chain consistent")
 struct LedgerPropertyTests {
     @Test(arguments: [UInt64(20_260_601), 7])
@@ -31,11 +32,16 @@ struct LedgerPropertyTests {
             var pending: [UUID: Int64] = [:]
             var pendingOrder: [UUID] = []
             var counts: [String: Int] = [:]
+            var settled: [UUID: Int64] = [:]  // bet → payout
+            var settledStakes: [UUID: Int64] = [:]
+            let manual = ManualSettlement(settlement: BetSettlement(database: database, logger: TestEnvironment.logger), audit: audit)
+            let owner = Principal(userID: user.id, role: .user, scopes: Scope.allowed(for: .user), credential: .accessToken(jti: "walk"))
+            let outcomes: [BetOutcome] = [.won, .halfWon, .push, .halfLost, .lost, .void]
 
             // At least 1000 operations that change the ledger, plus the refused ones in between.
             for step in 0..<3_000 {
                 if counts.filter({ $0.key != "refused" }).values.reduce(0, +) >= 1_000 { break }
-                let operation = Int.random(in: 0..<7, using: &random)
+                let operation = Int.random(in: 0..<9, using: &random)
                 var expectSuccess = true
                 do {
                     switch operation {
@@ -90,6 +96,31 @@ struct LedgerPropertyTests {
                         balance -= new - old
                         pending[id] = new
                         counts["edit", default: 0] += 1
+                    case 7:
+                        // Settle a pending bet as the settlement job writes it (bet + payout entry, one transaction).
+                        guard !pendingOrder.isEmpty else { continue }
+                        let id = pendingOrder.remove(at: Int(draw(0...Int64(pendingOrder.count - 1))))
+                        let stake = pending.removeValue(forKey: id) ?? 0
+                        let outcome = outcomes[Int(draw(0...5))]
+                        let odds = try #require(try await bets.repository.get(id: id, owner: user.id)).odds
+                        let graded = try ManualSettlement.result(for: outcome, stake: stake, odds: odds)
+                        try await manual.settle(id, as: outcome, note: nil, actor: owner, context: .none)
+                        balance += graded.payout
+                        settled[id] = graded.payout
+                        settledStakes[id] = stake
+                        counts["settle", default: 0] += 1
+                    case 8:
+                        // Re-grade a settled bet: a correction entry for the difference (refused below zero).
+                        guard let id = settled.keys.sorted(by: { $0.uuidString < $1.uuidString }).randomElement(using: &random),
+                              let stake = settledStakes[id], let old = settled[id] else { continue }
+                        let outcome = outcomes[Int(draw(0...5))]
+                        let odds = try #require(try await bets.repository.get(id: id, owner: user.id)).odds
+                        let graded = try ManualSettlement.result(for: outcome, stake: stake, odds: odds)
+                        expectSuccess = balance + graded.payout - old >= 0
+                        try await manual.settle(id, as: outcome, note: nil, actor: owner, context: .none)
+                        balance += graded.payout - old
+                        settled[id] = graded.payout
+                        counts["regrade", default: 0] += 1
                     default:
                         guard !pendingOrder.isEmpty else { continue }
                         let index = Int(draw(0...Int64(pendingOrder.count - 1)))
@@ -133,10 +164,21 @@ struct LedgerPropertyTests {
                 """)
             for row in perBet {
                 let (status, stake, net) = try row.decode((String, Int64, Int64).self)
-                #expect(net == (status == "pending" ? -stake : 0))
+                if status == "pending" || status == "cancelled" { #expect(net == (status == "pending" ? -stake : 0)) }
             }
+            // Settled bets: their entries net to payout − stake (corrections included).
+            for (id, payout) in settled {
+                let net = try await database.query(
+                    "SELECT COALESCE(sum(amount), 0)::int8 FROM bankroll_entries WHERE bet_id = \(id)").first?.decode(Int64.self)
+                #expect(net == payout - (settledStakes[id] ?? 0))
+            }
+            // Re-running settlement (the job) pays nothing twice.
+            let entries = try await database.count("SELECT count(*) FROM bankroll_entries")
+            _ = try await app.services.jobs.runNow("bets.settle", trigger: .manual)
+            #expect(try await database.count("SELECT count(*) FROM bankroll_entries") == entries)
+            #expect(try await fixture.balance(user, bankroll.id.uuidString) == balance)
             #expect(counts.filter { $0.key != "refused" }.values.reduce(0, +) >= 1_000, "\(counts)")
-            for kind in ["deposit", "withdrawal", "correction", "bet", "edit", "cancel", "refused"] {
+            for kind in ["deposit", "withdrawal", "correction", "bet", "edit", "cancel", "settle", "regrade", "refused"] {
                 #expect(counts[kind, default: 0] > 10, "too few \(kind) operations: \(counts)")
             }
         }
