@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Logging
+import MonPSCore
 import Prometheus
 import ServiceLifecycle
 
@@ -60,7 +61,9 @@ public struct AppServices: Sendable {
             ScoresCollectionJob(feed: feed, interval: config.scoresInterval),
             ClosingLineJob(database: database, interval: config.closingInterval),
             BetSettlementJob(
-                settlement: BetSettlement(database: database, logger: feed.loader.logger),
+                settlement: BetSettlement(
+                    database: database, logger: feed.loader.logger,
+                    rules: SettlementRules(voidDelaySeconds: Int64(config.voidDelayHours) * 3600)),
                 schedule: { platform.settlementInterval }),
             ClosingLineValueJob(database: database, schedule: { platform.clvInterval }),
             DetectionJob(detector: OpportunityDetector(database: database, logger: feed.loader.logger), cache: feed.cache),

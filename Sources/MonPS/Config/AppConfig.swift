@@ -39,6 +39,8 @@ public struct AppConfig: Sendable {
     public var settlementInterval: Duration = .seconds(12 * 3600)
     /// Four times a day by default; the closing job triggers a run after kick-offs.
     public var clvInterval: Duration = .seconds(6 * 3600)
+    /// Bets on a cancelled or postponed event are void this long after its scheduled start (unless it is played).
+    public var voidDelayHours = 48
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -86,6 +88,7 @@ public struct AppConfig: Sendable {
         ("MONPS_CLOSING_INTERVAL", "300", "Seconds between closing-line marking runs"),
         ("MONPS_SETTLEMENT_INTERVAL", "43200", "Seconds between bet settlement runs (also run after new results)"),
         ("MONPS_CLV_INTERVAL", "21600", "Seconds between closing-line-value runs (also run after closing lines are marked)"),
+        ("MONPS_VOID_DELAY_HOURS", "48", "Hours after the scheduled start at which bets on a cancelled/postponed event are void"),
     ]
 }
 
@@ -218,6 +221,7 @@ extension AppConfig {
         config.closingInterval = .seconds(try integer("MONPS_CLOSING_INTERVAL", default: 300, range: 10...86_400))
         config.settlementInterval = .seconds(try integer("MONPS_SETTLEMENT_INTERVAL", default: 43_200, range: 60...604_800))
         config.clvInterval = .seconds(try integer("MONPS_CLV_INTERVAL", default: 21_600, range: 60...604_800))
+        config.voidDelayHours = try integer("MONPS_VOID_DELAY_HOURS", default: 48, range: 0...8760)
         if let overrides = value("MONPS_RATE_LIMITS") {
             do {
                 _ = try RateLimitPolicies(json: Data(overrides.utf8))

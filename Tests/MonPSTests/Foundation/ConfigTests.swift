@@ -55,6 +55,12 @@ struct ConfigTests {
         ("MONPS_RATE_LIMITS", "{not json", "MONPS_RATE_LIMITS"),
         ("MONPS_RATE_LIMITS", #"{"warp":{"*":{"limit":1,"window":1}}}"#, "MONPS_RATE_LIMITS"),
         ("MONPS_REGISTRATION_OPEN", "maybe", "MONPS_REGISTRATION_OPEN"),
+        ("MONPS_JOBS", "sometimes", "MONPS_JOBS"),
+        ("MONPS_ODDS_API_URL", "ftp://odds", "MONPS_ODDS_API_URL"),
+        ("MONPS_ODDS_API_REGIONS", "mars", "MONPS_ODDS_API_REGIONS"),
+        ("MONPS_ODDS_INTERVAL", "5", "MONPS_ODDS_INTERVAL"),
+        ("MONPS_SETTLEMENT_INTERVAL", "0", "MONPS_SETTLEMENT_INTERVAL"),
+        ("MONPS_VOID_DELAY_HOURS", "-1", "MONPS_VOID_DELAY_HOURS"),
     ])
     func badSettingIsNamed(name: String, value: String, expected: String) throws {
         var environment = valid
@@ -62,6 +68,24 @@ struct ConfigTests {
         let error = try #require(failure(environment))
         #expect(error.setting == expected)
         #expect(error.description.hasPrefix("invalid configuration: \(expected):"))
+    }
+
+    @Test func ingestionAndSettlementSettingsAreRead() throws {
+        var environment = valid
+        environment["MONPS_ODDS_API_KEY"] = "k"
+        environment["MONPS_ODDS_API_URL"] = "http://127.0.0.1:9/"
+        environment["MONPS_ODDS_API_REGIONS"] = "uk, EU"
+        environment["MONPS_ODDS_INTERVAL"] = "600"
+        environment["MONPS_VOID_DELAY_HOURS"] = "24"
+        environment["MONPS_JOBS"] = "false"
+        let config = try AppConfig.load(environment: environment, requiring: .server)
+        #expect(config.oddsAPIKey == "k")
+        #expect(config.oddsAPIBaseURL == "http://127.0.0.1:9")
+        #expect(config.oddsAPIRegions == ["uk", "eu"])
+        #expect(config.oddsInterval == .seconds(600))
+        #expect(config.voidDelayHours == 24)
+        #expect(config.jobsEnabled == false)
+        #expect(config.settlementInterval == .seconds(43_200))
     }
 
     @Test func secretsNeverAppearInErrorsOrDescriptions() throws {
