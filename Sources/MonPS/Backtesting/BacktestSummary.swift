@@ -10,7 +10,7 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
         public var agent: String
         /// The agents' ids (`consensus_anomaly`…).
         public var agentKeys: [String]
-        /// `flat:100` (minor units) or `kelly:0.5`.
+        /// As `--staking` spells it: `flat:1.00` (major units per bet), `kelly:0.5`, `kelly:0.25:0.05`.
         public var staking: String
         public var bankrollMinor: Int64
         public var seed: UInt64

@@ -57,7 +57,7 @@ extension MonPSCommands {
         progress(steps, steps, "backtest done")
 
         let run = BacktestSummary.Run(
-            agent: chosen.name, agentKeys: chosen.ids.map(\.rawValue), staking: plan.description,
+            agent: chosen.name, agentKeys: chosen.ids.map(\.rawValue), staking: BacktestSetup.describe(plan),
             bankrollMinor: bankroll * 100, seed: seed, resamples: configuration.resamples)
         let summary = BacktestSummary(run: run, files: files.count, markets: set, report: report)
         return json ? try BacktestText.json(summary) : BacktestText.table(summary)
@@ -94,6 +94,12 @@ enum BacktestSetup {
         default:
             throw ImportError.invalidInput("unknown agent '\(text)': use A, B, C or consensus")
         }
+    }
+
+    /// The plan as `--staking` spells it: `flat:1.00` (major units), `kelly:0.5`, `kelly:0.25:0.05`.
+    static func describe(_ plan: StakingPlan) -> String {
+        if case .flat(let minor) = plan { return "flat:" + BacktestText.money(minor) }
+        return plan.description
     }
 
     static func stakingPlan(_ text: String) throws -> StakingPlan {

@@ -76,7 +76,7 @@ public struct ConsensusAnomalyAgent: DetectionAgent {
             let name = market.outcomes[outcome]
             let signal = Signal.make(
                 agent: id, snapshot: market, outcome: outcome, bookmaker: best.bookmaker,
-                price: best.price, fairProbability: adjusted,
+                price: best.price, fairProbability: adjusted, keep: { $0 > 0 },
                 confidence: { DetectionText.saturating($0, half: c.confidenceHalfMargin) },
                 reason: { edge in
                     "Consensus of \(count) bookmakers on \(name): mean odds \(DetectionText.odds(mean)), "

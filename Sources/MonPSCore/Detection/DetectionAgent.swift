@@ -93,14 +93,17 @@ public protocol DetectionAgent: Sendable {
 
 extension Signal {
     /// Builds a signal with its edge computed by ``ValueAnalysis``; `nil` for an unusable price or
-    /// probability.
+    /// probability, or when `keep` rejects the edge (checked first: the reason text is the costly part,
+    /// and a backtest asks about every price of every market).
     static func make(
         agent: AgentID, snapshot: MarketSnapshot, outcome: Int, bookmaker: String, price: PricePoint,
-        fairProbability: Double, confidence: (Double) -> Double, reason: (Double) -> String
+        fairProbability: Double, keep: (Double) -> Bool = { _ in true }, confidence: (Double) -> Double,
+        reason: (Double) -> String
     ) -> Signal? {
         guard
             let edge = try? ValueAnalysis.expectedValue(
-                decimalOdds: price.decimalOdds, fairProbability: fairProbability)
+                decimalOdds: price.decimalOdds, fairProbability: fairProbability),
+            keep(edge)
         else { return nil }
         return Signal(
             agent: agent, eventID: snapshot.eventID, market: snapshot.market, outcomeIndex: outcome,

@@ -63,7 +63,6 @@ public struct SharpValueAgent: DetectionAgent {
         if let maxSharpAge = c.maxSharpAge, age > maxSharpAge { return [] }
         let freshness = c.freshnessHalfLife > 0 ? exp2(-age / c.freshnessHalfLife) : 1
         let board = market.board(at: at, maxAge: c.maxPriceAge)
-        let sharpOdds = fair.odds.map(DetectionText.odds).joined(separator: "/")
 
         var found: [Signal] = []
         for bookmaker in board.bookmakers where bookmaker != sharp && !market.isAggregate(bookmaker) {
@@ -73,10 +72,11 @@ public struct SharpValueAgent: DetectionAgent {
                 let name = market.outcomes[outcome]
                 let signal = Signal.make(
                     agent: id, snapshot: market, outcome: outcome, bookmaker: bookmaker, price: price,
-                    fairProbability: p,
+                    fairProbability: p, keep: { $0 >= c.edgeThreshold },
                     confidence: { DetectionText.saturating($0, half: c.confidenceHalfEdge) * freshness },
                     reason: { edge in
-                        "\(bookmaker) offers \(DetectionText.odds(price.decimalOdds)) on \(name) against "
+                        let sharpOdds = fair.odds.map(DetectionText.odds).joined(separator: "/")
+                        return "\(bookmaker) offers \(DetectionText.odds(price.decimalOdds)) on \(name) against "
                             + "\(sharp)'s fair \(DetectionText.odds(1 / p)) (p = \(DetectionText.percent(p)), "
                             + "\(c.method.rawValue) de-vig of \(sharpOdds), \(DetectionText.duration(age)) old): "
                             + "edge \(DetectionText.percent(edge, signed: true)) ≥ "

@@ -115,7 +115,7 @@ public struct SteamAgent: DetectionAgent {
                 guard let price = board.price(of: bookmaker, outcome: move.outcome) else { continue }
                 let signal = Signal.make(
                     agent: id, snapshot: market, outcome: move.outcome, bookmaker: bookmaker,
-                    price: price, fairProbability: move.to,
+                    price: price, fairProbability: move.to, keep: { $0 >= c.edgeThreshold },
                     confidence: { DetectionText.saturating($0, half: c.confidenceHalfEdge) * moveFactor },
                     reason: { edge in
                         let over = DetectionText.duration(move.toTime.timeIntervalSince(move.fromTime))

@@ -9,7 +9,7 @@ struct BacktestCommandTests {
         let folder = try BacktestFixtures.footballFolder()
         let table = try MonPSCommands.backtest(data: [folder], agent: "A")
         let lines = table.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        #expect(lines[0] == "backtest: agent A (consensus_anomaly), staking flat:100, bankroll 1000.00, seed 20240601, 10000 resamples")
+        #expect(lines[0] == "backtest: agent A (consensus_anomaly), staking flat:1.00, bankroll 1000.00, seed 20240601, 10000 resamples")
         #expect(lines[1].hasPrefix("data: 1 file(s), 2 events replayed (1 without a result, 0 duplicate"))
         #expect(lines[1].contains("5 markets (h2h 2, spreads 1, totals 2), 1 with a candidate"))
         #expect(table.contains("bets                     1\n"))
@@ -55,6 +55,7 @@ struct BacktestCommandTests {
         #expect(summary.figures.stakedMinor == 2_500)
         #expect(steps.all == [[1, 3], [2, 3], [3, 3]])
         #expect(try BacktestSetup.stakingPlan("flat:2.5") == .flat(250))
+        #expect(BacktestSetup.describe(.flat(250)) == "flat:2.50" && BacktestSetup.describe(.kelly(multiplier: 0.5)) == "kelly:0.5")
         #expect(try BacktestSetup.stakingPlan("FLAT") == .flat(100))
         #expect(try BacktestSetup.stakingPlan("kelly") == .kelly(multiplier: 0.25, cap: 0.05))
     }
