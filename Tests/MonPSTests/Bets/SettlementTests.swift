@@ -57,6 +57,8 @@ struct SettlementTests {
                 [ImportFile(source: .footballData, name: "E0_2019-20.csv",
                             bytes: try IngestionFixtures.dataFile("football", "E0_2019-20.csv"))], strict: false)
             let match = try await Self.eventID(database, home: "Liverpool", away: "Norwich", day: "2019-08-09")
+            let westHam = try await Self.eventID(database, home: "West Ham", away: "Man City", day: "2019-08-10")
+            let bournemouth = try await Self.eventID(database, home: "Bournemouth", away: "Sheffield United", day: "2019-08-10")
             // A cancelled game three days ago (void after the 48 h delay) and one next week (stays pending).
             let loader = app.services.loader
             let other = try await loader.load(
@@ -78,7 +80,9 @@ struct SettlementTests {
             let away = try await bet(match, "h2h", "away", nil, "pinnacle", 18.05)      // lost
             let void = try await bet(other[0], "h2h", "home", nil, "bet365", 2.05)      // void: 10,000 back
             let pending = try await bet(other[1], "h2h", "draw", nil, "bet365", 3.40)   // not played yet
-            #expect(try await fixture.balance(user, bankroll.uuidString) == 40_000)
+            let city = try await bet(westHam, "h2h", "away", nil, "bet365", 1.22)      // 0-5: won 12,200
+            let draw = try await bet(bournemouth, "h2h", "draw", nil, "bet365", 3.60)  // 1-1: won 36,000
+            #expect(try await fixture.balance(user, bankroll.uuidString) == 20_000)
 
             // The run dies on one bet's payout entry (as if killed there): that bet stays wholly pending.
             try await database.query(
@@ -89,7 +93,7 @@ struct SettlementTests {
             try await database.query(
                 "CREATE TRIGGER die BEFORE INSERT ON bankroll_entries FOR EACH ROW WHEN (NEW.amount = 14000) EXECUTE FUNCTION die_on_14000()")
             let broken = try await app.services.jobs.runNow("bets.settle", trigger: .manual)
-            #expect(broken.items == 4)
+            #expect(broken.items == 6)
             #expect(broken.errors == 1)
             #expect(try await database.count("SELECT count(*) FROM bets WHERE id = \(over) AND status = 'pending' AND payout IS NULL") == 1)
             #expect(try await database.count("SELECT count(*) FROM bankroll_entries WHERE bet_id = \(over)") == 1)  // its stake
@@ -108,7 +112,9 @@ struct SettlementTests {
             #expect(statuses[away]?.0 == "lost" && statuses[away]?.1 == 0 && statuses[away]?.2 == -10_000)
             #expect(statuses[void]?.0 == "void" && statuses[void]?.1 == 10_000 && statuses[void]?.2 == 0)
             #expect(statuses[pending]?.0 == "pending")
-            let expected: Int64 = 100_000 - 60_000 + 11_400 + 14_000 + 19_700 + 10_000
+            #expect(statuses[city]?.0 == "won" && statuses[city]?.1 == 12_200)
+            #expect(statuses[draw]?.0 == "won" && statuses[draw]?.1 == 36_000)
+            let expected: Int64 = 100_000 - 80_000 + 11_400 + 14_000 + 19_700 + 10_000 + 12_200 + 36_000
             #expect(try await fixture.balance(user, bankroll.uuidString) == expected)
 
             // Running it again pays nothing twice.
@@ -123,7 +129,8 @@ struct SettlementTests {
 
             // CLV from the stored closing prices (Pinnacle 1.14 / 10.43 / 19.63, multiplicative de-vig).
             let clvRun = try await app.services.jobs.runNow("clv.compute", trigger: .manual)
-            #expect(clvRun.items == 4)  // h2h home and away, over 2.5, and −2.25 (Pinnacle closed at −2.25 too); not the void bet
+            // Liverpool h2h home and away, over 2.5 and −2.25 (Pinnacle closed at −2.25 too), City, the draw; not the void bet.
+            #expect(clvRun.items == 6)
             let clv = try await database.query(
                 "SELECT id, closing_odds::float8, fair_closing_odds::float8, clv::float8, beat_close FROM bets WHERE clv IS NOT NULL")
                 .reduce(into: [UUID: (Double?, Double, Double, Bool)]()) { result, row in
@@ -140,6 +147,15 @@ struct SettlementTests {
             #expect(abs(overCLV.2 - 0.007531380753138084) < 1e-9)
             #expect(overCLV.3 == true)
             #expect(clv[void] == nil && clv[pending] == nil)
+            // West Ham–Man City: bet365 closed 1.25; Pinnacle 11.11 / 6.68 / 1.27 → fair away 1.3044.
+            let cityCLV = try #require(clv[city])
+            #expect(cityCLV.0 == 1.25)
+            #expect(abs(cityCLV.1 - 1.304431191622156) < 1e-9)
+            #expect(abs(cityCLV.2 - (-0.06472644334513322)) < 1e-9)
+            // Bournemouth–Sheffield United: Pinnacle 1.98 / 3.67 / 4.06 → fair draw 3.7575.
+            let drawCLV = try #require(clv[draw])
+            #expect(abs(drawCLV.1 - 3.7574762402348614) < 1e-9)
+            #expect(abs(drawCLV.2 - (-0.04191010938369055)) < 1e-9)
         }
     }
 
