@@ -92,6 +92,8 @@ struct NewBet: Sendable, Equatable {
     var opportunityID: UUID? = nil
     /// The agents that found the opportunity, comma-separated.
     var agent: String? = nil
+    /// When the bet was made; now unless recorded after the fact (demo data, imported history).
+    var placedAt: Date? = nil
 }
 
 /// Changes to a pending bet (nil = unchanged), validated.

@@ -28,12 +28,13 @@ struct PostgresBetRepository: BetRepository {
                 INSERT INTO bets (user_id, bankroll_id, event_id, event_description, sport_key, competition, market,
                                   selection, point, bookmaker, odds, stake, potential_return, edge_at_placement,
                                   fair_probability, suggested_kelly_fraction, kelly_fraction_used, tags, notes, source,
-                                  is_live, opportunity_id, agent)
+                                  is_live, opportunity_id, agent, placed_at)
                 VALUES (\(bet.userID), \(bet.bankrollID), \(bet.eventID), \(bet.eventDescription), \(bet.sportKey),
                         \(bet.competition), \(bet.line.market.rawValue), \(bet.line.selection.rawValue), \(bet.line.point),
                         \(bet.bookmaker), \(bet.odds), \(bet.stake), \(bet.potentialReturn), \(bet.edgeAtPlacement),
                         \(bet.fairProbability), \(bet.suggestedKellyFraction), \(used), \(bet.tags), \(bet.notes),
-                        \(bet.source.rawValue), \(bet.isLive), \(bet.opportunityID), \(bet.agent))
+                        \(bet.source.rawValue), \(bet.isLive), \(bet.opportunityID), \(bet.agent),
+                        coalesce(\(bet.placedAt), now()))
                 RETURNING \(unescaped: Self.columns)
                 """)
             guard let row = rows.first else { throw IdentityStorageError.noRowReturned }

@@ -31,55 +31,49 @@ struct DemoBets {
         // Every third demo event: the best real-bookmaker price of the home side 6 hours before the start.
         let picks = try await database.query(
             """
-            SELECT DISTINCT ON (e.id) e.id, k.key, s.price
+            SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name, e.starts_at - interval '6 hours', k.key, s.price
             FROM events e JOIN event_external_ids x ON x.event_id = e.id AND x.source = 'demo'
+            LEFT JOIN competitions c ON c.id = e.competition_id
             JOIN odds_snapshots s ON s.event_id = e.id AND s.market = 'h2h' AND s.outcome = 'home'
                  AND s.captured_at BETWEEN e.starts_at - interval '7 hours' AND e.starts_at - interval '5 hours'
             JOIN bookmakers k ON k.id = s.bookmaker_id AND NOT k.aggregate
             WHERE e.id % 3 = 0 AND e.starts_at <= now()
             ORDER BY e.id, s.price DESC, k.key
             """
-        ).map { try $0.decode((Int64, String, Double).self) }
+        ).map { try $0.decode((Int64, String, String?, Date, String, Double).self) }
         // And a few open bets on coming events, at today's best price.
         let open = try await database.query(
             """
-            SELECT DISTINCT ON (e.id) e.id, k.key, l.price
+            SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name, now(), k.key, l.price
             FROM events e JOIN event_external_ids x ON x.event_id = e.id AND x.source = 'demo'
+            LEFT JOIN competitions c ON c.id = e.competition_id
             JOIN latest_odds l ON l.event_id = e.id AND l.market = 'h2h' AND l.outcome = 'home'
             JOIN bookmakers k ON k.id = l.bookmaker_id AND NOT k.aggregate
             WHERE e.starts_at > now() ORDER BY e.id, l.price DESC, k.key LIMIT 5
             """
-        ).map { try $0.decode((Int64, String, Double).self) }
+        ).map { try $0.decode((Int64, String, String?, Date, String, Double).self) }
         let settlement = BetSettlement(database: database, logger: logger)
+        let bets = PostgresBetRepository(database: database, audit: audit)
         var placed = 0
-        for (event, bookmaker, price) in picks + open {
-            let id = try await database.bettingTransaction { sql in
-                var locked = try await Ledger.lock(bankroll.id, owner: user, on: sql)
-                guard locked.balance >= Self.stake else { return UUID?.none }
-                let rows = try await sql.query(
-                    """
-                    INSERT INTO bets (user_id, bankroll_id, event_id, sport_key, competition, market, selection, bookmaker,
-                                      odds, stake, potential_return, placed_at, tags, notes)
-                    SELECT \(user), \(bankroll.id), e.id, e.sport_key, c.name, 'h2h', 'home', \(bookmaker), \(price)::numeric,
-                           \(Self.stake), \(try Money.payout(stake: Self.stake, decimalOdds: price)),
-                           least(e.starts_at - interval '6 hours', now()), ARRAY['demo'], 'demo bet'
-                    FROM events e LEFT JOIN competitions c ON c.id = e.competition_id WHERE e.id = \(event)
-                    RETURNING id
-                    """)
-                guard let id = try rows.first?.decode(UUID.self) else { return UUID?.none }
-                _ = try await Ledger.post(
-                    LedgerPosting(kind: .stake, amount: -Self.stake, betID: id, cause: .bet, note: nil, createdBy: user),
-                    to: &locked, on: sql)
-                return id
-            }
-            if let id {
+        for (event, sport, competition, placedAt, bookmaker, price) in picks + open {
+            let line = BetLine(stored: .h2h, selection: .home, point: nil)
+            let bet = NewBet(
+                userID: user, bankrollID: bankroll.id, eventID: event, eventDescription: nil, sportKey: sport,
+                competition: competition, line: line, bookmaker: bookmaker, odds: price, stake: Self.stake,
+                potentialReturn: try Money.payout(stake: Self.stake, decimalOdds: price), fairProbability: nil,
+                edgeAtPlacement: nil, suggestedKellyFraction: nil, tags: ["demo"], notes: "demo bet", isLive: false,
+                placedAt: placedAt)
+            do {
+                let record = try await bets.create(bet, context: .none)
                 placed += 1
-                _ = try await settlement.settle(id)
+                _ = try await settlement.settle(record.id)
+            } catch BettingError.insufficientFunds {
+                break
             }
         }
         let clv = ClosingLineValueJob(database: database, schedule: { .seconds(3600) })
         var withCLV = 0
-        for candidate in try await clv.pending(after: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))) {
+        for candidate in try await clv.pending() {
             if try await clv.fill(candidate) { withCLV += 1 }
         }
         let (settledCount, profit) = try await database.query(

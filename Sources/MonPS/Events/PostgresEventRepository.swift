@@ -104,10 +104,7 @@ struct PostgresEventRepository: EventRepository {
     }
 
     private static func decodeEvent(_ row: PostgresRow) throws -> EventRecord {
-        let columns = row.makeRandomAccess()
-        func value<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
-            try columns[index].decode(T.self, context: .default)
-        }
+        let value = RowReader(row)
         var result: EventResultRecord?
         if let home: Int = try value(10, Int?.self), let away: Int = try value(11, Int?.self) {
             let periods: [[Int]]? = try value(14, String?.self).flatMap { text in

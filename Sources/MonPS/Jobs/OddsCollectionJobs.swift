@@ -67,11 +67,7 @@ struct OddsFeed: Sendable {
             } catch let error as OddsAPIError {
                 outcome.errors += 1
                 notes.append("\(sport.key): \(error)")
-                switch error {
-                case .quotaReserved, .quotaExhausted, .unauthorized: break
-                default: continue
-                }
-                break
+                if error.failsEverySport { break }
             }
         }
         outcome.creditsUsed = await client.creditsSpent
@@ -133,6 +129,16 @@ struct ScoresCollectionJob: Job {
             outcome.items += loaded.resultsStored
             if loaded.resultsStored > 0 { context.follow("bets.settle") }
             outcome.errors += batch.issues.count + loaded.rejected.count
+        }
+    }
+}
+
+extension OddsAPIError {
+    /// Errors that the next sport would meet too (credits, key): the run stops instead of trying them all.
+    var failsEverySport: Bool {
+        switch self {
+        case .quotaReserved, .quotaExhausted, .unauthorized: true
+        default: false
         }
     }
 }

@@ -56,30 +56,21 @@ extension APIHandler {
     }
 
     func listAgents(_ input: Operations.ListAgents.Input) async throws -> Operations.ListAgents.Output {
-        let rows = try await opportunities.database.query(
-            "SELECT id, letter, title, description, enabled FROM detection_agents ORDER BY letter")
-        let data = try rows.map { row in
-            let (id, letter, title, description, enabled) = try row.decode((String, String, String, String, Bool).self)
-            return Components.Schemas.Agent(id: id, letter: letter, title: title, description: description, enabled: enabled)
-        }
+        let data = try await opportunities.agents().map(Components.Schemas.Agent.init)
         return .ok(.init(body: .json(.init(data: data, nextCursor: .init(nil)))))
     }
 
     func adminUpdateAgent(_ input: Operations.AdminUpdateAgent.Input) async throws -> Operations.AdminUpdateAgent.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        let rows = try await opportunities.database.query(
-            """
-            UPDATE detection_agents SET enabled = \(body.enabled), updated_at = now(), updated_by = \(principal.userID)
-            WHERE id = \(input.path.id) RETURNING id, letter, title, description, enabled
-            """)
-        guard let row = rows.first else { throw APIError.notFound("no agent \(input.path.id.prefix(64))") }
-        let (id, letter, title, description, enabled) = try row.decode((String, String, String, String, Bool).self)
+        guard let agent = try await opportunities.setAgent(input.path.id, enabled: body.enabled, by: principal.userID) else {
+            throw APIError.notFound("no agent \(input.path.id.prefix(64))")
+        }
         try? await auth.responseCache.invalidate(tag: "opportunities")
         try await auth.admin.audit.record(
-            AuditAction("agent.updated"), actor: principal.userID, targetType: "agent", targetID: id, context: .current,
-            details: ["enabled": .bool(enabled)])
-        return .ok(.init(body: .json(.init(id: id, letter: letter, title: title, description: description, enabled: enabled))))
+            AuditAction("agent.updated"), actor: principal.userID, targetType: "agent", targetID: agent.id, context: .current,
+            details: ["enabled": .bool(agent.enabled)])
+        return .ok(.init(body: .json(.init(agent))))
     }
 
     /// `90m`, `24h`, `7d` → seconds (1 minute … 60 days).
@@ -110,5 +101,11 @@ extension Components.Schemas.Opportunity {
             fairProbability: record.fairProbability, fairOdds: 1 / record.fairProbability, edge: record.edge,
             score: record.score, verdict: verdict, agents: record.agents, startsAt: record.startsAt, status: status,
             detectedAt: record.detectedAt, updatedAt: record.updatedAt)
+    }
+}
+
+extension Components.Schemas.Agent {
+    init(_ record: AgentRecord) {
+        self.init(id: record.id, letter: record.letter, title: record.title, description: record.description, enabled: record.enabled)
     }
 }

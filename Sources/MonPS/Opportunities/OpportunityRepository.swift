@@ -27,6 +27,18 @@ struct OpportunityRecord: Sendable, Equatable {
     var pricesJSON: String
 }
 
+struct AgentRecord: Sendable, Equatable {
+    var id: String
+    var letter: String
+    var title: String
+    var description: String
+    var enabled: Bool
+
+    init(_ row: PostgresRow) throws {
+        (id, letter, title, description, enabled) = try row.decode((String, String, String, String, Bool).self)
+    }
+}
+
 struct OpportunityFilter: Sendable, Equatable {
     enum Sort: String, Sendable { case score, edge, start }
     var sport: String?
@@ -79,6 +91,21 @@ struct PostgresOpportunityRepository: Sendable {
             LIMIT \(limit)
             """
         return try await database.query(query).map(Self.decode)
+    }
+
+    func agents() async throws -> [AgentRecord] {
+        try await database.query("SELECT id, letter, title, description, enabled FROM detection_agents ORDER BY letter")
+            .map(AgentRecord.init)
+    }
+
+    /// Switches an agent on or off; nil when there is no such agent.
+    func setAgent(_ id: String, enabled: Bool, by user: UUID) async throws -> AgentRecord? {
+        try await database.query(
+            """
+            UPDATE detection_agents SET enabled = \(enabled), updated_at = now(), updated_by = \(user)
+            WHERE id = \(id) RETURNING id, letter, title, description, enabled
+            """
+        ).first.map(AgentRecord.init)
     }
 
     func get(id: UUID) async throws -> OpportunityRecord? {

@@ -30,7 +30,7 @@ struct ClosingLineValueJob: Job {
 
     func run(_ context: JobContext) async throws -> JobOutcome {
         var outcome = JobOutcome()
-        var after = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        var after: UUID?
         while !Task.isCancelled {
             let candidates = try await pending(after: after)
             guard let last = candidates.last else { break }
@@ -45,7 +45,7 @@ struct ClosingLineValueJob: Job {
     }
 
     /// Bets on events whose closing line is recorded and whose CLV is not known yet.
-    func pending(after: UUID) async throws -> [Candidate] {
+    func pending(after: UUID? = nil) async throws -> [Candidate] {
         try await database.query(
             """
             SELECT b.id, b.event_id, b.bookmaker, b.market, b.selection, b.point::float8, b.odds::float8,
@@ -54,7 +54,7 @@ struct ClosingLineValueJob: Job {
             LEFT JOIN user_settings u ON u.user_id = b.user_id
             WHERE b.clv IS NULL AND b.status NOT IN ('cancelled', 'void') AND e.closing_marked_at IS NOT NULL
               AND e.status NOT IN ('cancelled', 'postponed')
-              AND b.market IN ('h2h', 'spreads', 'totals') AND b.id > \(after)
+              AND b.market IN ('h2h', 'spreads', 'totals') AND (\(after)::uuid IS NULL OR b.id > \(after))
             ORDER BY b.id LIMIT \(batchSize)
             """
         ).map { row in

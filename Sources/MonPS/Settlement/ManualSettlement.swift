@@ -23,8 +23,9 @@ struct ManualSettlement: Sendable {
         return SettlementResult(outcome: outcome, stake: stake, payout: payout)
     }
 
-    /// Settles `betID` as `outcome` for `actor`; returns nothing (the caller re-reads the bet).
-    func settle(_ betID: UUID, as outcome: BetOutcome, note: String?, actor: Principal, context: AuditContext) async throws {
+    /// Settles `betID` as `outcome` for `actor`; returns the bet's owner (an admin may grade anyone's bet).
+    @discardableResult
+    func settle(_ betID: UUID, as outcome: BetOutcome, note: String?, actor: Principal, context: AuditContext) async throws -> UUID {
         try await settlement.database.bettingTransaction { sql in
             let rows = try await sql.query(
                 """
@@ -63,6 +64,7 @@ struct ManualSettlement: Sendable {
                 on: sql.auditExecutor, action, actor: actor.userID, targetType: "bet", targetID: betID.uuidString.lowercased(),
                 context: context,
                 details: ["from": .string(status), "to": .string(graded.outcome.rawValue), "payout": .int(Int(graded.payout))])
+            return owner
         }
     }
 }
@@ -73,16 +75,8 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let id = try UUID.parameter(input.path.id)
         guard let outcome = BetOutcome(rawValue: body.status.rawValue) else { throw APIError.internalError }
-        try await manualSettlement.settle(id, as: outcome, note: body.note, actor: principal, context: .current)
-        let owner = try await settlementOwner(of: id)
+        let owner = try await manualSettlement.settle(id, as: outcome, note: body.note, actor: principal, context: .current)
         guard let bet = try await bets.repository.get(id: id, owner: owner) else { throw BettingError.betNotFound }
         return .ok(.init(body: .json(try .init(bet))))
-    }
-
-    private func settlementOwner(of bet: UUID) async throws -> UUID {
-        guard let row = try await manualSettlement.settlement.database.query("SELECT user_id FROM bets WHERE id = \(bet)").first else {
-            throw BettingError.betNotFound
-        }
-        return try row.decode(UUID.self)
     }
 }

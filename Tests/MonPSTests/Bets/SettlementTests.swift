@@ -10,28 +10,23 @@ import Testing
     "Settlement and CLV on imported history",
     .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
 struct SettlementTests {
-    /// A bet on a past event, written as the bet service would (bet row + stake entry in one transaction).
+    /// A bet on a past event, written by the bet repository (bet row + stake entry in one transaction), placed a
+    /// day before the start (the bet service refuses started events, rightly).
     static func placeHistoricalBet(
         _ database: Database, user: UUID, bankroll: UUID, event: Int64, market: String, selection: String,
         point: Double? = nil, bookmaker: String, odds: Double, stake: Int64 = 10_000
     ) async throws -> UUID {
-        try await database.bettingTransaction { sql in
-            var locked = try await Ledger.lock(bankroll, owner: user, on: sql)
-            let potential = try Money.payout(stake: stake, decimalOdds: odds)
-            let rows = try await sql.query(
-                """
-                INSERT INTO bets (user_id, bankroll_id, event_id, sport_key, market, selection, point, bookmaker, odds, stake,
-                                  potential_return, placed_at, is_live)
-                SELECT \(user), \(bankroll), e.id, e.sport_key, \(market), \(selection), \(point)::numeric, \(bookmaker),
-                       \(odds)::numeric, \(stake), \(potential), e.starts_at - interval '1 day', false
-                FROM events e WHERE e.id = \(event)
-                RETURNING id
-                """)
-            let id = try #require(rows.first).decode(UUID.self)
-            _ = try await Ledger.post(
-                LedgerPosting(kind: .stake, amount: -stake, betID: id, cause: .bet, note: nil, createdBy: user), to: &locked, on: sql)
-            return id
-        }
+        let row = try #require(try await database.query("SELECT sport_key, starts_at FROM events WHERE id = \(event)").first)
+        let (sport, start) = try row.decode((String, Date).self)
+        let kind = try #require(BetMarketKind(rawValue: market))
+        let side = try #require(BetSelection(rawValue: selection))
+        let bet = NewBet(
+            userID: user, bankrollID: bankroll, eventID: event, eventDescription: nil, sportKey: sport, competition: nil,
+            line: BetLine(stored: kind, selection: side, point: point), bookmaker: bookmaker, odds: odds, stake: stake,
+            potentialReturn: try Money.payout(stake: stake, decimalOdds: odds), fairProbability: nil, edgeAtPlacement: nil,
+            suggestedKellyFraction: nil, tags: [], notes: nil, isLive: false, placedAt: start.addingTimeInterval(-86_400))
+        return try await PostgresBetRepository(database: database, audit: AuditLog(database: database))
+            .create(bet, context: .none).id
     }
 
     static func eventID(_ database: Database, home: String, away: String, day: String) async throws -> Int64 {

@@ -29,11 +29,19 @@ struct OddsLoader: Sendable {
                 rejected.append(ImportIssue(line: event.sourceLine, reason: reason, effect: .rowSkipped))
                 continue
             }
-            let start = event.startsAt
-            if let reason = event.snapshots.lazy.compactMap({ LoadValidation.rejection(of: $0, startsAt: start) }).first {
-                let kept = event.snapshots.filter { LoadValidation.rejection(of: $0, startsAt: start) == nil }
+            var kept: [ImportedPrice] = []
+            var firstReason: String?
+            kept.reserveCapacity(event.snapshots.count)
+            for price in event.snapshots {
+                if let reason = LoadValidation.rejection(of: price, startsAt: event.startsAt) {
+                    firstReason = firstReason ?? reason
+                } else {
+                    kept.append(price)
+                }
+            }
+            if let firstReason {
                 rejected.append(ImportIssue(
-                    line: event.sourceLine, reason: "\(event.snapshots.count - kept.count) price(s) skipped: \(reason)",
+                    line: event.sourceLine, reason: "\(event.snapshots.count - kept.count) price(s) skipped: \(firstReason)",
                     effect: .valueSkipped))
                 event.snapshots = kept
             }
