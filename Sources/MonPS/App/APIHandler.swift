@@ -15,6 +15,8 @@ struct APIHandler: APIProtocol {
     let platform: PlatformSettingsStore
     let opportunities: PostgresOpportunityRepository
     let shares: ShareService
+    let backtests: BacktestRepository
+    let agentRecords: AgentRecordsRepository
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry

@@ -67,6 +67,8 @@ public struct AppServices: Sendable {
                 schedule: { platform.settlementInterval }),
             ClosingLineValueJob(database: database, schedule: { platform.clvInterval }),
             DetectionJob(detector: OpportunityDetector(database: database, logger: feed.loader.logger), cache: feed.cache),
+            OpportunityGradingJob(database: database),
+            BacktestJob(repository: BacktestRepository(database: database), history: StoredHistory(database: database)),
             OddsPartitionJob(database: database),
         ]
     }

@@ -40,6 +40,8 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         platform: services.platform,
         opportunities: PostgresOpportunityRepository(database: services.database),
         shares: ShareService(database: services.database),
+        backtests: BacktestRepository(database: services.database),
+        agentRecords: AgentRecordsRepository(database: services.database),
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,
@@ -74,7 +76,9 @@ enum SharedRoutes {
         if path.hasPrefix("/v1/bookmakers") { return .shared(ttl: .seconds(300), tags: ["bookmakers"]) }
         // Authenticated but caller-independent: odds move, so short lifetimes (and the loader bumps the tag).
         // Shares (per user) never go through the shared cache.
-        if (path.hasPrefix("/v1/opportunities") && !path.contains("/shares")) || path == "/v1/agents" {
+        if (path.hasPrefix("/v1/opportunities") && !path.contains("/shares")) || path == "/v1/agents"
+            || path == "/v1/agents/compare"
+        {
             return .shared(ttl: .seconds(15), tags: ["opportunities"], fillFromCredentialedRequests: true)
         }
         if path.hasPrefix("/v1/events") {

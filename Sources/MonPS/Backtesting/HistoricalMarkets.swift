@@ -47,6 +47,7 @@ public enum HistoricalMarkets {
                 continue
             }
             let markets = Self.markets(of: event, id: nextID, result: result, status: status, options: options)
+            set.externalIDs[nextID] = event.externalID
             nextID += 1
             set.events += 1
             if markets.isEmpty { set.eventsWithoutPrices += 1 }
@@ -292,4 +293,6 @@ public struct HistoricalMarketSet: Sendable {
     public var eventsOutsideFilter = 0
     /// Mapped events without any price before the decision (e.g. files with closing prices only).
     public var eventsWithoutPrices = 0
+    /// The ``ImportedEvent/externalID`` behind each event id given to the markets.
+    public var externalIDs: [Int64: String] = [:]
 }

@@ -28,6 +28,7 @@ public enum Scope: String, Sendable, CaseIterable, Codable, Comparable {
     case readBankrolls = "read:bankrolls"
     case writeBankrolls = "write:bankrolls"
     case readAnalytics = "read:analytics"
+    case runBacktests = "run:backtests"
     case writeSettings = "write:settings"
     case admin = "admin"
 

@@ -73,7 +73,11 @@ struct OpportunityDetector: Sendable {
         let snapshots = MarketSnapshots.build(
             events: events, latest: latest, history: history, sharp: sharp, aggregates: aggregates)
         let signals = snapshots.flatMap { snapshot in agents.flatMap { $0.signals(for: snapshot, at: now) } }
-        let found = Consensus.evaluate(signals, enabledAgents: agents.map(\.id))
+        // Agent D (track record) has no signals of its own: enabled, it re-scores and weights the others' votes.
+        let records = enabled.contains(.trackRecord) ? try await AgentRecordsRepository(database: database).trackRecords() : nil
+        let found = TrackRecordVoting.evaluate(
+            signals, agents: agents.map(\.id), records: records,
+            sports: Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0.sport) }))
         let boards = Dictionary(snapshots.map { (SnapshotKey($0.eventID, $0.market), $0) }, uniquingKeysWith: { a, _ in a })
         let starts = Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0) })
         try await database.transaction { connection in

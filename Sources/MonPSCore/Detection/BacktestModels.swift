@@ -152,6 +152,30 @@ public struct BacktestBet: Sendable, Codable, Hashable {
     /// Their reasons.
     public var reasons: [String]
 
+    /// Creates a bet (the engine creates them; stored backtests read them back).
+    public init(
+        eventID: Int64, market: MarketKey, outcomeIndex: Int, outcome: String, bookmaker: String, decimalOdds: Double,
+        fairProbability: Double, edge: Double, placedAt: Date, settledAt: Date, stake: Int64, payout: Int64,
+        grade: BetOutcome, clv: Double?, agents: [AgentID], reasons: [String]
+    ) {
+        self.eventID = eventID
+        self.market = market
+        self.outcomeIndex = outcomeIndex
+        self.outcome = outcome
+        self.bookmaker = bookmaker
+        self.decimalOdds = decimalOdds
+        self.fairProbability = fairProbability
+        self.edge = edge
+        self.placedAt = placedAt
+        self.settledAt = settledAt
+        self.stake = stake
+        self.payout = payout
+        self.grade = grade
+        self.clv = clv
+        self.agents = agents
+        self.reasons = reasons
+    }
+
     /// `payout − stake`.
     public var profit: Int64 { payout - stake }
 }

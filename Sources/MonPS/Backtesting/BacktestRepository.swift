@@ -1,0 +1,188 @@
+import Foundation
+import MonPSCore
+import PostgresNIO
+
+/// `backtests` and `backtest_bets`: the queue the `backtests.run` job works through, and what each run found.
+struct BacktestRepository: Sendable {
+    let database: Database
+    /// Backtests one user may have queued or running at once.
+    var waitingLimit = 3
+
+    private static let columns = """
+        id, user_id, strategy, sport, starts_from, starts_before, staking, bankroll, seed, status, attempts, error,
+        summary::text, equity::text, created_at, started_at, finished_at,
+        (SELECT count(*) FROM backtest_bets b WHERE b.backtest_id = backtests.id)::int
+        """
+
+    /// Queues a backtest (409 when the user already has `waitingLimit` waiting or running).
+    func create(_ parameters: BacktestParameters, user: UUID) async throws -> BacktestRecord {
+        let p = parameters
+        let rows = try await database.transaction { connection in
+            // Serialises one user's submissions so that two at once cannot both pass the limit.
+            _ = try await connection.query("SELECT 1 FROM users WHERE id = \(user) FOR UPDATE", logger: connection.logger).collect()
+            let waiting = try await connection.query(
+                "SELECT count(*)::int FROM backtests WHERE user_id = \(user) AND status IN ('queued', 'running')",
+                logger: connection.logger
+            ).collect().first?.decode(Int.self) ?? 0
+            guard waiting < waitingLimit else { throw BacktestFailure.tooManyWaiting(limit: waitingLimit) }
+            return try await connection.query(
+                """
+                INSERT INTO backtests (user_id, strategy, sport, starts_from, starts_before, staking, bankroll, seed)
+                VALUES (\(user), \(p.strategy), \(p.sport), \(p.from), \(p.until), \(p.staking.description), \(p.bankroll),
+                        \(Int64(bitPattern: p.seed)))
+                RETURNING \(unescaped: Self.columns)
+                """, logger: connection.logger
+            ).collect()
+        }
+        guard let row = rows.first else { throw APIError.internalError }
+        return try Self.record(row)
+    }
+
+    /// The backtest `id` if `user` may see it (its owner, or anyone when `user` is nil: admins).
+    func get(_ id: UUID, user: UUID?) async throws -> BacktestRecord? {
+        try await database.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM backtests
+            WHERE id = \(id) AND (\(user)::uuid IS NULL OR user_id = \(user))
+            """
+        ).first.map(Self.record)
+    }
+
+    /// The user's backtests, newest first, after the keyset cursor.
+    func list(user: UUID, after: (createdAt: Date, id: UUID)?, limit: Int) async throws -> [BacktestRecord] {
+        try await database.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM backtests
+            WHERE user_id = \(user)
+              AND (\(after?.createdAt)::timestamptz IS NULL OR (created_at, id) < (\(after?.createdAt), \(after?.id)))
+            ORDER BY created_at DESC, id DESC LIMIT \(limit)
+            """
+        ).map(Self.record)
+    }
+
+    /// A page of the bets of a backtest, in placement order.
+    func bets(of id: UUID, offset: Int, limit: Int) async throws -> [StoredBacktestBet] {
+        try await database.query(
+            """
+            SELECT event_id, sport_key, market, point, outcome, bookmaker, price, fair_probability, edge, placed_at,
+                   settled_at, stake, payout, grade, clv, agents
+            FROM backtest_bets WHERE backtest_id = \(id) ORDER BY seq OFFSET \(offset) LIMIT \(limit)
+            """
+        ).map { row in
+            let read = RowReader(row)
+            let type = MarketType(rawValue: try read(2, String.self)) ?? .h2h
+            let point: Double? = try read(3)
+            let bet = BacktestBet(
+                eventID: try read(0), market: MarketKey(type, line: point), outcomeIndex: 0, outcome: try read(4),
+                bookmaker: try read(5), decimalOdds: try read(6), fairProbability: try read(7), edge: try read(8),
+                placedAt: try read(9), settledAt: try read(10), stake: try read(11), payout: try read(12),
+                grade: BetOutcome(rawValue: try read(13, String.self)) ?? .void, clv: try read(14),
+                agents: try read(15, [String].self).map(AgentID.init(rawValue:)), reasons: [])
+            return StoredBacktestBet(eventID: bet.eventID, sport: try read(1), bet: bet)
+        }
+    }
+
+    // MARK: - The queue
+
+    /// Runs cut short (the process died: the job holds the cluster-wide lock, so none is really running) go back to
+    /// the queue, or fail after three attempts.
+    func requeueInterrupted() async throws {
+        _ = try await database.query(
+            """
+            UPDATE backtests SET
+                status = CASE WHEN attempts >= 3 THEN 'failed' ELSE 'queued' END,
+                error = CASE WHEN attempts >= 3 THEN 'interrupted three times; not retried' ELSE error END,
+                finished_at = CASE WHEN attempts >= 3 THEN now() ELSE NULL END
+            WHERE status = 'running'
+            """)
+    }
+
+    /// Takes the oldest queued backtest and marks it running.
+    func claim() async throws -> BacktestRecord? {
+        try await database.query(
+            """
+            UPDATE backtests SET status = 'running', attempts = attempts + 1, started_at = now()
+            WHERE id = (SELECT id FROM backtests WHERE status = 'queued' ORDER BY created_at, id LIMIT 1
+                        FOR UPDATE SKIP LOCKED)
+            RETURNING \(unescaped: Self.columns)
+            """
+        ).first.map(Self.record)
+    }
+
+    /// Stores the outcome of a run: the summary, the curve and every bet, in one transaction.
+    func succeed(_ id: UUID, summary: BacktestSummary, equity: [EquityPoint], bets: [StoredBacktestBet]) async throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let summaryJSON = String(decoding: try encoder.encode(summary), as: UTF8.self)
+        let equityJSON = String(decoding: try encoder.encode(equity.map { [Int64($0.at.timeIntervalSince1970), $0.bankroll] }), as: UTF8.self)
+        try await database.transaction { connection in
+            _ = try await connection.query("DELETE FROM backtest_bets WHERE backtest_id = \(id)", logger: connection.logger).collect()
+            var start = 0
+            while start < bets.count {
+                let chunk = bets[start..<min(start + 1_000, bets.count)]
+                try await Self.insert(chunk, backtest: id, connection: connection)
+                start += 1_000
+            }
+            _ = try await connection.query(
+                """
+                UPDATE backtests SET status = 'succeeded', summary = \(summaryJSON)::jsonb, equity = \(equityJSON)::jsonb,
+                    error = NULL, finished_at = now()
+                WHERE id = \(id)
+                """, logger: connection.logger
+            ).collect()
+        }
+    }
+
+    func fail(_ id: UUID, reason: String) async throws {
+        _ = try await database.query(
+            """
+            UPDATE backtests SET status = 'failed', error = \(String(reason.prefix(2000))), finished_at = now()
+            WHERE id = \(id)
+            """)
+    }
+
+    /// One statement per chunk; PostgresNIO has no arrays of optionals, so absent lines and CLVs travel as NaN.
+    private static func insert(
+        _ bets: ArraySlice<StoredBacktestBet>, backtest: UUID, connection: PostgresConnection
+    ) async throws {
+        let seq = bets.indices.map { Int32($0) }  // a slice keeps the indices of the whole array
+        let events = bets.map(\.eventID), sports = bets.map(\.sport)
+        let markets = bets.map(\.bet.market.type.rawValue), points = bets.map { $0.bet.market.line ?? .nan }
+        let outcomes = bets.map(\.bet.outcome), books = bets.map(\.bet.bookmaker), prices = bets.map(\.bet.decimalOdds)
+        let fair = bets.map(\.bet.fairProbability), edges = bets.map(\.bet.edge)
+        let placed = bets.map(\.bet.placedAt), settled = bets.map(\.bet.settledAt)
+        let stakes = bets.map(\.bet.stake), payouts = bets.map(\.bet.payout), grades = bets.map(\.bet.grade.rawValue)
+        let clvs = bets.map { $0.bet.clv ?? .nan }, agents = bets.map { $0.bet.agents.map(\.rawValue).joined(separator: ",") }
+        _ = try await connection.query(
+            """
+            INSERT INTO backtest_bets (backtest_id, seq, event_id, sport_key, market, point, outcome, bookmaker, price,
+                fair_probability, edge, placed_at, settled_at, stake, payout, grade, clv, agents)
+            SELECT \(backtest), s, e, sp, m, nullif(pt, 'NaN'), o, bk, pr, f, ed, pl, st, sk, py, g, nullif(c, 'NaN'),
+                   string_to_array(a, ',')
+            FROM unnest(\(seq)::int4[], \(events)::int8[], \(sports)::text[], \(markets)::text[], \(points)::float8[],
+                        \(outcomes)::text[], \(books)::text[], \(prices)::float8[], \(fair)::float8[], \(edges)::float8[],
+                        \(placed)::timestamptz[], \(settled)::timestamptz[], \(stakes)::int8[], \(payouts)::int8[],
+                        \(grades)::text[], \(clvs)::float8[], \(agents)::text[])
+                AS t(s, e, sp, m, pt, o, bk, pr, f, ed, pl, st, sk, py, g, c, a)
+            """, logger: connection.logger
+        ).collect()
+    }
+
+    private static func record(_ row: PostgresRow) throws -> BacktestRecord {
+        let read = RowReader(row)
+        let decoder = JSONDecoder()
+        let summary = try read(12, String?.self).flatMap { try? decoder.decode(BacktestSummary.self, from: Data($0.utf8)) }
+        let equity = try read(13, String?.self).flatMap { try? decoder.decode([[Int64]].self, from: Data($0.utf8)) } ?? []
+        let staking = try read(6, String.self)
+        let parameters = BacktestParameters(
+            strategy: try read(2), sport: try read(3), from: try read(4), until: try read(5),
+            staking: (try? StakingPlan(parsing: staking)) ?? .flat(1), bankroll: try read(7),
+            seed: UInt64(bitPattern: try read(8, Int64.self)))
+        return BacktestRecord(
+            id: try read(0), userID: try read(1), parameters: parameters,
+            status: BacktestStatus(rawValue: try read(9, String.self)) ?? .failed, attempts: try read(10), error: try read(11),
+            summary: summary,
+            equity: equity.compactMap { $0.count == 2 ? EquityPoint(at: Date(timeIntervalSince1970: TimeInterval($0[0])), bankroll: $0[1]) : nil },
+            betCount: try read(17), createdAt: try read(14), startedAt: try read(15), finishedAt: try read(16))
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import MonPSAPI
+import MonPSCore
+
+/// Operations of the `backtests` tag.
+extension APIHandler {
+    func createBacktest(_ input: Operations.CreateBacktest.Input) async throws -> Operations.CreateBacktest.Output {
+        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
+        let principal = try RequestScope.requirePrincipal()
+        let parameters = try Self.backtestParameters(body)
+        let record = try await backtests.create(parameters, user: principal.userID)
+        // Start at once; when the job is already busy it takes this one next, else its schedule picks it up.
+        _ = try? await jobs.start("backtests.run", trigger: .manual)
+        return .accepted(.init(body: .json(.init(record, bets: nil))))
+    }
+
+    func getBacktest(_ input: Operations.GetBacktest.Input) async throws -> Operations.GetBacktest.Output {
+        let principal = try RequestScope.requirePrincipal()
+        guard let id = UUID(uuidString: input.path.id),
+              let record = try await backtests.get(id, user: principal.role == .admin ? nil : principal.userID)
+        else { throw APIError.notFound("no backtest with id \(input.path.id.prefix(64))") }
+        let offset = input.query.betsOffset ?? 0, limit = input.query.betsLimit ?? 1_000
+        guard offset >= 0 else { throw APIError.invalidParameter("bets_offset", "must be 0 or more") }
+        guard (0...5_000).contains(limit) else { throw APIError.invalidParameter("bets_limit", "must be between 0 and 5000") }
+        let bets = limit == 0 ? [] : try await backtests.bets(of: id, offset: offset, limit: limit)
+        return .ok(.init(body: .json(.init(record, bets: bets))))
+    }
+
+    func listBacktests(_ input: Operations.ListBacktests.Input) async throws -> Operations.ListBacktests.Output {
+        let principal = try RequestScope.requirePrincipal()
+        let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
+        let after = try page.after.map { values -> (createdAt: Date, id: UUID) in
+            guard values.count == 2, let micros = Int64(values[0]), let id = UUID(uuidString: values[1]) else {
+                throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
+            }
+            return (Date(timeIntervalSince1970: TimeInterval(micros) / 1_000_000), id)
+        }
+        let fetched = try await backtests.list(user: principal.userID, after: after, limit: page.limit + 1)
+        let (items, next) = page.page(fetched) {
+            [String(Int64(($0.createdAt.timeIntervalSince1970 * 1_000_000).rounded())), $0.id.uuidString]
+        }
+        return .ok(.init(body: .json(.init(data: items.map { .init($0, bets: nil) }, nextCursor: .init(next)))))
+    }
+
+    static func backtestParameters(_ body: Components.Schemas.BacktestRequest) throws -> BacktestParameters {
+        let stakingText = body.staking ?? "flat:100"
+        guard let staking = try? StakingPlan(parsing: stakingText) else {
+            throw APIError.invalidParameter(
+                "staking", "use flat:<minor units>, kelly:<fraction> or kelly:<fraction>:<cap> (e.g. flat:100, kelly:0.5)")
+        }
+        let bankroll = body.bankroll ?? 100_000
+        guard bankroll > 0, bankroll <= BacktestParameters.maximumBankroll else {
+            throw APIError.invalidParameter("bankroll", "must be between 1 and \(BacktestParameters.maximumBankroll) minor units")
+        }
+        if case .flat(let stake) = staking, stake > bankroll {
+            throw APIError.invalidParameter("staking", "the flat stake is larger than the bankroll")
+        }
+        if let sport = body.sport,
+           !(1...64).contains(sport.count) || !sport.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
+        {
+            throw APIError.invalidParameter("sport", "must be a sport key, group or league such as soccer_epl, soccer or epl")
+        }
+        if let seed = body.seed, seed < 0 { throw APIError.invalidParameter("seed", "must be 0 or more") }
+        if let from = body.from, let to = body.to, to <= from { throw APIError.invalidParameter("to", "must be after from") }
+        return BacktestParameters(
+            strategy: body.strategy.rawValue, sport: body.sport, from: body.from, until: body.to, staking: staking,
+            bankroll: bankroll, seed: body.seed.map(UInt64.init) ?? BacktestParameters.defaultSeed)
+    }
+}
+
+extension Components.Schemas.Backtest {
+    init(_ record: BacktestRecord, bets: [StoredBacktestBet]?) {
+        let p = record.parameters
+        self.init(
+            id: record.id.uuidString.lowercased(), status: .init(rawValue: record.status.rawValue) ?? .failed,
+            strategy: p.strategy, sport: p.sport, from: p.from, to: p.until, staking: p.staking.description,
+            bankroll: p.bankroll, seed: Int64(bitPattern: p.seed), attempts: record.attempts, error: record.error,
+            createdAt: record.createdAt, startedAt: record.startedAt, finishedAt: record.finishedAt,
+            summary: record.summary.map(Components.Schemas.BacktestFigures.init),
+            equityCurve: bets == nil ? nil : record.equity.map { .init(at: $0.at, bankroll: $0.bankroll) },
+            betsTotal: record.betCount, bets: bets?.map(Components.Schemas.BacktestBet.init))
+    }
+}
+
+extension Components.Schemas.BacktestFigures {
+    init(_ summary: BacktestSummary) {
+        let f = summary.figures, d = summary.data
+        self.init(
+            events: d.events, eventsWithoutPrices: d.eventsWithoutPrices, markets: d.markets,
+            marketsWithCandidates: d.marketsWithCandidates, skippedForStake: d.skippedForStake, bets: f.bets,
+            voidBets: f.voidBets, hitRate: f.hitRate, averageOdds: f.averageOdds, staked: f.stakedMinor, profit: f.profitMinor,
+            _yield: f.yield, roi: f.roi, sharpe: f.sharpe, maxDrawdown: f.maxDrawdownMinor,
+            maxDrawdownPercent: f.maxDrawdownPercent, averageClv: f.averageClosingLineValue, clvBets: f.clvBets,
+            beatCloseShare: f.beatCloseShare, pValue: f.pValue, pValueTest: f.pValueTest,
+            finalBankroll: f.finalBankrollMinor,
+            byMarket: summary.byMarket.map {
+                .init(market: $0.market, bets: $0.bets, hitRate: $0.hitRate, staked: $0.stakedMinor, profit: $0.profitMinor,
+                      _yield: $0.yield)
+            })
+    }
+}
+
+extension Components.Schemas.BacktestBet {
+    init(_ stored: StoredBacktestBet) {
+        let bet = stored.bet
+        self.init(
+            eventId: stored.eventID, sport: stored.sport, market: bet.market.type.rawValue, point: bet.market.line,
+            outcome: bet.outcome, bookmaker: bet.bookmaker, odds: bet.decimalOdds, fairProbability: bet.fairProbability,
+            edge: bet.edge, placedAt: bet.placedAt, settledAt: bet.settledAt, stake: bet.stake, payout: bet.payout,
+            grade: .init(rawValue: bet.grade.rawValue) ?? .void, clv: bet.clv, agents: bet.agents.map(\.rawValue))
+    }
+}

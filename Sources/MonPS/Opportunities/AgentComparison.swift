@@ -1,0 +1,118 @@
+import Foundation
+import MonPSCore
+
+/// `GET /v1/agents/compare`: each agent and the consensus, measured live (opportunities graded at kick-off, one-unit
+/// paper bets) and in their latest backtest, overall and per period; and the consensus verdicts against what happened.
+struct AgentComparison: Sendable, Equatable {
+    enum Period: String, Sendable, CaseIterable {
+        case week, month, quarter
+
+        /// `2026-W48`, `2026-11`, `2026-Q4` (ISO weeks, UTC).
+        func label(_ date: Date) -> String {
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            switch self {
+            case .week:
+                let parts = calendar.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+                return String(format: "%04d-W%02d", parts.yearForWeekOfYear ?? 0, parts.weekOfYear ?? 0)
+            case .month:
+                let parts = calendar.dateComponents([.year, .month], from: date)
+                return String(format: "%04d-%02d", parts.year ?? 0, parts.month ?? 0)
+            case .quarter:
+                let parts = calendar.dateComponents([.year, .month], from: date)
+                return String(format: "%04d-Q%d", parts.year ?? 0, ((parts.month ?? 1) - 1) / 3 + 1)
+            }
+        }
+    }
+
+    /// The statistics of a set of picks (void bets excluded from everything but `voidBets`).
+    struct Stats: Sendable, Equatable {
+        /// `nil` only if a stored pick were invalid (the tables' checks prevent it).
+        var report: PerformanceReport?
+        /// Mean fair probability of the picks in action: the hit rate the agents expected.
+        var expectedHitRate: Double?
+    }
+
+    struct PeriodStats: Sendable, Equatable {
+        var period: String
+        var live: Stats?
+        var backtest: Stats?
+    }
+
+    struct AgentLine: Sendable, Equatable {
+        /// An agent id, or `consensus`.
+        var agent: String
+        var title: String
+        var enabled: Bool
+        /// Agent D's current overall weight of this agent (`nil` for the consensus).
+        var weight: Double?
+        var live: Stats
+        var backtest: Stats?
+        var backtestID: UUID?
+        var periods: [PeriodStats]
+    }
+
+    struct VerdictLine: Sendable, Equatable {
+        var verdict: String
+        var stats: Stats
+    }
+
+    var period: Period
+    var agents: [AgentLine]
+    var verdicts: [VerdictLine]
+
+    /// Notional bankroll of the live paper bets (100 one-unit stakes), for ROI and drawdown.
+    static let paperBankroll: Int64 = 100 * AgentRecordsRepository.paperStake
+
+    /// - Parameters:
+    ///   - agents: the single agents to list (id, title, enabled), in display order.
+    ///   - live: graded live opportunities; `backtests`: latest backtest per strategy.
+    static func build(
+        agents: [(id: String, title: String, enabled: Bool)], weights: [String: Double], live: [AgentRecordsRepository.Pick],
+        backtests: [String: AgentRecordsRepository.Backtest], period: Period
+    ) -> AgentComparison {
+        var lines: [AgentLine] = []
+        let rows = agents + [(id: "consensus", title: "Consensus (verdict analyze)", enabled: true)]
+        for agent in rows {
+            let picks = agent.id == "consensus"
+                ? live.filter { $0.verdict == "analyze" } : live.filter { $0.agents.contains(agent.id) }
+            let backtest = backtests[agent.id]
+            lines.append(AgentLine(
+                agent: agent.id, title: agent.title, enabled: agent.enabled,
+                weight: agent.id == "consensus" ? nil : weights[agent.id] ?? 1,
+                live: stats(picks, bankroll: paperBankroll), backtest: backtest.map { stats($0.picks, bankroll: $0.bankroll) },
+                backtestID: backtest?.id, periods: periods(live: picks, backtest: backtest, period: period)))
+        }
+        let verdicts = ["analyze", "caution"].map { verdict in
+            VerdictLine(verdict: verdict, stats: stats(live.filter { $0.verdict == verdict }, bankroll: paperBankroll))
+        }
+        return AgentComparison(period: period, agents: lines, verdicts: verdicts)
+    }
+
+    static func periods(
+        live: [AgentRecordsRepository.Pick], backtest: AgentRecordsRepository.Backtest?, period: Period
+    ) -> [PeriodStats] {
+        let liveByPeriod = Dictionary(grouping: live) { period.label($0.at) }
+        let backtestByPeriod = Dictionary(grouping: backtest?.picks ?? []) { period.label($0.at) }
+        return Set(liveByPeriod.keys).union(backtestByPeriod.keys).sorted().map { label in
+            PeriodStats(
+                period: label, live: liveByPeriod[label].map { stats($0, bankroll: paperBankroll) },
+                backtest: backtestByPeriod[label].map { stats($0, bankroll: backtest?.bankroll ?? paperBankroll) })
+        }
+    }
+
+    /// The core's statistics with a win-count p-value (no resampling: this answers a request).
+    static func stats(_ picks: [AgentRecordsRepository.Pick], bankroll: Int64) -> Stats {
+        let bets = picks.map {
+            SettledBet(
+                stake: $0.stake, decimalOdds: $0.odds, payout: $0.payout, outcome: $0.grade,
+                placedAt: Int64($0.at.timeIntervalSince1970), clv: $0.clv.flatMap { $0.isFinite ? $0 : nil })
+        }
+        let options = PerformanceOptions(startingBankroll: max(1, bankroll), resamples: 0)
+        let report = try? PerformanceAnalyzer.analyze(bets, options: options)
+        let inAction = picks.filter { $0.grade != .void }
+        let expected = inAction.isEmpty
+            ? nil : inAction.reduce(0) { $0 + $1.fairProbability } / Double(inAction.count)
+        return Stats(report: report, expectedHitRate: expected)
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import MonPSCore
+import PostgresNIO
+
+/// The agents' measured history: live opportunities graded at kick-off (`opportunities.grade`) and the bets of the
+/// latest finished backtest of each strategy (by anyone: backtests replay the platform's shared data).
+struct AgentRecordsRepository: Sendable {
+    let database: Database
+    /// Live opportunities read per comparison at most (the newest).
+    var liveLimit = 200_000
+
+    /// One graded pick: a live opportunity as a one-unit paper bet, or a backtest bet.
+    struct Pick: Sendable, Equatable {
+        var agents: [String]
+        var sport: String
+        var market: String
+        var odds: Double
+        var stake: Int64
+        var payout: Int64
+        var grade: BetOutcome
+        var clv: Double?
+        var fairProbability: Double
+        var verdict: String?
+        var at: Date
+    }
+
+    struct Filter: Sendable, Equatable {
+        var sport: String?
+        var market: String?
+        var from: Date?
+        var until: Date?
+    }
+
+    struct Backtest: Sendable, Equatable {
+        var id: UUID
+        var bankroll: Int64
+        var finishedAt: Date
+        var picks: [Pick]
+    }
+
+    /// Live paper bets are one unit: 1.00 in minor units.
+    static let paperStake: Int64 = 100
+
+    /// Graded live opportunities in `filter`, oldest first (the newest `liveLimit`).
+    func live(_ filter: Filter) async throws -> [Pick] {
+        let rows = try await database.query(
+            """
+            SELECT * FROM (
+                SELECT agents, sport_key, market, price, unit_return, grade, clv, fair_probability, verdict, starts_at, id
+                FROM opportunities
+                WHERE grade IS NOT NULL
+                  AND (\(filter.sport)::text IS NULL OR sport_key = \(filter.sport))
+                  AND (\(filter.market)::text IS NULL OR market = \(filter.market))
+                  AND (\(filter.from)::timestamptz IS NULL OR starts_at >= \(filter.from))
+                  AND (\(filter.until)::timestamptz IS NULL OR starts_at < \(filter.until))
+                ORDER BY starts_at DESC, id DESC LIMIT \(liveLimit)
+            ) newest ORDER BY starts_at, id
+            """)
+        return try rows.map { row in
+            let read = RowReader(row)
+            let unitReturn: Double = try read(4)
+            return Pick(
+                agents: try read(0), sport: try read(1), market: try read(2), odds: try read(3), stake: Self.paperStake,
+                payout: Int64((unitReturn * Double(Self.paperStake)).rounded()),
+                grade: BetOutcome(rawValue: try read(5, String.self)) ?? .void, clv: try read(6),
+                fairProbability: try read(7), verdict: try read(8), at: try read(9))
+        }
+    }
+
+    /// The latest finished backtest of each strategy whose scope covers `filter.sport`, with its bets in `filter`.
+    func latestBacktests(_ filter: Filter) async throws -> [String: Backtest] {
+        let latest = try await database.query(
+            """
+            SELECT DISTINCT ON (strategy) strategy, id, bankroll, finished_at FROM backtests
+            WHERE status = 'succeeded' AND (sport IS NULL OR sport = \(filter.sport))
+            ORDER BY strategy, finished_at DESC, id
+            """
+        ).map { try $0.decode((String, UUID, Int64, Date).self) }
+        var found: [String: Backtest] = [:]
+        for (strategy, id, bankroll, finished) in latest {
+            let picks = try await database.query(
+                """
+                SELECT agents, sport_key, market, price, stake, payout, grade, clv, fair_probability, placed_at
+                FROM backtest_bets
+                WHERE backtest_id = \(id)
+                  AND (\(filter.sport)::text IS NULL OR sport_key = \(filter.sport))
+                  AND (\(filter.market)::text IS NULL OR market = \(filter.market))
+                  AND (\(filter.from)::timestamptz IS NULL OR placed_at >= \(filter.from))
+                  AND (\(filter.until)::timestamptz IS NULL OR placed_at < \(filter.until))
+                ORDER BY seq
+                """
+            ).map { row in
+                let read = RowReader(row)
+                return Pick(
+                    agents: try read(0), sport: try read(1), market: try read(2), odds: try read(3), stake: try read(4),
+                    payout: try read(5), grade: BetOutcome(rawValue: try read(6, String.self)) ?? .void, clv: try read(7),
+                    fairProbability: try read(8), verdict: nil, at: try read(9))
+            }
+            found[strategy] = Backtest(id: id, bankroll: bankroll, finishedAt: finished, picks: picks)
+        }
+        return found
+    }
+
+    /// Agent D's input: each agent's record overall, per sport, per market family and per both, pooling its live
+    /// grades with the bets of its latest single-agent backtest (void bets and pushes left out of the hit rate).
+    func trackRecords() async throws -> TrackRecordTable {
+        let rows = try await database.query(
+            """
+            WITH latest AS (
+                SELECT DISTINCT ON (strategy) id FROM backtests
+                WHERE status = 'succeeded' AND strategy <> 'consensus' ORDER BY strategy, finished_at DESC, id
+            ), picks AS (
+                SELECT unnest(agents) AS agent, sport_key, market, unit_return - 1 AS unit_profit, clv, grade
+                FROM opportunities WHERE grade IS NOT NULL AND grade <> 'void'
+                UNION ALL
+                SELECT unnest(agents), sport_key, market, (payout - stake)::float8 / stake, clv, grade
+                FROM backtest_bets WHERE backtest_id IN (SELECT id FROM latest) AND grade <> 'void'
+            )
+            SELECT agent, CASE WHEN grouping(sport_key) = 0 THEN sport_key END,
+                   CASE WHEN grouping(market) = 0 THEN market END,
+                   count(*)::int, avg(unit_profit), avg(clv),
+                   avg(CASE grade WHEN 'won' THEN 1 WHEN 'half_won' THEN 0.5 WHEN 'push' THEN NULL ELSE 0 END)::float8
+            FROM picks
+            GROUP BY GROUPING SETS ((agent, sport_key, market), (agent, sport_key), (agent, market), (agent))
+            """)
+        var records: [TrackRecordKey: MonPSCore.AgentRecord] = [:]
+        for row in rows {
+            let read = RowReader(row)
+            let agent = AgentID(rawValue: try read(0, String.self))
+            let key = TrackRecordKey(
+                agent: agent, sport: try read(1), market: try read(2, String?.self).flatMap(MarketType.init(rawValue:)))
+            records[key] = MonPSCore.AgentRecord(
+                bets: try read(3), roi: try read(4, Double?.self) ?? 0, averageCLV: try read(5), hitRate: try read(6))
+        }
+        return TrackRecordTable(records)
+    }
+}

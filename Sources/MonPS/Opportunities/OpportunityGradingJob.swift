@@ -1,0 +1,162 @@
+import Foundation
+import MonPSCore
+import PostgresNIO
+
+/// `opportunities.grade`: the live record of the agents. Every opportunity still active at kick-off is graded, once its
+/// event has a result, as a flat paper bet at its last price — settled by the same rules as users' bets — with its
+/// CLV against the sharp bookmaker's de-vigged closing line. These grades feed `GET /v1/agents/compare` and agent D.
+struct OpportunityGradingJob: Job {
+    let database: Database
+    var interval: Duration = .seconds(600)
+    var batchSize = 1_000
+    var rules = SettlementRules()
+    /// The paper stake, minor units: large enough that quarter-line half stakes stay exact.
+    static let paperStake: Int64 = 10_000
+
+    var name: String { "opportunities.grade" }
+    var summary: String { "Grades opportunities that reached kick-off against the results (the agents' live record)" }
+
+    /// A market at one line: spreads at the home handicap, totals at the total, h2h without.
+    private struct Line: Hashable {
+        var market: String
+        var point: Double?
+    }
+
+    private typealias Closing = [Line: [String: (point: Double?, price: Double)]]
+
+    private struct Pending {
+        var id: UUID
+        var eventID: Int64
+        var line: Line
+        var candidate: ClosingLineValueJob.Candidate
+        var bet: BetGrading.StoredBet
+        var event: BetGrading.StoredEvent
+    }
+
+    private struct Grade {
+        var id: UUID
+        var grade: String?
+        var unitReturn: Double
+        var clv: Double
+    }
+
+    func run(_ context: JobContext) async throws -> JobOutcome {
+        var outcome = JobOutcome()
+        var after: (Date, UUID)?
+        let now = Date()
+        while !Task.isCancelled {
+            let (batch, last) = try await pending(after: after)
+            guard let last else { break }
+            after = last
+            let closing = try await sharpClosing(Array(Set(batch.map(\.eventID))))
+            var grades: [Grade] = []
+            for item in batch {
+                guard let grade = try grade(item, closing: closing[item.eventID] ?? [:], now: now) else { continue }
+                grades.append(grade)
+                if grade.grade == nil { outcome.errors += 1 } else { outcome.items += 1 }
+            }
+            try await store(grades)
+        }
+        outcome.message = "\(outcome.items) opportunit\(outcome.items == 1 ? "y" : "ies") graded"
+            + (outcome.errors > 0 ? ", \(outcome.errors) not gradable" : "")
+        return outcome
+    }
+
+    /// Expired (reached kick-off), ungraded opportunities of events with a result or cancelled.
+    private func pending(after: (Date, UUID)?) async throws -> ([Pending], (Date, UUID)?) {
+        let rows = try await database.query(
+            """
+            SELECT o.id, o.event_id, o.market, o.outcome, o.point, o.price, o.bookmaker, o.starts_at, s.outcomes = 3,
+                   s.group_key, e.status, e.starts_at, r.home_score, r.away_score, r.regulation_home, r.regulation_away,
+                   r.period_scores::text, r.outcome, r.winner
+            FROM opportunities o JOIN events e ON e.id = o.event_id JOIN sports s ON s.key = e.sport_key
+            LEFT JOIN event_results r ON r.event_id = e.id
+            WHERE o.status = 'expired' AND o.graded_at IS NULL AND (r.event_id IS NOT NULL OR e.status = 'cancelled')
+              AND (\(after?.0)::timestamptz IS NULL OR (o.starts_at, o.id) > (\(after?.0), \(after?.1)))
+            ORDER BY o.starts_at, o.id LIMIT \(batchSize)
+            """)
+        var last: (Date, UUID)?
+        let items = try rows.map { row in
+            let read = RowReader(row)
+            let market: String = try read(2), outcome: String = try read(3), line: Double? = try read(4)
+            // Opportunities carry the market's (home) line; a bet on the away side is at the mirrored handicap.
+            let point = line.map { market == "spreads" && outcome == "away" ? -$0 + 0.0 : $0 }
+            var result: EventResultRecord?
+            if let home: Int = try read(12), let away: Int = try read(13) {
+                result = EventResultRecord(
+                    homeScore: home, awayScore: away, regulationHome: try read(14), regulationAway: try read(15),
+                    periodScores: try read(16, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) },
+                    outcome: try read(17, String?.self) ?? "finished", winner: try read(18), overtime: false, notes: nil)
+            }
+            let id: UUID = try read(0), eventID: Int64 = try read(1), price: Double = try read(5), hasDraw: Bool = try read(8)
+            last = (try read(7), id)
+            return Pending(
+                id: id, eventID: eventID, line: Line(market: market, point: line),
+                candidate: ClosingLineValueJob.Candidate(
+                    id: id, eventID: eventID, bookmaker: try read(6), market: market, selection: outcome, point: point,
+                    odds: price, sharpBookmaker: "", method: .multiplicative, hasDraw: hasDraw),
+                bet: BetGrading.StoredBet(
+                    market: market, selection: outcome, point: point, odds: price, stake: Self.paperStake, hasDraw: hasDraw,
+                    groupKey: try read(9)),
+                event: BetGrading.StoredEvent(status: try read(10), startsAt: try read(11), result: result))
+        }
+        return (items, last)
+    }
+
+    /// The sharp bookmaker's closing prices per event and line: outcome → (point, price).
+    private func sharpClosing(_ events: [Int64]) async throws -> [Int64: Closing] {
+        var closing: [Int64: Closing] = [:]
+        let rows = try await database.query(
+            """
+            SELECT c.event_id, c.market, c.outcome, c.point, c.price
+            FROM closing_odds c JOIN bookmakers k ON k.id = c.bookmaker_id
+            WHERE k.sharp AND c.event_id = ANY(\(events))
+            ORDER BY c.event_id, c.market, c.outcome, c.point NULLS FIRST
+            """)
+        for row in rows {
+            let (event, market, outcome, point, price) = try row.decode((Int64, String, String, Double?, Double).self)
+            let line = point.map { market == "spreads" && outcome == "away" ? -$0 + 0.0 : $0 }
+            closing[event, default: [:]][Line(market: market, point: line), default: [:]][outcome] = (point, price)
+        }
+        return closing
+    }
+
+    /// `nil` while the event cannot be graded yet; a grade of `nil` marks an opportunity that never will be.
+    private func grade(
+        _ item: Pending, closing: Closing, now: Date
+    ) throws -> Grade? {
+        let slip: BetSlip
+        do {
+            slip = try BetGrading.slip(item.bet)
+        } catch {
+            return Grade(id: item.id, grade: nil, unitReturn: 0, clv: .nan)
+        }
+        let decision = try Settler.settle(
+            slip, status: BetGrading.status(item.event, now: now), rules: rules, now: Int64(now.timeIntervalSince1970))
+        guard let result = decision.result else { return nil }
+        var clv = Double.nan
+        if result.outcome != .void,
+           let market = ClosingLineValueJob.sharpMarket(for: item.candidate, from: closing[item.line] ?? [:]),
+           let value = try? ClosingLineValue(
+               betOdds: item.bet.odds, closingOdds: market.odds, selection: market.selection, method: .multiplicative)
+        {
+            clv = value.oddsBased
+        }
+        return Grade(
+            id: item.id, grade: result.outcome.rawValue,
+            unitReturn: Double(result.payout) / Double(Self.paperStake), clv: clv)
+    }
+
+    private func store(_ grades: [Grade]) async throws {
+        guard !grades.isEmpty else { return }
+        // No arrays of optionals in PostgresNIO: "not gradable" travels as an empty grade, no CLV as NaN.
+        _ = try await database.query(
+            """
+            UPDATE opportunities o SET grade = nullif(g.grade, ''), unit_return = CASE WHEN g.grade = '' THEN NULL ELSE g.r END,
+                clv = nullif(g.clv, 'NaN'), graded_at = now()
+            FROM unnest(\(grades.map(\.id))::uuid[], \(grades.map { $0.grade ?? "" })::text[],
+                        \(grades.map(\.unitReturn))::float8[], \(grades.map(\.clv))::float8[]) AS g(id, grade, r, clv)
+            WHERE o.id = g.id AND o.graded_at IS NULL
+            """)
+    }
+}
