@@ -26,7 +26,26 @@ struct DemoSeeder: Sendable {
         lines.append(try await DemoBets(database: database, logger: logger, audit: auth.admin.audit).seed(for: Self.demoUser.email))
         let found = try await OpportunityDetector(database: database, logger: logger).detect(now: now())
         lines.append("opportunities: \(found.active) active on \(found.events) upcoming events (GET /v1/opportunities)")
+        lines.append(try await backtest())
         return Report(lines: lines)
+    }
+
+    /// The demo bettor's first backtest: the consensus over the demo history, already finished.
+    private func backtest() async throws -> String {
+        guard let user = try await database.query("SELECT id FROM users WHERE email = \(Self.demoUser.email)").first?
+            .decode(UUID.self)
+        else { return "backtest: no demo user" }
+        if try await database.query("SELECT 1 FROM backtests WHERE user_id = \(user)").first != nil {
+            return "backtest: already there (GET /v1/backtests)"
+        }
+        let repository = BacktestRepository(database: database)
+        let parameters = BacktestParameters(
+            strategy: "consensus", staking: .flat(2_500), bankroll: 100_000, seed: BacktestParameters.defaultSeed)
+        let record = try await repository.create(parameters, user: user)
+        let result = try await BacktestJob.replay(parameters, history: StoredHistory(database: database))
+        try await repository.succeed(record.id, summary: result.summary, equity: result.equity, bets: result.bets)
+        return "backtest: the consensus over the demo history, \(result.summary.figures.bets) bet(s) "
+            + "(GET /v1/backtests/\(record.id.uuidString.lowercased()))"
     }
 
     /// A user and an admin; existing accounts are left as they are.

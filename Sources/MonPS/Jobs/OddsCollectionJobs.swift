@@ -127,7 +127,10 @@ struct ScoresCollectionJob: Job {
             }
             let loaded = try await feed.loader.load(finished, source: .oddsAPI)
             outcome.items += loaded.resultsStored
-            if loaded.resultsStored > 0 { context.follow("bets.settle") }
+            if loaded.resultsStored > 0 {
+                context.follow("bets.settle")
+                context.follow("opportunities.grade")
+            }
             outcome.errors += batch.issues.count + loaded.rejected.count
         }
     }

@@ -17,6 +17,8 @@ struct DemoAndCommandTests {
         #expect(second.contains("demo odds: 261 events (0 new), 0 new prices, 0 new results"))
         #expect(first.contains("demo bets: ") && first.contains(" placed ("))
         #expect(second.contains("demo bets: already present"))
+        #expect(first.contains("backtest: the consensus over the demo history"))
+        #expect(second.contains("backtest: already there"))
 
         let app = try await TestApp.make(database: url)
         try await app.test { client in
@@ -40,6 +42,15 @@ struct DemoAndCommandTests {
             #expect((figures["settled"] as? Int ?? 0) > 0)
             #expect(figures["pending"] as? Int == 5)
             #expect(figures["average_clv"] is Double)
+            // And a finished consensus backtest over the demo history, with its curve.
+            let backtests = try await client.get("/v1/backtests", token: token).json()
+            let backtest = try #require((backtests["data"] as? [[String: Any]])?.first)
+            #expect(backtest["status"] as? String == "succeeded")
+            let detail = try await client.get("/v1/backtests/\(backtest["id"] as? String ?? "")", token: token).json()
+            #expect(((detail["summary"] as? [String: Any])?["events"] as? Int ?? 0) > 0)
+            let bets = (detail["summary"] as? [String: Any])?["bets"] as? Int ?? 0
+            #expect(((detail["equity_curve"] as? [Any])?.isEmpty ?? true) == (bets == 0))
+            #expect(detail["bets_total"] as? Int ?? -1 >= bets)
         }
     }
 
