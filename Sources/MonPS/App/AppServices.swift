@@ -66,9 +66,13 @@ public struct AppServices: Sendable {
                     rules: SettlementRules(voidDelaySeconds: Int64(config.voidDelayHours) * 3600)),
                 schedule: { platform.settlementInterval }),
             ClosingLineValueJob(database: database, schedule: { platform.clvInterval }),
-            DetectionJob(detector: OpportunityDetector(database: database, logger: feed.loader.logger), cache: feed.cache),
+            DetectionJob(
+                detector: OpportunityDetector(database: database, logger: feed.loader.logger, settings: config.detection),
+                cache: feed.cache),
             OpportunityGradingJob(database: database),
-            BacktestJob(repository: BacktestRepository(database: database), history: StoredHistory(database: database)),
+            BacktestJob(
+                repository: BacktestRepository(database: database), history: StoredHistory(database: database),
+                settings: config.detection),
             OddsPartitionJob(database: database),
         ]
     }

@@ -7,6 +7,7 @@ import MonPSCore
 struct BacktestJob: Job {
     let repository: BacktestRepository
     let history: StoredHistory
+    var settings = DetectionSettings()
     var interval: Duration = .seconds(60)
 
     var name: String { "backtests.run" }
@@ -17,7 +18,7 @@ struct BacktestJob: Job {
         try await repository.requeueInterrupted()
         while !Task.isCancelled, let backtest = try await repository.claim() {
             do {
-                let result = try await Self.replay(backtest.parameters, history: history)
+                let result = try await Self.replay(backtest.parameters, history: history, settings: settings)
                 try await repository.succeed(backtest.id, summary: result.summary, equity: result.equity, bets: result.bets)
                 outcome.items += 1
             } catch let error as BacktestRunError {
@@ -37,8 +38,10 @@ struct BacktestJob: Job {
     }
 
     /// Replays the stored history through the strategy, as `monps backtest` replays files.
-    static func replay(_ parameters: BacktestParameters, history: StoredHistory) async throws -> Result {
-        guard let replay = parameters.replay else { throw BacktestRunError.unknownStrategy(parameters.strategy) }
+    static func replay(
+        _ parameters: BacktestParameters, history: StoredHistory, settings: DetectionSettings = DetectionSettings()
+    ) async throws -> Result {
+        guard let replay = parameters.replay(settings) else { throw BacktestRunError.unknownStrategy(parameters.strategy) }
         let filter = StoredHistory.Filter(sport: parameters.sport, from: parameters.from, until: parameters.until)
         let events = try await history.events(filter)
         let options = HistoricalMarketOptions(sport: parameters.sport, from: parameters.from, until: parameters.until)

@@ -17,13 +17,13 @@ struct BacktestParameters: Sendable, Equatable {
     static let defaultSeed: UInt64 = 20_240_601
     static let maximumBankroll: Int64 = 1_000_000_000_000
 
-    /// The agents behind `strategy` and how the core replays them (the consensus: every live agent, unweighted,
-    /// bets of verdict `analyze` only, as `monps backtest --agent consensus`).
-    var replay: (agents: [AgentID], strategy: BacktestStrategy)? {
-        let agents = OpportunityDetector.agentsByID
+    /// The agents behind `strategy` with the live thresholds, and how the core replays them (the consensus: every
+    /// live agent, unweighted, bets of verdict `analyze` only, as `monps backtest --agent consensus`).
+    func replay(_ settings: DetectionSettings = DetectionSettings()) -> (agents: [AgentID], strategy: BacktestStrategy)? {
+        let agents = settings.agents
         if strategy == "consensus" {
             let all = [AgentID.consensusAnomaly, .sharpValue, .steam].compactMap { agents[$0] }
-            return (all.map(\.id), .consensus(agents: all))
+            return (all.map(\.id), .consensus(agents: all, configuration: settings.consensus))
         }
         guard let agent = agents[AgentID(rawValue: strategy)] else { return nil }
         return ([agent.id], .agent(agent))

@@ -41,6 +41,8 @@ public struct AppConfig: Sendable {
     public var clvInterval: Duration = .seconds(6 * 3600)
     /// Bets on a cancelled or postponed event are void this long after its scheduled start (unless it is played).
     public var voidDelayHours = 48
+    /// The detection agents' and the consensus's thresholds (`MONPS_DETECTION`).
+    var detection = DetectionSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -89,6 +91,7 @@ public struct AppConfig: Sendable {
         ("MONPS_SETTLEMENT_INTERVAL", "43200", "Seconds between bet settlement runs (also run after new results)"),
         ("MONPS_CLV_INTERVAL", "21600", "Seconds between closing-line-value runs (also run after closing lines are marked)"),
         ("MONPS_VOID_DELAY_HOURS", "48", "Hours after the scheduled start at which bets on a cancelled/postponed event are void"),
+        ("MONPS_DETECTION", "(built-in)", "JSON thresholds of the agents and verdicts, e.g. {\"alpha\":0.05,\"min_bookmakers\":4,\"sharp_edge\":0.02,\"analyze_threshold\":60}"),
     ]
 }
 
@@ -222,6 +225,7 @@ extension AppConfig {
         config.settlementInterval = .seconds(try integer("MONPS_SETTLEMENT_INTERVAL", default: 43_200, range: 60...604_800))
         config.clvInterval = .seconds(try integer("MONPS_CLV_INTERVAL", default: 21_600, range: 60...604_800))
         config.voidDelayHours = try integer("MONPS_VOID_DELAY_HOURS", default: 48, range: 0...8760)
+        if let detection = value("MONPS_DETECTION") { config.detection = try DetectionSettings(json: detection) }
         if let overrides = value("MONPS_RATE_LIMITS") {
             do {
                 _ = try RateLimitPolicies(json: Data(overrides.utf8))

@@ -11,8 +11,10 @@ struct OpportunityDetector: Sendable {
     let logger: Logger
     /// How far ahead events are examined.
     var horizon: TimeInterval = 14 * 86_400
-    /// Price history the line-movement agent looks back over.
+    /// Price history the line-movement agent looks back over (at least its window plus an hour).
     var historyWindow: TimeInterval = 3 * 3600
+    /// The agents' and the verdicts' thresholds.
+    var settings = DetectionSettings()
 
     struct Summary: Sendable, Equatable {
         var events = 0
@@ -20,12 +22,6 @@ struct OpportunityDetector: Sendable {
         var withdrawn = 0
         var expired = 0
     }
-
-    static let agentsByID: [AgentID: any DetectionAgent] = [
-        .consensusAnomaly: ConsensusAnomalyAgent(),
-        .sharpValue: SharpValueAgent(),
-        .steam: SteamAgent(),
-    ]
 
     /// Detects over `eventIDs` (all upcoming events when nil).
     func detect(eventIDs: [Int64]? = nil, now: Date = Date()) async throws -> Summary {
@@ -39,7 +35,8 @@ struct OpportunityDetector: Sendable {
             """).first?.decode(Int.self) ?? 0
         let enabled = try await database.query("SELECT id FROM detection_agents WHERE enabled ORDER BY id")
             .map { AgentID(rawValue: try $0.decode(String.self)) }
-        let agents = enabled.compactMap { Self.agentsByID[$0] }
+        let available = settings.agents
+        let agents = enabled.compactMap { available[$0] }
         let until = now.addingTimeInterval(horizon)
         let events = try await database.query(
             """
@@ -63,7 +60,7 @@ struct OpportunityDetector: Sendable {
             SELECT l.event_id, k.key, l.market, l.outcome, l.point, l.price, l.captured_at
             FROM latest_odds l JOIN bookmakers k ON k.id = l.bookmaker_id WHERE l.event_id = ANY(\(ids))
             """)
-        let since = now.addingTimeInterval(-historyWindow)
+        let since = now.addingTimeInterval(-max(historyWindow, TimeInterval(settings.steamWindowMinutes * 60 + 3600)))
         let history = agents.contains { $0.id == .steam } ? try await prices(
             """
             SELECT s.event_id, k.key, s.market, s.outcome, s.point, s.price, s.captured_at
@@ -76,7 +73,7 @@ struct OpportunityDetector: Sendable {
         // Agent D (track record) has no signals of its own: enabled, it re-scores and weights the others' votes.
         let records = enabled.contains(.trackRecord) ? try await AgentRecordsRepository(database: database).trackRecords() : nil
         let found = TrackRecordVoting.evaluate(
-            signals, agents: agents.map(\.id), records: records,
+            signals, agents: agents.map(\.id), records: records, configuration: settings.consensus,
             sports: Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0.sport) }))
         let boards = Dictionary(snapshots.map { (SnapshotKey($0.eventID, $0.market), $0) }, uniquingKeysWith: { a, _ in a })
         let starts = Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0) })

@@ -13,15 +13,17 @@ enum TrackRecordVoting {
     ///   - records: agent D's table, or `nil` when D is disabled.
     ///   - sports: the sport of each event of `signals`.
     static func evaluate(
-        _ signals: [Signal], agents: [AgentID], records: TrackRecordTable?, sports: [Int64: String]
+        _ signals: [Signal], agents: [AgentID], records: TrackRecordTable?,
+        configuration: ConsensusConfiguration = ConsensusConfiguration(), sports: [Int64: String]
     ) -> [Opportunity] {
-        guard let records else { return Consensus.evaluate(signals, enabledAgents: agents) }
+        guard let records else { return Consensus.evaluate(signals, enabledAgents: agents, configuration: configuration) }
         let trackRecord = TrackRecordAgent(wrapping: [], records: records)
         let slices = Dictionary(grouping: signals) { Slice(sport: sports[$0.eventID] ?? "", market: $0.market.type) }
         return slices.flatMap { slice, signals in
             Consensus.evaluate(
                 trackRecord.rescore(signals, sport: slice.sport), enabledAgents: agents,
-                weights: records.weights(for: agents, sport: slice.sport, market: slice.market))
+                weights: records.weights(for: agents, sport: slice.sport, market: slice.market),
+                configuration: configuration)
         }
     }
 }

@@ -16,7 +16,7 @@ struct BacktestsAPITests {
     static func fileReport(_ strategy: String) throws -> BacktestReport {
         let parameters = BacktestParameters(
             strategy: strategy, staking: .flat(100), bankroll: 100_000, seed: BacktestParameters.defaultSeed)
-        let replay = try #require(parameters.replay)
+        let replay = try #require(parameters.replay())
         let set = HistoricalMarkets.map(try BacktestFixtures.parsed().events)
         return try Backtest.run(
             set.markets, strategy: replay.strategy,

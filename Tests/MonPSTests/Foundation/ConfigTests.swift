@@ -1,3 +1,4 @@
+import MonPSCore
 import Testing
 @testable import MonPS
 
@@ -61,6 +62,13 @@ struct ConfigTests {
         ("MONPS_ODDS_INTERVAL", "5", "MONPS_ODDS_INTERVAL"),
         ("MONPS_SETTLEMENT_INTERVAL", "0", "MONPS_SETTLEMENT_INTERVAL"),
         ("MONPS_VOID_DELAY_HOURS", "-1", "MONPS_VOID_DELAY_HOURS"),
+        ("MONPS_DETECTION", "[1]", "MONPS_DETECTION"),
+        ("MONPS_DETECTION", #"{"alpha":0.9}"#, "MONPS_DETECTION"),
+        ("MONPS_DETECTION", #"{"min_bookmakers":2.5}"#, "MONPS_DETECTION"),
+        ("MONPS_DETECTION", #"{"alfa":0.05}"#, "MONPS_DETECTION"),
+        ("MONPS_DETECTION", #"{"devig_method":"guess"}"#, "MONPS_DETECTION"),
+        ("MONPS_DETECTION", #"{"analyze_threshold":20,"caution_threshold":40}"#, "MONPS_DETECTION"),
+        ("MONPS_DETECTION", #"{"sharp_edge":true}"#, "MONPS_DETECTION"),
     ])
     func badSettingIsNamed(name: String, value: String, expected: String) throws {
         var environment = valid
@@ -86,6 +94,23 @@ struct ConfigTests {
         #expect(config.voidDelayHours == 24)
         #expect(config.jobsEnabled == false)
         #expect(config.settlementInterval == .seconds(43_200))
+        #expect(config.detection == DetectionSettings())
+    }
+
+    @Test func detectionThresholdsAreReadAndReachTheAgents() throws {
+        var environment = valid
+        environment["MONPS_DETECTION"] =
+            #"{"alpha":0.03,"min_bookmakers":5,"sharp_edge":0.04,"devig_method":"shin","steam_window_minutes":60,"analyze_threshold":70}"#
+        let settings = try AppConfig.load(environment: environment, requiring: .server).detection
+        #expect(settings.alpha == 0.03 && settings.minBookmakers == 5 && settings.sharpEdge == 0.04)
+        #expect(settings.devigMethod == .shin && settings.steamWindowMinutes == 60 && settings.steamMove == 0.03)
+        #expect(settings.consensus.analyzeThreshold == 70 && settings.consensus.cautionThreshold == 30)
+        let anomaly = try #require(settings.agents[.consensusAnomaly] as? ConsensusAnomalyAgent)
+        #expect(anomaly.configuration.alpha == 0.03 && anomaly.configuration.minBookmakers == 5)
+        let sharp = try #require(settings.agents[.sharpValue] as? SharpValueAgent)
+        #expect(sharp.configuration.edgeThreshold == 0.04 && sharp.configuration.method == .shin)
+        let steam = try #require(settings.agents[.steam] as? SteamAgent)
+        #expect(steam.configuration.window == 3600)
     }
 
     @Test func secretsNeverAppearInErrorsOrDescriptions() throws {
