@@ -29,15 +29,24 @@ extension MonPSCommands {
         let files = try ImportFileReader.read(paths: paths, source: ImportSource(format), sbrSport: sport)
         let services = try AppServices(config: config, logger: logger)
         let importer = HistoricalImporter(loader: OddsLoader(database: services.database, logger: logger))
-        let reports = try await services.withRunningDatabase {
-            try await importer.run(files, strict: strict) { step in
+        let detector = OpportunityDetector(database: services.database, logger: logger, settings: config.detection)
+        let (reports, detected) = try await services.withRunningDatabase {
+            let reports = try await importer.run(files, strict: strict) { step in
                 switch step {
                 case .parsed(let file, let index, let total): progress(index, total * 2, "parsed \(file)")
                 case .loaded(let file, let index, let total, _): progress(total + index, total * 2, "loaded \(file)")
                 }
             }
+            // Files of current data (upcoming events) are examined at once, as collected odds are.
+            let touched = reports.flatMap(\.load.eventIDs)
+            let detected = reports.contains { $0.load.snapshotsAdded > 0 } ? try await detector.detect(eventIDs: touched) : nil
+            return (reports, detected)
         }
-        return ImportSummaryText.render(reports)
+        var text = ImportSummaryText.render(reports)
+        if let detected, detected.events > 0 {
+            text += "\nopportunities: \(detected.active) active on \(detected.events) upcoming event(s)"
+        }
+        return text
     }
 }
 

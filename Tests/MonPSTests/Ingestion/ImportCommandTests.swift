@@ -49,6 +49,36 @@ struct ImportCommandTests {
         #expect(againColumns[5] == "0")  // snapshots added
     }
 
+    /// A file of current prices (an upcoming match, six books, one offering 5.60 against a fair ~4.2) is examined at
+    /// once: the import ends with the opportunity stored.
+    @Test func importingCurrentPricesRunsDetection() async throws {
+        let app = try await TestApp.make()
+        let start = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 86_400))
+        let captured = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600))
+        var lines = ["sport_key,competition,event_id,starts_at,home,away,bookmaker,market,outcome,point,price,captured_at,is_closing"]
+        for (book, odds) in [
+            ("pinnacle", [1.98, 3.55, 4.05]), ("bet365", [1.95, 3.50, 4.00]), ("williamhill", [1.93, 3.40, 4.00]),
+            ("unibet", [1.96, 3.45, 3.95]), ("bwin", [1.94, 3.50, 3.90]), ("betvictor", [1.90, 3.50, 5.60]),
+        ] {
+            for (outcome, price) in zip(["home", "draw", "away"], odds) {
+                lines.append("soccer_epl,EPL,cur-1,\(start),Arsenal,Chelsea,\(book),h2h,\(outcome),,\(price),\(captured),false")
+            }
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("current-\(UUID().uuidString).csv")
+        try (lines.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let summary = try await MonPSCommands.importFiles(
+            config: app.services.config, logger: TestEnvironment.logger, format: .csv, paths: [file.path],
+            sbrSport: nil, strict: true, progress: { _, _, _ in })
+        #expect(summary.contains("opportunities: 1 active on 1 upcoming event(s)"))
+        let stored = try await app.services.withRunningDatabase {
+            try await app.services.database.query("SELECT bookmaker, price FROM opportunities WHERE status = 'active'")
+                .map { try $0.decode((String, Double).self) }
+        }
+        #expect(stored.count == 1)
+        #expect(stored.first?.0 == "betvictor" && stored.first?.1 == 5.60)
+    }
+
     @Test func badPathsAndArgumentsGiveClearErrors() async throws {
         let app = try await TestApp.make()
         let config = app.services.config
