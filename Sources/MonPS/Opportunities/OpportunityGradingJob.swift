@@ -81,13 +81,6 @@ struct OpportunityGradingJob: Job {
             let market: String = try read(2), outcome: String = try read(3), line: Double? = try read(4)
             // Opportunities carry the market's (home) line; a bet on the away side is at the mirrored handicap.
             let point = line.map { market == "spreads" && outcome == "away" ? -$0 + 0.0 : $0 }
-            var result: EventResultRecord?
-            if let home: Int = try read(12), let away: Int = try read(13) {
-                result = EventResultRecord(
-                    homeScore: home, awayScore: away, regulationHome: try read(14), regulationAway: try read(15),
-                    periodScores: try read(16, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) },
-                    outcome: try read(17, String?.self) ?? "finished", winner: try read(18), overtime: false, notes: nil)
-            }
             let id: UUID = try read(0), eventID: Int64 = try read(1), price: Double = try read(5), hasDraw: Bool = try read(8)
             last = (try read(7), id)
             return Pending(
@@ -98,7 +91,8 @@ struct OpportunityGradingJob: Job {
                 bet: BetGrading.StoredBet(
                     market: market, selection: outcome, point: point, odds: price, stake: Self.paperStake, hasDraw: hasDraw,
                     groupKey: try read(9)),
-                event: BetGrading.StoredEvent(status: try read(10), startsAt: try read(11), result: result))
+                event: BetGrading.StoredEvent(
+                    status: try read(10), startsAt: try read(11), result: try BetGrading.result(read, from: 12)))
         }
         return (items, last)
     }

@@ -37,6 +37,16 @@ enum BetGrading {
         return BetSlip(stake: bet.stake, decimalOdds: bet.odds, market: market)
     }
 
+    /// The result in seven consecutive columns from `first`: home and away score, regulation home and away,
+    /// period scores (jsonb as text), outcome and winner; `nil` when the scores are NULL (no result yet).
+    static func result(_ read: RowReader, from first: Int) throws -> EventResultRecord? {
+        guard let home: Int = try read(first), let away: Int = try read(first + 1) else { return nil }
+        return EventResultRecord(
+            homeScore: home, awayScore: away, regulationHome: try read(first + 2), regulationAway: try read(first + 3),
+            periodScores: try read(first + 4, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) },
+            outcome: try read(first + 5, String?.self) ?? "finished", winner: try read(first + 6), overtime: false, notes: nil)
+    }
+
     static func status(_ event: StoredEvent, now: Date) -> EventStatus {
         let start = Int64(event.startsAt.timeIntervalSince1970)
         if let result = event.result {

@@ -49,14 +49,8 @@ struct BetSettlement: Sendable {
             let bet = BetGrading.StoredBet(
                 market: try read(2), selection: try read(3), point: try read(4), odds: try read(5), stake: try read(6),
                 hasDraw: try read(8), groupKey: try read(9))
-            var result: EventResultRecord?
-            if let home: Int = try read(12), let away: Int = try read(13) {
-                result = EventResultRecord(
-                    homeScore: home, awayScore: away, regulationHome: try read(14), regulationAway: try read(15),
-                    periodScores: try read(16, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) },
-                    outcome: try read(17, String?.self) ?? "finished", winner: try read(18), overtime: false, notes: nil)
-            }
-            let event = BetGrading.StoredEvent(status: try read(10), startsAt: try read(11), result: result)
+            let event = BetGrading.StoredEvent(
+                status: try read(10), startsAt: try read(11), result: try BetGrading.result(read, from: 12))
             let decision = try Settler.settle(
                 try BetGrading.slip(bet), status: BetGrading.status(event, now: now), rules: rules,
                 now: Int64(now.timeIntervalSince1970))

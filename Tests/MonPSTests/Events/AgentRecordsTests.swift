@@ -91,20 +91,7 @@ struct AgentRecordsTests {
 
             // A new match with the same prices: A and B now vote with their measured weights.
             try await db.query("UPDATE events SET status = 'finished'")
-            var prices: [ImportedPrice] = []
-            let at = Date().addingTimeInterval(-600)
-            for (book, odds) in [
-                ("pinnacle", [1.98, 3.55, 4.05]), ("bet365", [1.95, 3.50, 4.00]), ("williamhill", [1.93, 3.40, 4.00]),
-                ("unibet", [1.96, 3.45, 3.95]), ("bwin", [1.94, 3.50, 3.90]), ("betvictor", [1.90, 3.50, 5.60]),
-            ] {
-                for (outcome, price) in zip(["home", "draw", "away"], odds) {
-                    prices.append(SampleEvents.price(book, "h2h", outcome, price, at: at))
-                }
-            }
-            _ = try await app.services.loader.load([ImportedEvent(
-                sportKey: "soccer_epl", competition: "E0", home: "Spurs", away: "Fulham",
-                startsAt: Date().addingTimeInterval(86_400), externalID: "opp-2", snapshots: prices, result: nil, sourceLine: 1,
-            )], source: .file(.genericCSV))
+            _ = try await OpportunitiesTests.seed(app, startsIn: 24, home: "Spurs", away: "Fulham", externalID: "opp-2")
             let detector = OpportunityDetector(database: db, logger: TestEnvironment.logger)
             #expect(try await detector.detect().active == 1)
             func weights() async throws -> [String: Double] {

@@ -7,22 +7,26 @@ import Testing
 struct OpportunitiesTests {
     /// An upcoming EPL match: six books around a fair 2.00 / 3.60 / 4.20 (Pinnacle 1.98/3.55/4.05), and one
     /// book still offering 5.60 on the away side (consensus and sharp agents both see it).
-    static func seed(_ app: TestApp, startsIn hours: Double = 30) async throws -> Int64 {
+    static let books: [(String, [Double])] = [
+        ("pinnacle", [1.98, 3.55, 4.05]), ("bet365", [1.95, 3.50, 4.00]), ("williamhill", [1.93, 3.40, 4.00]),
+        ("unibet", [1.96, 3.45, 3.95]), ("bwin", [1.94, 3.50, 3.90]), ("betvictor", [1.90, 3.50, 5.60]),
+    ]
+
+    static func seed(
+        _ app: TestApp, startsIn hours: Double = 30, home: String = "Arsenal", away: String = "Chelsea",
+        externalID: String = "opp-1"
+    ) async throws -> Int64 {
         let start = Date().addingTimeInterval(hours * 3600)
         let at = Date().addingTimeInterval(-600)
         var prices: [ImportedPrice] = []
-        let books: [(String, [Double])] = [
-            ("pinnacle", [1.98, 3.55, 4.05]), ("bet365", [1.95, 3.50, 4.00]), ("williamhill", [1.93, 3.40, 4.00]),
-            ("unibet", [1.96, 3.45, 3.95]), ("bwin", [1.94, 3.50, 3.90]), ("betvictor", [1.90, 3.50, 5.60]),
-        ]
         for (book, odds) in books {
             for (outcome, price) in zip(["home", "draw", "away"], odds) {
                 prices.append(SampleEvents.price(book, "h2h", outcome, price, at: at))
             }
         }
         let event = ImportedEvent(
-            sportKey: "soccer_epl", competition: "E0", home: "Arsenal", away: "Chelsea", startsAt: start,
-            externalID: "opp-1", snapshots: prices, result: nil, sourceLine: 1)
+            sportKey: "soccer_epl", competition: "E0", home: home, away: away, startsAt: start,
+            externalID: externalID, snapshots: prices, result: nil, sourceLine: 1)
         return try #require(try await app.services.loader.load([event], source: .file(.genericCSV)).eventIDs.first)
     }
 

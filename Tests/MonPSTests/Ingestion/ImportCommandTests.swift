@@ -56,10 +56,7 @@ struct ImportCommandTests {
         let start = ISO8601DateFormatter().string(from: Date().addingTimeInterval(2 * 86_400))
         let captured = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-600))
         var lines = ["sport_key,competition,event_id,starts_at,home,away,bookmaker,market,outcome,point,price,captured_at,is_closing"]
-        for (book, odds) in [
-            ("pinnacle", [1.98, 3.55, 4.05]), ("bet365", [1.95, 3.50, 4.00]), ("williamhill", [1.93, 3.40, 4.00]),
-            ("unibet", [1.96, 3.45, 3.95]), ("bwin", [1.94, 3.50, 3.90]), ("betvictor", [1.90, 3.50, 5.60]),
-        ] {
+        for (book, odds) in OpportunitiesTests.books {
             for (outcome, price) in zip(["home", "draw", "away"], odds) {
                 lines.append("soccer_epl,EPL,cur-1,\(start),Arsenal,Chelsea,\(book),h2h,\(outcome),,\(price),\(captured),false")
             }
