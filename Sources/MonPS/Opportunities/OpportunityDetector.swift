@@ -19,6 +19,13 @@ struct OpportunityDetector: Sendable {
         var active = 0
         var withdrawn = 0
         var expired = 0
+        /// Current prices (latest_odds rows) and history rows (odds_snapshots inside the window) read.
+        var latestRead = 0
+        var historyRead = 0
+        /// Markets examined, and the agents' signals over them.
+        var markets = 0
+        var signals = 0
+        var timings = DetectionTimings()
     }
 
     static let agentsByID: [AgentID: any DetectionAgent] = [
@@ -30,6 +37,7 @@ struct OpportunityDetector: Sendable {
     /// Detects over `eventIDs` (all upcoming events when nil).
     func detect(eventIDs: [Int64]? = nil, now: Date = Date()) async throws -> Summary {
         var summary = Summary()
+        var stopwatch = Stopwatch()
         summary.expired = try await database.query(
             """
             WITH expired AS (
@@ -70,10 +78,18 @@ struct OpportunityDetector: Sendable {
             FROM odds_snapshots s JOIN bookmakers k ON k.id = s.bookmaker_id
             WHERE s.event_id = ANY(\(ids)) AND s.captured_at >= \(since) AND s.captured_at <= \(now)
             """) : []
+        summary.latestRead = latest.count
+        summary.historyRead = history.count
+        summary.timings.load = stopwatch.lap()
         let snapshots = MarketSnapshots.build(
             events: events, latest: latest, history: history, sharp: sharp, aggregates: aggregates)
+        summary.markets = snapshots.count
+        summary.timings.build = stopwatch.lap()
         let signals = snapshots.flatMap { snapshot in agents.flatMap { $0.signals(for: snapshot, at: now) } }
+        summary.signals = signals.count
+        summary.timings.agents = stopwatch.lap()
         let found = Consensus.evaluate(signals, enabledAgents: agents.map(\.id))
+        summary.timings.consensus = stopwatch.lap()
         let boards = Dictionary(snapshots.map { (SnapshotKey($0.eventID, $0.market), $0) }, uniquingKeysWith: { a, _ in a })
         let starts = Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0) })
         try await database.transaction { connection in
@@ -95,6 +111,8 @@ struct OpportunityDetector: Sendable {
                 ) SELECT count(*) FROM withdrawn
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
         }
+        summary.timings.write = stopwatch.lap()
+        summary.timings.total = stopwatch.total
         return summary
     }
 
@@ -114,5 +132,29 @@ struct SnapshotKey: Hashable {
     init(_ eventID: Int64, _ market: MarketKey) {
         self.eventID = eventID
         self.market = market
+    }
+}
+
+/// Where a detection run spent its time (wall clock, per phase; `load` includes the expiry and lookups).
+struct DetectionTimings: Sendable, Equatable {
+    var load = Duration.zero
+    var build = Duration.zero
+    var agents = Duration.zero
+    var consensus = Duration.zero
+    var write = Duration.zero
+    var total = Duration.zero
+}
+
+/// Phase durations of one run: `lap()` returns the time since the previous lap.
+struct Stopwatch {
+    private let start = ContinuousClock.now
+    private var mark = ContinuousClock.now
+
+    var total: Duration { ContinuousClock.now - start }
+
+    mutating func lap() -> Duration {
+        let now = ContinuousClock.now
+        defer { mark = now }
+        return now - mark
     }
 }
