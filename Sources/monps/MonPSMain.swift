@@ -9,7 +9,9 @@ struct MonPSCommand: AsyncParsableCommand {
         commandName: "monps",
         abstract: "MonPS — sports-betting value analytics server.",
         version: MonPSVersion.current,
-        subcommands: [Serve.self, Worker.self, Migrate.self, Import.self, Demo.self, Users.self, Calc.self, Backtest.self]
+        subcommands: [
+            Serve.self, Worker.self, Migrate.self, Import.self, Demo.self, Users.self, Calc.self, Backtest.self, Detect.self,
+        ]
     )
 }
 

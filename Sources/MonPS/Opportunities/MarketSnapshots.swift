@@ -11,9 +11,10 @@ enum MarketSnapshots {
         var startsAt: Date
     }
 
+    /// A stored price as read: the bookmaker by its id (resolved through ``Bookmakers``, not joined per row).
     struct StoredPrice: Sendable {
         var eventID: Int64
-        var bookmaker: String
+        var bookmakerID: Int16
         var market: String
         var outcome: String
         var point: Double?
@@ -21,53 +22,75 @@ enum MarketSnapshots {
         var capturedAt: Date
     }
 
+    /// The bookmakers table as the agents need it.
+    struct Bookmakers: Sendable {
+        /// id → key.
+        var keys: [Int16: String]
+        /// The reference bookmaker (the first one flagged sharp, else `pinnacle`).
+        var sharp: String
+        /// Keys of the market average/maximum style rows.
+        var aggregates: Set<String>
+    }
+
+    /// The latest quotes and the history of one market of one event while it is being built.
+    private struct Market {
+        var outcomes: [String]
+        var quotes: [String: [PricePoint?]] = [:]
+        var history: [PriceObservation] = []
+    }
+
+    /// One pass over the latest prices, then one over the history: each row is mapped to its market once.
     static func build(
-        events: [EventInfo], latest: [StoredPrice], history: [StoredPrice], sharp: String?, aggregates: Set<String>
+        events: [EventInfo], latest: [StoredPrice], history: [StoredPrice], bookmakers: Bookmakers
     ) -> [MarketSnapshot] {
         let byEvent = Dictionary(grouping: latest, by: \.eventID)
         let historyByEvent = Dictionary(grouping: history, by: \.eventID)
         var snapshots: [MarketSnapshot] = []
         for event in events {
-            let prices = byEvent[event.id] ?? []
-            var markets: [MarketKey: [String: [PricePoint?]]] = [:]
-            var outcomesOf: [MarketKey: [String]] = [:]
-            for price in prices {
-                guard let (key, outcomes) = Self.market(of: price, hasDraw: event.hasDraw),
+            var markets: [MarketKey: Market] = [:]
+            for price in byEvent[event.id] ?? [] {
+                guard let book = bookmakers.keys[price.bookmakerID],
+                      let (key, outcomes) = Self.market(of: price, hasDraw: event.hasDraw),
                       let index = outcomes.firstIndex(of: price.outcome) else { continue }
-                outcomesOf[key] = outcomes
-                var quotes = markets[key, default: [:]][price.bookmaker] ?? Array(repeating: nil, count: outcomes.count)
-                quotes[index] = PricePoint(price.price, at: price.capturedAt)
-                markets[key, default: [:]][price.bookmaker] = quotes
+                markets[key, default: Market(outcomes: outcomes)]
+                    .quotes[book, default: Array(repeating: nil, count: outcomes.count)][index] =
+                    PricePoint(price.price, at: price.capturedAt)
             }
-            for (key, books) in markets.sorted(by: { $0.key.description < $1.key.description }) {
-                guard let outcomes = outcomesOf[key] else { continue }
-                let observations = (historyByEvent[event.id] ?? []).compactMap { price -> PriceObservation? in
-                    guard let (other, _) = Self.market(of: price, hasDraw: event.hasDraw), other == key,
-                          let index = outcomes.firstIndex(of: price.outcome) else { return nil }
-                    return PriceObservation(
-                        bookmaker: price.bookmaker, outcome: index, decimalOdds: price.price, capturedAt: price.capturedAt)
-                }
+            // History only counts for markets that are priced now.
+            for price in historyByEvent[event.id] ?? [] {
+                guard let book = bookmakers.keys[price.bookmakerID],
+                      let (key, outcomes) = Self.market(of: price, hasDraw: event.hasDraw), markets[key] != nil,
+                      let index = outcomes.firstIndex(of: price.outcome) else { continue }
+                markets[key]?.history.append(PriceObservation(
+                    bookmaker: book, outcome: index, decimalOdds: price.price, capturedAt: price.capturedAt))
+            }
+            for (key, market) in markets.sorted(by: { $0.key.description < $1.key.description }) {
                 snapshots.append(MarketSnapshot(
-                    eventID: event.id, sport: event.sport, market: key, outcomes: outcomes, startsAt: event.startsAt,
-                    quotes: books.sorted { $0.key < $1.key }.map { BookmakerQuote(bookmaker: $0.key, prices: $0.value) },
-                    history: observations, sharpBookmaker: sharp, aggregateBookmakers: aggregates))
+                    eventID: event.id, sport: event.sport, market: key, outcomes: market.outcomes,
+                    startsAt: event.startsAt,
+                    quotes: market.quotes.sorted { $0.key < $1.key }.map { BookmakerQuote(bookmaker: $0.key, prices: $0.value) },
+                    history: market.history, sharpBookmaker: bookmakers.sharp, aggregateBookmakers: bookmakers.aggregates))
             }
         }
         return snapshots
     }
 
+    private static let threeWay = ["home", "draw", "away"]
+    private static let twoWay = ["home", "away"]
+    private static let overUnder = ["over", "under"]
+
     /// The market a stored price belongs to, and that market's outcomes in order.
     static func market(of price: StoredPrice, hasDraw: Bool) -> (MarketKey, [String])? {
         switch price.market {
         case "h2h":
-            return (MarketKey(.h2h), hasDraw ? ["home", "draw", "away"] : ["home", "away"])
+            return (MarketKey(.h2h), hasDraw ? threeWay : twoWay)
         case "spreads":
             guard let point = price.point else { return nil }
             let homeLine = price.outcome == "home" ? point : -point
-            return (MarketKey(.spreads, line: homeLine + 0.0), ["home", "away"])
+            return (MarketKey(.spreads, line: homeLine + 0.0), twoWay)
         case "totals":
             guard let point = price.point else { return nil }
-            return (MarketKey(.totals, line: point), ["over", "under"])
+            return (MarketKey(.totals, line: point), overUnder)
         default:
             return nil
         }

@@ -21,11 +21,19 @@ struct OpportunityDetector: Sendable {
         var active = 0
         var withdrawn = 0
         var expired = 0
+        /// Current prices (latest_odds rows) and history rows (odds_snapshots inside the window) read.
+        var latestRead = 0
+        var historyRead = 0
+        /// Markets examined, and the agents' signals over them.
+        var markets = 0
+        var signals = 0
+        var timings = DetectionTimings()
     }
 
     /// Detects over `eventIDs` (all upcoming events when nil).
     func detect(eventIDs: [Int64]? = nil, now: Date = Date()) async throws -> Summary {
         var summary = Summary()
+        var stopwatch = Stopwatch()
         summary.expired = try await database.query(
             """
             WITH expired AS (
@@ -51,41 +59,48 @@ struct OpportunityDetector: Sendable {
         summary.events = events.count
         guard !events.isEmpty else { return summary }
         let ids = events.map(\.id)
-        let books = try await database.query("SELECT key, sharp, aggregate FROM bookmakers")
-            .map { try $0.decode((String, Bool, Bool).self) }
-        let sharp = books.first { $0.1 }?.0 ?? "pinnacle"
-        let aggregates = Set(books.filter { $0.2 }.map(\.0))
-        let latest = try await prices(
-            """
-            SELECT l.event_id, k.key, l.market, l.outcome, l.point, l.price, l.captured_at
-            FROM latest_odds l JOIN bookmakers k ON k.id = l.bookmaker_id WHERE l.event_id = ANY(\(ids))
-            """)
+        let books = try await bookmakers()
         let since = now.addingTimeInterval(-max(historyWindow, TimeInterval(settings.steamWindowMinutes * 60 + 3600)))
-        let history = agents.contains { $0.id == .steam } ? try await prices(
-            """
-            SELECT s.event_id, k.key, s.market, s.outcome, s.point, s.price, s.captured_at
-            FROM odds_snapshots s JOIN bookmakers k ON k.id = s.bookmaker_id
-            WHERE s.event_id = ANY(\(ids)) AND s.captured_at >= \(since) AND s.captured_at <= \(now)
-            """) : []
-        let snapshots = MarketSnapshots.build(
-            events: events, latest: latest, history: history, sharp: sharp, aggregates: aggregates)
-        let signals = snapshots.flatMap { snapshot in agents.flatMap { $0.signals(for: snapshot, at: now) } }
+        let historyQuery: PostgresQuery?
+        if agents.contains(where: { $0.id == .steam }) {
+            historyQuery = """
+                SELECT event_id, bookmaker_id, market, outcome, point, price, captured_at
+                FROM odds_snapshots
+                WHERE event_id = ANY(\(ids)) AND captured_at >= \(since) AND captured_at <= \(now)
+                """
+        } else {
+            historyQuery = nil
+        }
+        // Both reads run at once (two connections): the server scans the history while the latest rows decode.
+        async let latestRows = prices(
+            "SELECT event_id, bookmaker_id, market, outcome, point, price, captured_at FROM latest_odds WHERE event_id = ANY(\(ids))")
+        async let historyRows = prices(historyQuery)
+        let (latest, history) = try await (latestRows, historyRows)
+        summary.latestRead = latest.count
+        summary.historyRead = history.count
+        summary.timings.load = stopwatch.lap()
+        let snapshots = MarketSnapshots.build(events: events, latest: latest, history: history, bookmakers: books)
+        summary.markets = snapshots.count
+        summary.timings.build = stopwatch.lap()
+        let signals = await Self.signals(of: snapshots, agents: agents, at: now)
+        summary.signals = signals.count
+        summary.timings.agents = stopwatch.lap()
         // Agent D (track record) has no signals of its own: enabled, it re-scores and weights the others' votes.
         let records = enabled.contains(.trackRecord) ? try await AgentRecordsRepository(database: database).trackRecords() : nil
         let found = TrackRecordVoting.evaluate(
             signals, agents: agents.map(\.id), records: records, configuration: settings.consensus,
             sports: Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0.sport) }))
+        summary.timings.consensus = stopwatch.lap()
         let boards = Dictionary(snapshots.map { (SnapshotKey($0.eventID, $0.market), $0) }, uniquingKeysWith: { a, _ in a })
         let starts = Dictionary(uniqueKeysWithValues: events.map { ($0.id, $0) })
-        try await database.transaction { connection in
-            var kept: [UUID] = []
-            for opportunity in found {
-                guard let event = starts[opportunity.eventID] else { continue }
-                let id = try await OpportunityStore.upsert(
-                    opportunity, event: event, board: boards[SnapshotKey(opportunity.eventID, opportunity.market)],
-                    connection: connection, logger: logger)
-                kept.append(id)
+        let pending = found.compactMap { opportunity in
+            starts[opportunity.eventID].map { event in
+                OpportunityStore.Pending(
+                    opportunity: opportunity, event: event, board: boards[SnapshotKey(opportunity.eventID, opportunity.market)])
             }
+        }
+        try await database.transaction { connection in
+            let kept = try await OpportunityStore.upsert(pending, connection: connection, logger: logger)
             summary.active = kept.count
             summary.withdrawn = try await connection.query(
                 """
@@ -96,16 +111,50 @@ struct OpportunityDetector: Sendable {
                 ) SELECT count(*) FROM withdrawn
                 """, logger: logger).collect().first?.decode(Int.self) ?? 0
         }
+        summary.timings.write = stopwatch.lap()
+        summary.timings.total = stopwatch.total
         return summary
     }
 
-    private func prices(_ query: PostgresQuery) async throws -> [MarketSnapshots.StoredPrice] {
-        try await database.query(query).map { row in
-            let (event, book, market, outcome, point, price, at) =
-                try row.decode((Int64, String, String, String, Double?, Double, Date).self)
-            return MarketSnapshots.StoredPrice(
-                eventID: event, bookmaker: book, market: market, outcome: outcome, point: point, price: price, capturedAt: at)
+    /// The agents' signals over every market, in market order. Markets are independent and agents pure, so the
+    /// markets are split over the cores.
+    static func signals(of snapshots: [MarketSnapshot], agents: [any DetectionAgent], at now: Date) async -> [Signal] {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, snapshots.count / 256)
+        guard workers > 1 else { return snapshots.flatMap { snapshot in agents.flatMap { $0.signals(for: snapshot, at: now) } } }
+        let size = (snapshots.count + workers - 1) / workers
+        return await withTaskGroup(of: (Int, [Signal]).self) { group in
+            for start in stride(from: 0, to: snapshots.count, by: size) {
+                let part = snapshots[start..<min(start + size, snapshots.count)]
+                group.addTask { (start, part.flatMap { snapshot in agents.flatMap { $0.signals(for: snapshot, at: now) } }) }
+            }
+            var parts: [(start: Int, signals: [Signal])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.start < $1.start }.flatMap(\.signals)
         }
+    }
+
+    /// The bookmakers table: a few dozen rows, read once so that price rows carry only the id.
+    private func bookmakers() async throws -> MarketSnapshots.Bookmakers {
+        let rows = try await database.query("SELECT id, key, sharp, aggregate FROM bookmakers")
+            .map { try $0.decode((Int16, String, Bool, Bool).self) }
+        return MarketSnapshots.Bookmakers(
+            keys: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
+            sharp: rows.first { $0.2 }?.1 ?? "pinnacle", aggregates: Set(rows.filter { $0.3 }.map { $0.1 }))
+    }
+
+    /// Reads price rows as they arrive (decoding overlaps the server's sending, and the raw rows are never all
+    /// held at once); the bookmaker comes as its id.
+    private func prices(_ query: PostgresQuery?) async throws -> [MarketSnapshots.StoredPrice] {
+        var prices: [MarketSnapshots.StoredPrice] = []
+        guard let query else { return prices }
+        for try await row in try await database.client.query(query, logger: logger) {
+            let (event, book, market, outcome, point, price, at) =
+                try row.decode((Int64, Int16, String, String, Double?, Double, Date).self)
+            prices.append(MarketSnapshots.StoredPrice(
+                eventID: event, bookmakerID: book, market: market, outcome: outcome, point: point, price: price,
+                capturedAt: at))
+        }
+        return prices
     }
 }
 
@@ -115,5 +164,29 @@ struct SnapshotKey: Hashable {
     init(_ eventID: Int64, _ market: MarketKey) {
         self.eventID = eventID
         self.market = market
+    }
+}
+
+/// Where a detection run spent its time (wall clock, per phase; `load` includes the expiry and lookups).
+struct DetectionTimings: Sendable, Equatable {
+    var load = Duration.zero
+    var build = Duration.zero
+    var agents = Duration.zero
+    var consensus = Duration.zero
+    var write = Duration.zero
+    var total = Duration.zero
+}
+
+/// Phase durations of one run: `lap()` returns the time since the previous lap.
+struct Stopwatch {
+    private let start = ContinuousClock.now
+    private var mark = ContinuousClock.now
+
+    var total: Duration { ContinuousClock.now - start }
+
+    mutating func lap() -> Duration {
+        let now = ContinuousClock.now
+        defer { mark = now }
+        return now - mark
     }
 }

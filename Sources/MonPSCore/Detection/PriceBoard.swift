@@ -52,8 +52,7 @@ extension MarketSnapshot {
             else { return }
             if let maxAge, time.timeIntervalSince(point.capturedAt) > maxAge { return }
             if let only, !only.contains(bookmaker) { return }
-            var row = slots[bookmaker] ?? Array(repeating: nil, count: n)
-            if let current = row[outcome] {
+            if let current = slots[bookmaker]?[outcome] {
                 let replace: Bool
                 if point.capturedAt != current.point.capturedAt {
                     replace = point.capturedAt > current.point.capturedAt
@@ -64,8 +63,8 @@ extension MarketSnapshot {
                 }
                 guard replace else { return }
             }
-            row[outcome] = (point, quote)
-            slots[bookmaker] = row
+            // Written in place: copying the row out and back would allocate a new array on every price.
+            slots[bookmaker, default: Array(repeating: nil, count: n)][outcome] = (point, quote)
         }
 
         for observation in history {
