@@ -61,6 +61,8 @@ struct ConfigTests {
         ("MONPS_ODDS_INTERVAL", "5", "MONPS_ODDS_INTERVAL"),
         ("MONPS_SETTLEMENT_INTERVAL", "0", "MONPS_SETTLEMENT_INTERVAL"),
         ("MONPS_VOID_DELAY_HOURS", "-1", "MONPS_VOID_DELAY_HOURS"),
+        ("MONPS_RESPONSE_CACHE", "maybe", "MONPS_RESPONSE_CACHE"),
+        ("MONPS_AUTH_CACHE_SECONDS", "61", "MONPS_AUTH_CACHE_SECONDS"),
     ])
     func badSettingIsNamed(name: String, value: String, expected: String) throws {
         var environment = valid
@@ -86,6 +88,21 @@ struct ConfigTests {
         #expect(config.voidDelayHours == 24)
         #expect(config.jobsEnabled == false)
         #expect(config.settlementInterval == .seconds(43_200))
+    }
+
+    @Test func responseCacheIsOnUnlessSwitchedOff() throws {
+        #expect(try AppConfig.load(environment: valid, requiring: .server).responseCacheEnabled)
+        var environment = valid
+        environment["MONPS_RESPONSE_CACHE"] = "false"
+        #expect(try AppConfig.load(environment: environment, requiring: .server).responseCacheEnabled == false)
+    }
+
+    @Test func authCacheLifetimeIsRead() throws {
+        var environment = valid
+        environment["MONPS_AUTH_CACHE_SECONDS"] = nil
+        #expect(try AppConfig.load(environment: environment, requiring: .server).authCacheSeconds == 2)
+        environment["MONPS_AUTH_CACHE_SECONDS"] = "0"
+        #expect(try AppConfig.load(environment: environment, requiring: .server).authCacheSeconds == 0)
     }
 
     @Test func secretsNeverAppearInErrorsOrDescriptions() throws {
