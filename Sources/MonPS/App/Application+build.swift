@@ -18,8 +18,13 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     })
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
-    router.add(middleware: AuthenticationMiddleware(identity: auth.identity, policies: try AccessPolicyTable(document: document)))
-    router.add(middleware: PublicCacheMiddleware(cache: auth.responseCache, logger: services.logger, cacheability: SharedRoutes.policy))
+    router.add(
+        middleware: AuthenticationMiddleware(
+            identity: auth.identity, policies: try AccessPolicyTable(document: document), tokenCache: auth.accessTokenCache))
+    router.add(
+        middleware: PublicCacheMiddleware(
+            cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,
+            cacheability: SharedRoutes.policy))
 
     let sports = PostgresSportsRepository(database: services.database)
     let events = PostgresEventRepository(database: services.database)
@@ -47,7 +52,10 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         registry: services.registry,
         document: document
     )
-    try handler.registerHandlers(on: RecordingTransport(router: router, table: routes))
+    // Dates written without ICU (`InternetDateTranscoder`); JSON options as the runtime's defaults.
+    try handler.registerHandlers(
+        on: RecordingTransport(router: router, table: routes),
+        configuration: OpenAPIRuntime.Configuration(dateTranscoder: InternetDateTranscoder()))
 
     var app = Application(
         router: router,

@@ -12,6 +12,7 @@ public struct AuthServices: Sendable {
     let loginThrottle: LoginThrottle
     let responseCache: ResponseCache
     let keys: JWTKeySet
+    let accessTokenCache: AccessTokenCache
 
     init(config: AppConfig, database: Database, redis: RedisClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init)
         throws
@@ -37,6 +38,7 @@ public struct AuthServices: Sendable {
         loginThrottle = LoginThrottle(
             redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
         responseCache = ResponseCache(redis: redis)
+        accessTokenCache = AccessTokenCache(lifetime: .seconds(config.authCacheSeconds))
     }
 
     /// Background work: flushing API-token usage (one batched write instead of one per request).

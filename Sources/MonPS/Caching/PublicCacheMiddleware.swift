@@ -34,10 +34,14 @@ struct PublicCacheMiddleware: RouterMiddleware {
     let cache: ResponseCache
     let gate: RedisFallbackGate
     let maximumBodyBytes: Int
+    /// False (`MONPS_RESPONSE_CACHE=false`): shared entries are neither looked up nor stored — every request
+    /// runs its handler (`X-Cache: bypass`) — while ETags, 304s and `Cache-Control` stay as they are.
+    let sharesEntries: Bool
     let cacheability: @Sendable (Request) -> CachePolicy?
 
     init(
         cache: ResponseCache,
+        sharesEntries: Bool = true,
         maximumBodyBytes: Int = 1 << 20,
         probeInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "monps.cache"),
@@ -46,6 +50,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
     ) {
         self.cache = cache
         self.maximumBodyBytes = maximumBodyBytes
+        self.sharesEntries = sharesEntries
         self.cacheability = cacheability
         self.gate = RedisFallbackGate(
             component: "response_cache", counterLabel: "monps_cache_errors_total", probeInterval: probeInterval,
@@ -58,7 +63,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
         guard request.method == .get || request.method == .head, let policy = cacheability(request) else {
             return try await next(request, context)
         }
-        if policy.varyByPrincipal {
+        if policy.varyByPrincipal || !sharesEntries {
             let response = try await next(request, context)
             return try await finish(response, request: request, policy: policy, status: "bypass")
         }

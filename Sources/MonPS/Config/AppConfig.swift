@@ -25,6 +25,12 @@ public struct AppConfig: Sendable {
     public var registrationOpen: Bool = true
     /// Rate-limit policy overrides as JSON (see `RateLimitPolicies.init(json:)`), validated at start.
     public var rateLimitOverrides: String?
+    /// Whether cacheable shared GET responses are served from and stored in Redis (`PublicCacheMiddleware`);
+    /// off, every request runs its handler (for measuring the uncached path, or a Redis kept for limits only).
+    public var responseCacheEnabled = true
+    /// Seconds an authenticated access token is trusted without re-reading its account (`AccessTokenCache`):
+    /// the bound within which suspensions, role changes and session revocations reach requests. 0: off.
+    public var authCacheSeconds = 2
     /// Whether `serve` runs the background jobs (a `monps worker` can run them instead).
     public var jobsEnabled = true
     /// The Odds API v4: key (collection jobs are skipped without one), base URL, regions, credits kept back.
@@ -80,6 +86,8 @@ public struct AppConfig: Sendable {
         ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
         ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
         ("MONPS_RATE_LIMITS", "(built-in)", "JSON overrides of rate-limit policies, e.g. {\"auth\":{\"*\":{\"limit\":10,\"window\":60}}}"),
+        ("MONPS_RESPONSE_CACHE", "true", "Serve cacheable shared GET responses from Redis (false: every request runs its handler; ETags stay)"),
+        ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an authenticated access token is trusted without re-reading the account (revocations take effect within this); 0 = off"),
         ("MONPS_JOBS", "true", "Run the background jobs inside `serve` (false when a `monps worker` runs them)"),
         ("MONPS_ODDS_API_KEY", "(unset)", "The Odds API v4 key; without it odds and scores collection are skipped"),
         ("MONPS_ODDS_API_URL", "https://api.the-odds-api.com", "Base URL of The Odds API"),
@@ -203,6 +211,8 @@ extension AppConfig {
         )
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
         config.jobsEnabled = try boolean("MONPS_JOBS", default: true)
+        config.responseCacheEnabled = try boolean("MONPS_RESPONSE_CACHE", default: true)
+        config.authCacheSeconds = try integer("MONPS_AUTH_CACHE_SECONDS", default: 2, range: 0...60)
         config.oddsAPIKey = value("MONPS_ODDS_API_KEY")
         if let url = value("MONPS_ODDS_API_URL") {
             guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""),

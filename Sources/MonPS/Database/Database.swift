@@ -38,6 +38,19 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs a named prepared statement (parsed and planned once per connection) and collects its rows.
+    public func execute<Statement: PostgresPreparedStatement>(
+        _ statement: Statement, file: String = #fileID, line: Int = #line
+    ) async throws -> [Statement.Row] {
+        try await measured {
+            var rows: [Statement.Row] = []
+            for try await row in try await client.execute(statement, logger: logger, file: file, line: line) {
+                rows.append(row)
+            }
+            return rows
+        }
+    }
+
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws.
     ///
     /// PostgresNIO wraps whatever the body throws in `PostgresTransactionError`; after a clean rollback the

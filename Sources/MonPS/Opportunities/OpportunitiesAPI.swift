@@ -39,8 +39,8 @@ extension APIHandler {
         }
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        let votes = (try? decoder.decode([AgentVote].self, from: Data(record.votesJSON.utf8))) ?? []
-        let seen = (try? decoder.decode([String: [String: Double]].self, from: Data(record.pricesJSON.utf8))) ?? [:]
+        let votes = (try? decoder.decode([AgentVote].self, from: Data((record.votesJSON ?? "[]").utf8))) ?? []
+        let seen = (try? decoder.decode([String: [String: Double]].self, from: Data((record.pricesJSON ?? "{}").utf8))) ?? [:]
         let best = EventPrices(latest: try await opportunities.currentPrices(of: record), closing: []).best
         return .ok(.init(body: .json(.init(
             opportunity: try .init(record),

@@ -23,8 +23,9 @@ struct OpportunityRecord: Sendable, Equatable {
     var status: String
     var detectedAt: Date
     var updatedAt: Date
-    var votesJSON: String
-    var pricesJSON: String
+    /// Every agent's vote and the prices they saw; nil in list pages, which do not read them.
+    var votesJSON: String?
+    var pricesJSON: String?
 }
 
 struct AgentRecord: Sendable, Equatable {
@@ -66,31 +67,24 @@ struct PostgresOpportunityRepository: Sendable {
         """
 
     /// Active opportunities in the filter's order after the keyset `(value, id)`, at most `limit`.
+    ///
+    /// The common pages (no filter but the sport) run as named prepared statements, planned once per connection:
+    /// planning the four-table join cost more than executing it. Other filter combinations run as one-off
+    /// statements holding only the predicates in use. Pages leave out `votes`/`prices` (see `OpportunityRecord`).
     func list(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) async throws -> [OpportunityRecord] {
-        let (columns, comparator, direction): (String, String, String)
-        switch filter.sort {
-        case .score: (columns, comparator, direction) = ("o.score, o.id", "<", "DESC")
-        case .edge: (columns, comparator, direction) = ("o.edge, o.id", "<", "DESC")
-        case .start: (columns, comparator, direction) = ("extract(epoch FROM o.starts_at)::float8, o.id", ">", "ASC")
+        guard (1...OpportunityPageQuery.maximumRows).contains(limit) else {
+            throw APIError.invalidParameter("limit", "must be between 1 and \(PageRequest.maximumLimit)")
         }
-        let afterValue = after?.value
-        let afterID = after?.id
-        let query: PostgresQuery = """
-            SELECT \(unescaped: Self.columns) \(unescaped: Self.joins)
-            WHERE o.status = 'active'
-              AND (\(afterValue)::float8 IS NULL OR (\(unescaped: columns)) \(unescaped: comparator) (\(afterValue)::float8, \(afterID)::uuid))
-              AND (\(filter.sport)::text IS NULL OR o.sport_key = \(filter.sport))
-              AND (\(filter.competition)::text IS NULL OR o.competition = \(filter.competition))
-              AND (\(filter.market)::text IS NULL OR o.market = \(filter.market))
-              AND (\(filter.bookmaker)::text IS NULL OR o.bookmaker = \(filter.bookmaker))
-              AND (\(filter.agent)::text IS NULL OR \(filter.agent) = ANY(o.agents))
-              AND (\(filter.verdict)::text IS NULL OR o.verdict = \(filter.verdict))
-              AND (\(filter.minEdge)::float8 IS NULL OR o.edge >= \(filter.minEdge))
-              AND (\(filter.startsBefore)::timestamptz IS NULL OR o.starts_at <= \(filter.startsBefore))
-            ORDER BY \(unescaped: columns.replacingOccurrences(of: ", o.id", with: " \(direction), o.id \(direction)"))
-            LIMIT \(limit)
-            """
-        return try await database.query(query).map(Self.decode)
+        if let page = OpportunityPageQuery.prepared(filter, after: after, limit: limit) {
+            return try await run(page)
+        }
+        return try await database.query(OpportunityPageQuery.adHoc(filter, after: after, limit: limit))
+            .map(OpportunityPageQuery.decode)
+    }
+
+    /// Opens the existential: every page shape decodes to `OpportunityRecord`.
+    private func run<Page: PreparedOpportunityPage>(_ page: Page) async throws -> [OpportunityRecord] {
+        try await database.execute(page)
     }
 
     func agents() async throws -> [AgentRecord] {

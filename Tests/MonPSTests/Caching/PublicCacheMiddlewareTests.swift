@@ -22,13 +22,15 @@ struct PublicCacheMiddlewareTests {
 
     /// Routes: `/v1/sports` (shared, tag "sports", 60 s), `/v1/sports/missing` (shared; 404),
     /// `/v1/me` (per principal: echoes the Authorization header), `/v1/other` (not cacheable).
-    static func makeApp(cache: ResponseCache, calls: Calls, metrics: RLCountingMetrics = RLCountingMetrics())
-        -> some ApplicationProtocol
-    {
+    static func makeApp(
+        cache: ResponseCache, calls: Calls, metrics: RLCountingMetrics = RLCountingMetrics(), sharesEntries: Bool = true
+    ) -> some ApplicationProtocol {
         let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RLProblemMiddleware())
         router.add(
-            middleware: PublicCacheMiddleware(cache: cache, maximumBodyBytes: 64, metricsFactory: metrics) { request in
+            middleware: PublicCacheMiddleware(
+                cache: cache, sharesEntries: sharesEntries, maximumBodyBytes: 64, metricsFactory: metrics
+            ) { request in
                 let path = request.uri.path
                 if path.hasPrefix("/v1/sports") { return .shared(ttl: .seconds(60), tags: ["sports"]) }
                 if path == "/v1/me" { return .perPrincipal }
@@ -102,6 +104,31 @@ struct PublicCacheMiddlewareTests {
             #expect(try await client.execute(uri: "/v1/sports?head=1", method: .get).headers[Self.xCache] == "miss")
         }
         #expect(calls["sports"] == 3)
+    }
+
+    @Test("switched off (MONPS_RESPONSE_CACHE=false): every request runs the handler, nothing stored, ETag/304 kept")
+    func switchedOff() async throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let client = try RLTestSupport.client(server)
+        defer { client.shutdown() }
+        let calls = Calls()
+        let cache = ResponseCache(redis: client)
+        let app = Self.makeApp(cache: cache, calls: calls, sharesEntries: false)
+
+        try await app.test(.router) { client in
+            let first = try await client.execute(uri: "/v1/sports", method: .get)
+            #expect(first.status == .ok && first.headers[Self.xCache] == "bypass")
+            #expect(first.headers[.cacheControl] == "public, max-age=60")
+            let etag = try #require(first.headers[.eTag])
+            let second = try await client.execute(uri: "/v1/sports", method: .get)
+            #expect(second.headers[Self.xCache] == "bypass" && second.headers[.eTag] == etag)
+            let revalidated = try await client.execute(
+                uri: "/v1/sports", method: .get, headers: Self.headers([(.ifNoneMatch, etag)]))
+            #expect(revalidated.status == .notModified)
+        }
+        #expect(calls["sports"] == 3)
+        #expect(try await cache.get("GET /v1/sports?", tags: ["sports"]) == nil)
     }
 
     @Test("If-None-Match → 304 with ETag and an empty body, on hits and misses")

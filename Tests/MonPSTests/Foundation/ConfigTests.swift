@@ -69,6 +69,8 @@ struct ConfigTests {
         ("MONPS_DETECTION", #"{"devig_method":"guess"}"#, "MONPS_DETECTION"),
         ("MONPS_DETECTION", #"{"analyze_threshold":20,"caution_threshold":40}"#, "MONPS_DETECTION"),
         ("MONPS_DETECTION", #"{"sharp_edge":true}"#, "MONPS_DETECTION"),
+        ("MONPS_RESPONSE_CACHE", "maybe", "MONPS_RESPONSE_CACHE"),
+        ("MONPS_AUTH_CACHE_SECONDS", "61", "MONPS_AUTH_CACHE_SECONDS"),
     ])
     func badSettingIsNamed(name: String, value: String, expected: String) throws {
         var environment = valid
@@ -111,6 +113,21 @@ struct ConfigTests {
         #expect(sharp.configuration.edgeThreshold == 0.04 && sharp.configuration.method == .shin)
         let steam = try #require(settings.agents[.steam] as? SteamAgent)
         #expect(steam.configuration.window == 3600)
+    }
+
+    @Test func responseCacheIsOnUnlessSwitchedOff() throws {
+        #expect(try AppConfig.load(environment: valid, requiring: .server).responseCacheEnabled)
+        var environment = valid
+        environment["MONPS_RESPONSE_CACHE"] = "false"
+        #expect(try AppConfig.load(environment: environment, requiring: .server).responseCacheEnabled == false)
+    }
+
+    @Test func authCacheLifetimeIsRead() throws {
+        var environment = valid
+        environment["MONPS_AUTH_CACHE_SECONDS"] = nil
+        #expect(try AppConfig.load(environment: environment, requiring: .server).authCacheSeconds == 2)
+        environment["MONPS_AUTH_CACHE_SECONDS"] = "0"
+        #expect(try AppConfig.load(environment: environment, requiring: .server).authCacheSeconds == 0)
     }
 
     @Test func secretsNeverAppearInErrorsOrDescriptions() throws {

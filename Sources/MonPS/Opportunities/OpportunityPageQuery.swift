@@ -1,0 +1,177 @@
+// The SQL of one page of active opportunities: as a named prepared statement for the common shapes, as a one-off
+// statement for the rest. Both hold only the predicates in use, so each matches an index of migration 0011.
+
+import Foundation
+import PostgresNIO
+
+enum OpportunityPageQuery {
+    /// The list's columns: no `votes`/`prices` (large jsonb, detoasted and printed as text for nothing).
+    static let columns = """
+        o.id, o.event_id, o.sport_key, o.competition, h.name, a.name, o.market, o.point, o.outcome, o.bookmaker, o.price,
+        o.fair_probability, o.edge, o.score, o.verdict, o.agents, o.starts_at, o.status, o.detected_at, o.updated_at
+        """
+
+    /// The most rows one page query returns: the largest page and the row that tells whether there is a next one.
+    static let maximumRows = PageRequest.maximumLimit + 1
+
+    /// The page's SQL and, when `filter` is given, its bindings (`$n` in order of appearance; the limit last).
+    /// `shape` alone (no values) gives the text of a prepared statement.
+    struct Builder {
+        private(set) var conditions = ["o.status = 'active'"]
+        private(set) var binds = PostgresBindings()
+        private var parameters = 0
+        let sort: OpportunityFilter.Sort
+
+        init(sort: OpportunityFilter.Sort) { self.sort = sort }
+
+        private mutating func placeholder(_ cast: String) -> String {
+            parameters += 1
+            return "$\(parameters)::\(cast)"
+        }
+
+        /// `<column> = $n` for a filter in use.
+        mutating func equals(_ column: String, _ value: String?, cast: String = "text") {
+            guard let value else { return }
+            binds.append(value)
+            conditions.append("\(column) = \(placeholder(cast))")
+        }
+
+        mutating func add<Value: PostgresDynamicTypeEncodable>(_ value: Value?, cast: String, _ condition: (String) -> String) {
+            guard let value else { return }
+            binds.append(value)
+            conditions.append(condition(placeholder(cast)))
+        }
+
+        /// Rows strictly after the keyset `(value, id)` in the sort's order.
+        mutating func after(_ cursor: (value: Double, id: UUID)?) {
+            guard let cursor else { return }
+            binds.append(cursor.value)
+            binds.append(cursor.id)
+            let value = placeholder("float8"), id = placeholder("uuid")
+            let condition =
+                switch sort {
+                case .score: "(o.score, o.id) < (\(value), \(id))"
+                case .edge: "(o.edge, o.id) < (\(value), \(id))"
+                // Epoch seconds from the cursor: microsecond timestamps round-trip exactly through a double.
+                case .start: "(o.starts_at, o.id) > (to_timestamp(\(value)), \(id))"
+                }
+            conditions.append(condition)
+        }
+
+        mutating func sql(limit: Int) -> String {
+            binds.append(limit)
+            let order =
+                switch sort {
+                case .score: "o.score DESC, o.id DESC"
+                case .edge: "o.edge DESC, o.id DESC"
+                case .start: "o.starts_at, o.id"
+                }
+            // The literal cap keeps the generic plan of a prepared page estimated (and planned) for a page's worth of
+            // rows: with only `LIMIT $n` PostgreSQL assumes 10 % of the table and keeps re-planning every call.
+            // Execution is demand-driven, so the inner limit reads no more rows than the outer one asks for.
+            return """
+                SELECT \(OpportunityPageQuery.columns)
+                FROM (SELECT * FROM opportunities o WHERE \(conditions.joined(separator: " AND "))
+                      ORDER BY \(order) LIMIT \(OpportunityPageQuery.maximumRows)) o
+                JOIN events e ON e.id = o.event_id
+                JOIN participants h ON h.id = e.home_id JOIN participants a ON a.id = e.away_id
+                ORDER BY \(order) LIMIT \(placeholder("int8"))
+                """
+        }
+    }
+
+    /// Any filter combination, as a one-off statement (planned for its values).
+    static func adHoc(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) -> PostgresQuery {
+        var builder = Builder(sort: filter.sort)
+        builder.equals("o.sport_key", filter.sport)
+        builder.equals("o.competition", filter.competition)
+        builder.equals("o.market", filter.market)
+        builder.equals("o.bookmaker", filter.bookmaker)
+        builder.equals("o.verdict", filter.verdict)
+        builder.add(filter.agent, cast: "text") { "\($0) = ANY(o.agents)" }
+        builder.add(filter.minEdge, cast: "float8") { "o.edge >= \($0)" }
+        builder.add(filter.startsBefore, cast: "timestamptz") { "o.starts_at <= \($0)" }
+        builder.after(after)
+        let text = builder.sql(limit: limit)
+        return PostgresQuery(unsafeSQL: text, binds: builder.binds)
+    }
+
+    /// The prepared statement of a page filtered by nothing but (optionally) the sport; nil for other filters.
+    static func prepared(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) -> (any PreparedOpportunityPage)? {
+        var others = filter
+        others.sport = nil
+        others.sort = .score
+        guard others == OpportunityFilter() else { return nil }
+        switch filter.sort {
+        case .score: return page(ByScore.self, sport: filter.sport, after: after, limit: limit)
+        case .edge: return page(ByEdge.self, sport: filter.sport, after: after, limit: limit)
+        case .start: return page(ByStart.self, sport: filter.sport, after: after, limit: limit)
+        }
+    }
+
+    private static func page<Order: PageOrder>(
+        _: Order.Type, sport: String?, after: (value: Double, id: UUID)?, limit: Int
+    ) -> any PreparedOpportunityPage {
+        switch (sport != nil, after != nil) {
+        case (true, true): OpportunityPageStatement<Order, OneSport, NextPage>(sport: sport, after: after, limit: limit)
+        case (true, false): OpportunityPageStatement<Order, OneSport, FirstPage>(sport: sport, after: after, limit: limit)
+        case (false, true): OpportunityPageStatement<Order, AllSports, NextPage>(sport: sport, after: after, limit: limit)
+        case (false, false): OpportunityPageStatement<Order, AllSports, FirstPage>(sport: sport, after: after, limit: limit)
+        }
+    }
+
+    static func decode(_ row: PostgresRow) throws -> OpportunityRecord {
+        let read = RowReader(row)
+        return OpportunityRecord(
+            id: try read(0), eventID: try read(1), sport: try read(2), competition: try read(3), home: try read(4),
+            away: try read(5), market: try read(6), point: try read(7), outcome: try read(8), bookmaker: try read(9),
+            price: try read(10), fairProbability: try read(11), edge: try read(12), score: try read(13),
+            verdict: try read(14), agents: try read(15), startsAt: try read(16), status: try read(17),
+            detectedAt: try read(18), updatedAt: try read(19), votesJSON: nil, pricesJSON: nil)
+    }
+}
+
+/// A page statement whose rows are opportunities (lets the repository run any shape through one generic call).
+protocol PreparedOpportunityPage: PostgresPreparedStatement where Row == OpportunityRecord {}
+
+// Marker types spelling the shape of a prepared page in its type, hence in its statement name.
+protocol PageOrder { static var sort: OpportunityFilter.Sort { get } }
+protocol PageScope { static var bySport: Bool { get } }
+protocol PagePosition { static var afterCursor: Bool { get } }
+enum ByScore: PageOrder { static var sort: OpportunityFilter.Sort { .score } }
+enum ByEdge: PageOrder { static var sort: OpportunityFilter.Sort { .edge } }
+enum ByStart: PageOrder { static var sort: OpportunityFilter.Sort { .start } }
+enum OneSport: PageScope { static var bySport: Bool { true } }
+enum AllSports: PageScope { static var bySport: Bool { false } }
+enum FirstPage: PagePosition { static var afterCursor: Bool { false } }
+enum NextPage: PagePosition { static var afterCursor: Bool { true } }
+
+/// One page shape as a named prepared statement: PostgreSQL parses and plans it once per connection. Its
+/// predicates are fixed by the shape (no `$1 IS NULL OR …`), so the generic plan uses the matching index.
+struct OpportunityPageStatement<Order: PageOrder, Scope: PageScope, Position: PagePosition>: PreparedOpportunityPage {
+    typealias Row = OpportunityRecord
+    let sport: String?
+    let after: (value: Double, id: UUID)?
+    let limit: Int
+
+    static var name: String {
+        "opportunity_page_\(Order.sort.rawValue)_\(Scope.bySport ? "sport" : "all")_\(Position.afterCursor ? "next" : "first")"
+    }
+
+    static var sql: String {
+        var builder = OpportunityPageQuery.Builder(sort: Order.sort)
+        builder.equals("o.sport_key", Scope.bySport ? "" : nil)
+        builder.after(Position.afterCursor ? (0, UUID()) : nil)
+        return builder.sql(limit: 0)
+    }
+
+    func makeBindings() throws -> PostgresBindings {
+        var builder = OpportunityPageQuery.Builder(sort: Order.sort)
+        builder.equals("o.sport_key", sport)
+        builder.after(after)
+        _ = builder.sql(limit: limit)
+        return builder.binds
+    }
+
+    func decodeRow(_ row: PostgresRow) throws -> OpportunityRecord { try OpportunityPageQuery.decode(row) }
+}
