@@ -58,6 +58,7 @@ struct OpportunityDetector: Sendable {
             .map { try $0.decode((String, Bool, Bool).self) }
         let sharp = books.first { $0.1 }?.0 ?? "pinnacle"
         let aggregates = Set(books.filter { $0.2 }.map(\.0))
+        // Upcoming events only: all their current prices are in latest_odds (see the current_odds view).
         let latest = try await prices(
             """
             SELECT l.event_id, k.key, l.market, l.outcome, l.point, l.price, l.captured_at

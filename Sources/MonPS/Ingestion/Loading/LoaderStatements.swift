@@ -86,8 +86,11 @@ struct LoaderStatements {
         return ids
     }
 
-    func ensurePartitions(from: Date, to: Date) async throws {
-        try await run("SELECT ensure_odds_partitions(\(from), \(to))")
+    /// The monthly partitions of `instants` (one per month is enough), in one round trip. Only months that hold
+    /// prices: a file spanning years with summer breaks does not need the empty months in between.
+    func ensurePartitions(containing instants: [Date]) async throws {
+        guard !instants.isEmpty else { return }
+        try await run("SELECT count(ensure_odds_partitions(t, t)) FROM unnest(\(instants)::timestamptz[]) AS t")
     }
 
     /// Staged prices of events seen before: inserted unless already stored; latest prices moved forward.
@@ -250,8 +253,6 @@ struct LoaderStatements {
             """)
         return stored
     }
-
-
 
     func recordImport(_ record: LoadOptions.ImportRecord, source: IngestionSource, summary: LoadSummary) async throws -> Int64 {
         let skipped = record.issues.filter { $0.effect == .rowSkipped }.count
