@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Import benchmark: all of the football-data files of the shared data set into an empty database with
-# `monps import` (parse, participants/events, COPY into staging, set-based inserts into the partitioned
-# odds_snapshots with its unique index, latest and closing prices, import record), against a plain
+# `monps import` (parse, participants/events, COPY of the prices into the partitioned odds_snapshots with its
+# unique index, latest and closing prices, import record; one transaction per file), against a plain
 # `psql \copy` of the very same snapshot rows into the same table (same partitions, same index).
 # Usage: Benchmarks/import-copy/run.sh [data dir, default ../shared/data or MONPS_DATA_DIR]
 set -euo pipefail
@@ -41,6 +41,7 @@ start=$(now)
 psql -q "$DATABASE_URL" -c "\\copy latest_odds ($cols) FROM '$dump/latest'" -c "\\copy closing_odds ($cols) FROM '$dump/closing'"
 derived_s=$(echo "$(now) - $start" | bc -l)
 
+printf 'load average at the end:          %s\n' "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'snapshots:                        %d (+ %d latest/closing rows written with them)\n' "$rows" "$derived"
 printf 'monps import (end to end):        %6.2f s  %8.0f snapshots/s\n' "$import_s" "$(echo "$rows / $import_s" | bc -l)"
 printf 'psql \\copy of the snapshot rows:  %6.2f s  %8.0f snapshots/s\n' "$copy_s" "$(echo "$rows / $copy_s" | bc -l)"

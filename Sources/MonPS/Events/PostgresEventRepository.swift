@@ -49,10 +49,11 @@ struct PostgresEventRepository: EventRepository {
     }
 
     func prices(eventID: Int64, market: String?) async throws -> EventPrices {
+        // current_odds: an event loaded after its start keeps most of its latest prices in closing_odds only.
         async let latest = database.query(
             """
             SELECT b.key, l.market, l.outcome, l.point, l.price, l.captured_at, b.aggregate
-            FROM latest_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
+            FROM current_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
             WHERE l.event_id = \(eventID) AND (\(market)::text IS NULL OR l.market = \(market))
             ORDER BY l.market, l.outcome, b.key
             """)

@@ -72,6 +72,7 @@ struct OpportunityDetector: Sendable {
             historyQuery = nil
         }
         // Both reads run at once (two connections): the server scans the history while the latest rows decode.
+        // Upcoming events only: all their current prices are in latest_odds (see the current_odds view).
         async let latestRows = prices(
             "SELECT event_id, bookmaker_id, market, outcome, point, price, captured_at FROM latest_odds WHERE event_id = ANY(\(ids))")
         async let historyRows = prices(historyQuery)

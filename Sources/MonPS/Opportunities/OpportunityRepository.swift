@@ -107,12 +107,13 @@ struct PostgresOpportunityRepository: Sendable {
             .first.map(Self.decode)
     }
 
-    /// Today's prices of the opportunity's market and line, for its best-price view.
+    /// Today's prices of the opportunity's market and line, for its best-price view (`current_odds`: the event may
+    /// have started since).
     func currentPrices(of record: OpportunityRecord) async throws -> [PriceRecord] {
         try await database.query(
             """
             SELECT k.key, l.market, l.outcome, l.point, l.price, l.captured_at, k.aggregate
-            FROM latest_odds l JOIN bookmakers k ON k.id = l.bookmaker_id
+            FROM current_odds l JOIN bookmakers k ON k.id = l.bookmaker_id
             WHERE l.event_id = \(record.eventID) AND l.market = \(record.market)
             ORDER BY l.outcome, k.key
             """

@@ -47,7 +47,7 @@ struct CollectionJobTests {
                     "SELECT count(*) FROM event_external_ids WHERE source = 'odds-api' AND external_id = 'e912304de2b2ce35b473ce2ecd3d1502'") == 1)
                 let pinnacle = try await database.query(
                     """
-                    SELECT l.price FROM latest_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
+                    SELECT l.price FROM current_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
                     JOIN event_external_ids x ON x.event_id = l.event_id
                     WHERE x.external_id = 'e912304de2b2ce35b473ce2ecd3d1502' AND b.key = 'pinnacle'
                       AND l.market = 'h2h' AND l.outcome = 'home'

@@ -47,6 +47,27 @@ struct CorpusImportTests {
             #expect(try await database.count("SELECT count(*) FROM odds_snapshots") == added)
             #expect(try await database.count("SELECT count(*) FROM import_runs") == expectations.count)
 
+            // Current and closing prices are exactly the series' newest price per line, and its newest at or
+            // before the start (the loader computes them in Swift and writes most current prices to closing_odds).
+            #expect(try await database.count(
+                """
+                WITH newest AS (
+                    SELECT DISTINCT ON (event_id, market, outcome, bookmaker_id)
+                        event_id, bookmaker_id, market, outcome, point, price, captured_at
+                    FROM odds_snapshots ORDER BY event_id, market, outcome, bookmaker_id, captured_at DESC, point
+                ), closing AS (
+                    SELECT DISTINCT ON (s.event_id, s.market, s.outcome, s.bookmaker_id)
+                        s.event_id, s.bookmaker_id, s.market, s.outcome, s.point, s.price, s.captured_at
+                    FROM odds_snapshots s JOIN events e ON e.id = s.event_id
+                    WHERE s.captured_at <= e.starts_at AND e.starts_at <= now()
+                    ORDER BY s.event_id, s.market, s.outcome, s.bookmaker_id, s.captured_at DESC, s.point
+                )
+                SELECT (SELECT count(*) FROM (SELECT * FROM newest EXCEPT ALL SELECT * FROM current_odds) missing)
+                     + (SELECT count(*) FROM (SELECT * FROM current_odds EXCEPT ALL SELECT * FROM newest) extra)
+                     + (SELECT count(*) FROM (SELECT * FROM closing EXCEPT ALL SELECT * FROM closing_odds) missing)
+                     + (SELECT count(*) FROM (SELECT * FROM closing_odds EXCEPT ALL SELECT * FROM closing) extra)
+                """) == 0)
+
             // Pinnacle's closing prices of Liverpool v Norwich, 9 Aug 2019 (PSCH 1.14, PSCA 19.63), result 4-1.
             let liverpool = try await database.query(
                 """

@@ -34,10 +34,12 @@ struct OddsLoaderTests {
             #expect(try await database.count("SELECT count(*) FROM odds_snapshots") == 13)
             #expect(try await database.count("SELECT count(*) FROM event_results WHERE winner = 'home' AND home_score = 2") == 1)
             #expect(try await database.count("SELECT count(*) FROM events WHERE status = 'finished'") == 1)
-            // Latest = the closing prices for pinnacle h2h; totals/spreads appear once.
+            // Latest = the closing prices for pinnacle h2h; totals/spreads appear once. The event had started: those
+            // rows are in closing_odds only, read through current_odds.
+            #expect(try await database.count("SELECT count(*) FROM latest_odds") == 0)
             let latest = try await database.query(
                 """
-                SELECT l.price FROM latest_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
+                SELECT l.price FROM current_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
                 WHERE b.key = 'pinnacle' AND l.market = 'h2h' AND l.outcome = 'home'
                 """)
             #expect(try latest.first?.decode(Double.self) == 1.95)

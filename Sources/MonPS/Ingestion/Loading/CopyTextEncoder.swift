@@ -26,6 +26,18 @@ struct CopyTextEncoder {
         columnInRow = 0
     }
 
+    /// Starts a run of columns that will be copied into rows later (see `PricePlan`): no separator before its
+    /// first column, no row end after its last.
+    mutating func beginFragment() {
+        columnInRow = 0
+    }
+
+    /// Columns encoded earlier as a fragment, written as they are.
+    mutating func encoded(_ fragment: UnsafeRawBufferPointer) {
+        separate()
+        buffer.writeBytes(fragment)
+    }
+
     private mutating func separate() {
         if columnInRow > 0 { buffer.writeInteger(UInt8(ascii: "\t")) }
         columnInRow += 1

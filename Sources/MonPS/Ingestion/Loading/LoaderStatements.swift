@@ -86,8 +86,11 @@ struct LoaderStatements {
         return ids
     }
 
-    func ensurePartitions(from: Date, to: Date) async throws {
-        try await run("SELECT ensure_odds_partitions(\(from), \(to))")
+    /// The monthly partitions of `instants` (one per month is enough), in one round trip. Only months that hold
+    /// prices: a file spanning years with summer breaks does not need the empty months in between.
+    func ensurePartitions(containing instants: [Date]) async throws {
+        guard !instants.isEmpty else { return }
+        try await run("SELECT count(ensure_odds_partitions(t, t)) FROM unnest(\(instants)::timestamptz[]) AS t")
     }
 
     /// Staged prices of events seen before: inserted unless already stored; latest prices moved forward.
@@ -106,10 +109,12 @@ struct LoaderStatements {
         try await run(
             """
             INSERT INTO latest_odds AS l (event_id, bookmaker_id, market, outcome, point, price, captured_at)
-            SELECT DISTINCT ON (event_id, market, outcome, bookmaker_id)
-                event_id, bookmaker_id, market, outcome, point, price, captured_at
-            FROM stage_odds
-            ORDER BY event_id, market, outcome, bookmaker_id, captured_at DESC, point
+            SELECT DISTINCT ON (s.event_id, s.market, s.outcome, s.bookmaker_id)
+                s.event_id, s.bookmaker_id, s.market, s.outcome, s.point, s.price, s.captured_at
+            FROM stage_odds s JOIN events e ON e.id = s.event_id
+            -- A started event's prices up to its start are its closing line (closing_odds; see current_odds).
+            WHERE e.starts_at > now() OR s.captured_at > e.starts_at
+            ORDER BY s.event_id, s.market, s.outcome, s.bookmaker_id, s.captured_at DESC, s.point
             ON CONFLICT (event_id, market, outcome, bookmaker_id) DO UPDATE
                 SET point = excluded.point, price = excluded.price, captured_at = excluded.captured_at
                 WHERE excluded.captured_at >= l.captured_at
@@ -250,8 +255,6 @@ struct LoaderStatements {
             """)
         return stored
     }
-
-
 
     func recordImport(_ record: LoadOptions.ImportRecord, source: IngestionSource, summary: LoadSummary) async throws -> Int64 {
         let skipped = record.issues.filter { $0.effect == .rowSkipped }.count

@@ -17,10 +17,25 @@ struct OddsLoader: Sendable {
 
     static let advisoryLockKey: Int64 = 0x6D6F_6E70_735F_696E  // "monps_in"
 
+    /// A batch checked and planned, ready for `load(_:source:options:)`.
+    struct PreparedBatch: Sendable {
+        /// The events the loader accepts, without their rejected prices.
+        var events: [ImportedEvent]
+        var rejected: [ImportIssue]
+        /// Catalogue sport key → sport group, as checked.
+        var groups: [String: String]
+        var prices: PricePlan
+    }
+
     /// Loads `events` from `source`. Events the loader can't store are listed in `LoadSummary.rejected`
     /// (by `sourceLine`) and the rest are loaded.
     func load(_ events: [ImportedEvent], source: IngestionSource, options: LoadOptions = LoadOptions()) async throws -> LoadSummary {
-        let knownSports = try await sportGroups()
+        try await load(Self.prepare(events, knownSports: try await sportGroups()), source: source, options: options)
+    }
+
+    /// Validates `events` and plans their prices: everything a load does that needs no database, so a caller
+    /// can do it for the next batch while the current one is written.
+    static func prepare(_ events: [ImportedEvent], knownSports: [String: String], now: Date = Date()) -> PreparedBatch {
         var accepted: [ImportedEvent] = []
         accepted.reserveCapacity(events.count)
         var rejected: [ImportIssue] = []
@@ -47,29 +62,34 @@ struct OddsLoader: Sendable {
             }
             accepted.append(event)
         }
-        let batch = accepted
+        return PreparedBatch(
+            events: accepted, rejected: rejected, groups: knownSports, prices: PricePlan(accepted, now: now))
+    }
+
+    /// Writes a prepared batch in one transaction.
+    func load(_ batch: PreparedBatch, source: IngestionSource, options: LoadOptions = LoadOptions()) async throws -> LoadSummary {
         var summary = try await database.transaction { connection in
             let statements = LoaderStatements(connection: connection, logger: logger, source: source)
             try await statements.lock()
             try await statements.createStaging()
-            try await stageEvents(batch, groups: knownSports, connection: connection)
+            try await stageEvents(batch.events, groups: batch.groups, connection: connection)
             var summary = LoadSummary()
             let staged = try await statements.resolveEvents(
-                updatesSchedule: options.updatesSchedule, count: batch.count, summary: &summary)
+                updatesSchedule: options.updatesSchedule, count: batch.events.count, summary: &summary)
             let written = try await SnapshotWriter(
                 connection: connection, logger: logger, source: source, statements: statements
-            ).write(batch, staged: staged)
+            ).write(batch.prices, staged: staged)
             summary.snapshotsAdded = written.added
             summary.snapshotsKnown = written.known
             try await statements.markClosingLines()
             summary.eventIDs = Array(Set(staged.map(\.id))).sorted()
             if let record = options.importRecord {
-                summary.rejected = rejected
+                summary.rejected = batch.rejected
                 summary.importRunID = try await statements.recordImport(record, source: source, summary: summary)
             }
             return summary
         }
-        summary.rejected = rejected
+        summary.rejected = batch.rejected
         return summary
     }
 
