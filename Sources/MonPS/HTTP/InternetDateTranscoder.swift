@@ -4,7 +4,7 @@ import Foundation
 import OpenAPIRuntime
 
 /// Writes dates exactly as OpenAPIRuntime's default `.iso8601` transcoder does — `2026-11-26T13:45:00Z`, UTC,
-/// whole seconds rounded down — but with integer arithmetic: the default formats through one `ISO8601DateFormatter`
+/// the time rounded to the millisecond, then to the second below — but with integer arithmetic: the default formats through one `ISO8601DateFormatter`
 /// behind a lock (ICU on Linux, microseconds per date), and a page of 50 opportunities has 150 dates.
 /// Reading dates is left to the default transcoder.
 struct InternetDateTranscoder: DateTranscoder {
@@ -21,7 +21,8 @@ struct InternetDateTranscoder: DateTranscoder {
 
     /// `yyyy-MM-ddTHH:mm:ssZ` for years 1…9999; nil outside (left to the formatter).
     static func format(_ date: Date) -> String? {
-        let interval = date.timeIntervalSince1970.rounded(.down)
+        // The formatter rounds to the millisecond first, then drops the fraction (12.9996 s → "…:13Z").
+        let interval = ((date.timeIntervalSince1970 * 1000).rounded() / 1000).rounded(.down)
         guard interval.isFinite, abs(interval) < 1e12 else { return nil }
         let seconds = Int64(interval)
         let (days, secondOfDay) = seconds.floorDivided(by: 86_400)
