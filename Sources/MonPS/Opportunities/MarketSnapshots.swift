@@ -28,6 +28,8 @@ enum MarketSnapshots {
         var keys: [Int16: String]
         /// The reference bookmaker (the first one flagged sharp, else `pinnacle`).
         var sharp: String
+        /// Ids of the bookmakers flagged sharp (else `pinnacle`'s): the only ones whose history detection reads.
+        var sharpIDs: [Int16] = []
         /// Keys of the market average/maximum style rows.
         var aggregates: Set<String>
     }

@@ -63,10 +63,14 @@ struct OpportunityDetector: Sendable {
         let since = now.addingTimeInterval(-max(historyWindow, TimeInterval(settings.steamWindowMinutes * 60 + 3600)))
         let historyQuery: PostgresQuery?
         if agents.contains(where: { $0.id == .steam }) {
+            // Only the sharp book's history: the line-movement agent measures the sharp's moves and compares them with
+            // the other books' current prices (SteamAgent.moves), and the current board is latest_odds. The
+            // (event_id, bookmaker_id, …) index serves it: an eighth of the rows of every book's history.
             historyQuery = """
                 SELECT event_id, bookmaker_id, market, outcome, point, price, captured_at
                 FROM odds_snapshots
-                WHERE event_id = ANY(\(ids)) AND captured_at >= \(since) AND captured_at <= \(now)
+                WHERE event_id = ANY(\(ids)) AND bookmaker_id = ANY(\(books.sharpIDs))
+                  AND captured_at >= \(since) AND captured_at <= \(now)
                 """
         } else {
             historyQuery = nil
@@ -138,9 +142,12 @@ struct OpportunityDetector: Sendable {
     private func bookmakers() async throws -> MarketSnapshots.Bookmakers {
         let rows = try await database.query("SELECT id, key, sharp, aggregate FROM bookmakers")
             .map { try $0.decode((Int16, String, Bool, Bool).self) }
+        let flagged = rows.filter { $0.2 }.map(\.0)
         return MarketSnapshots.Bookmakers(
             keys: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
-            sharp: rows.first { $0.2 }?.1 ?? "pinnacle", aggregates: Set(rows.filter { $0.3 }.map { $0.1 }))
+            sharp: rows.first { $0.2 }?.1 ?? "pinnacle",
+            sharpIDs: flagged.isEmpty ? rows.filter { $0.1 == "pinnacle" }.map(\.0) : flagged,
+            aggregates: Set(rows.filter { $0.3 }.map { $0.1 }))
     }
 
     /// Reads price rows as they arrive (decoding overlaps the server's sending, and the raw rows are never all

@@ -96,7 +96,7 @@ struct DetectionRunTests {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         #expect(object["events"] as? Int == 1)
         #expect(object["latest_read"] as? Int == 18)
-        #expect(object["history_read"] as? Int == 18)
+        #expect(object["history_read"] as? Int == 3)  // Pinnacle's: the only history the steam agent reads
         #expect(object["markets"] as? Int == 1)
         #expect(object["active"] as? Int == 1)
         #expect((object["elapsed_ms"] as? Double ?? -1) >= 0)
@@ -106,6 +106,6 @@ struct DetectionRunTests {
         let text = try await MonPSCommands.detect(config: config, logger: TestEnvironment.logger, json: false)
         #expect(text.contains("events          1"))
         #expect(text.contains("opportunities   1 active, 0 withdrawn, 0 expired"))
-        #expect(text.contains("prices read     36 (18 current, 18 history)"))
+        #expect(text.contains("prices read     21 (18 current, 3 history)"))
     }
 }
