@@ -120,14 +120,9 @@ enum OpportunityPageQuery {
         }
     }
 
+    /// A list row: the opportunity's columns without its votes and prices.
     static func decode(_ row: PostgresRow) throws -> OpportunityRecord {
-        let read = RowReader(row)
-        return OpportunityRecord(
-            id: try read(0), eventID: try read(1), sport: try read(2), competition: try read(3), home: try read(4),
-            away: try read(5), market: try read(6), point: try read(7), outcome: try read(8), bookmaker: try read(9),
-            price: try read(10), fairProbability: try read(11), edge: try read(12), score: try read(13),
-            verdict: try read(14), agents: try read(15), startsAt: try read(16), status: try read(17),
-            detectedAt: try read(18), updatedAt: try read(19), votesJSON: nil, pricesJSON: nil)
+        try PostgresOpportunityRepository.decode(row, details: false)
     }
 }
 

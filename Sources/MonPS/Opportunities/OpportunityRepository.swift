@@ -104,7 +104,7 @@ struct PostgresOpportunityRepository: Sendable {
 
     func get(id: UUID) async throws -> OpportunityRecord? {
         try await database.query("SELECT \(unescaped: Self.columns) \(unescaped: Self.joins) WHERE o.id = \(id)")
-            .first.map(Self.decode)
+            .first.map { try Self.decode($0) }
     }
 
     /// Today's prices of the opportunity's market and line, for its best-price view (`current_odds`: the event may
@@ -133,13 +133,15 @@ struct PostgresOpportunityRepository: Sendable {
         }
     }
 
-    private static func decode(_ row: PostgresRow) throws -> OpportunityRecord {
+    /// An opportunity row; `details`: columns 20 and 21 hold the votes and prices JSON (the detail query only).
+    static func decode(_ row: PostgresRow, details: Bool = true) throws -> OpportunityRecord {
         let read = RowReader(row)
         return OpportunityRecord(
             id: try read(0), eventID: try read(1), sport: try read(2), competition: try read(3), home: try read(4),
             away: try read(5), market: try read(6), point: try read(7), outcome: try read(8), bookmaker: try read(9),
             price: try read(10), fairProbability: try read(11), edge: try read(12), score: try read(13),
             verdict: try read(14), agents: try read(15), startsAt: try read(16), status: try read(17),
-            detectedAt: try read(18), updatedAt: try read(19), votesJSON: try read(20), pricesJSON: try read(21))
+            detectedAt: try read(18), updatedAt: try read(19), votesJSON: details ? try read(20) : nil,
+            pricesJSON: details ? try read(21) : nil)
     }
 }
