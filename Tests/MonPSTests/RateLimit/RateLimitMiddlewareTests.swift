@@ -79,7 +79,9 @@ struct RateLimitMiddlewareTests {
             let retryAfter = Int(refused.headers[.retryAfter] ?? "") ?? 0
             #expect(retryAfter >= 1 && retryAfter <= 20)
             #expect(refused.headers[Self.policyName] == #""read.anonymous";q=3;w=60"#)
-            #expect(refused.headers[Self.rateLimit] == #""read.anonymous";r=0;t=60"#)
+            // Whole seconds: on a loaded machine a second boundary may pass between the last 200 and this request.
+            let refusedLimit = refused.headers[Self.rateLimit] ?? ""
+            #expect([#""read.anonymous";r=0;t=60"#, #""read.anonymous";r=0;t=59"#].contains(refusedLimit), "\(refusedLimit)")
             #expect(refused.headers[Self.xRemaining] == "0")
             let problem = try JSONSerialization.jsonObject(with: Data(refused.body.readableBytesView)) as? [String: Any]
             #expect(problem?["status"] as? Int == 429)
