@@ -33,6 +33,8 @@ struct SystemEndpointTests {
     @Test func notReadyNamesRedisWhenRedisIsDown() async throws {
         let app = try await TestApp.make(overrides: ["REDIS_URL": "redis://127.0.0.1:1/0"])
         try await app.test { client in
+            // A pooled connection first: opening one can outlast the probe's 2 s while the whole suite runs in parallel.
+            _ = try await app.services.database.query("SELECT 1")
             let response = try await client.get("/readyz")
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
