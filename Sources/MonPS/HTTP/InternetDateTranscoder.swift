@@ -24,12 +24,11 @@ struct InternetDateTranscoder: DateTranscoder {
         // The formatter rounds to the millisecond first, then drops the fraction (12.9996 s → "…:13Z").
         let interval = ((date.timeIntervalSince1970 * 1000).rounded() / 1000).rounded(.down)
         guard interval.isFinite, abs(interval) < 1e12 else { return nil }
-        let seconds = Int64(interval)
-        let (days, secondOfDay) = seconds.floorDivided(by: 86_400)
-        let (year, month, day) = civil(fromDays: days)
+        let (days, secondOfDay) = UTCCalendar.split(epochSeconds: Int(interval))
+        let (year, month, day) = UTCCalendar.civil(fromDays: days)
         guard (1...9999).contains(year) else { return nil }
         var bytes = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int64, at offset: Int, digits: Int) {
+        func put(_ value: Int, at offset: Int, digits: Int) {
             var value = value
             for index in stride(from: offset + digits - 1, through: offset, by: -1) {
                 bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
@@ -46,26 +45,5 @@ struct InternetDateTranscoder: DateTranscoder {
             bytes[offset] = UInt8(ascii: character)
         }
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
-extension Int64 {
-    /// Quotient rounded toward −∞ and the non-negative remainder.
-    fileprivate func floorDivided(by divisor: Int64) -> (quotient: Int64, remainder: Int64) {
-        let quotient = self / divisor, remainder = self % divisor
-        return remainder < 0 ? (quotient - 1, remainder + divisor) : (quotient, remainder)
     }
 }

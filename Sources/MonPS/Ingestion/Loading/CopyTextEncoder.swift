@@ -115,9 +115,8 @@ struct CopyTextEncoder {
             seconds += 1
             fraction -= 1_000_000
         }
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = seconds - days * 86_400
-        let (year, month, day) = Self.civil(fromDays: days)
+        let (days, secondOfDay) = UTCCalendar.split(epochSeconds: seconds)
+        let (year, month, day) = UTCCalendar.civil(fromDays: days)
         pad(year, 4); buffer.writeInteger(UInt8(ascii: "-"))
         pad(month, 2); buffer.writeInteger(UInt8(ascii: "-"))
         pad(day, 2); buffer.writeInteger(UInt8(ascii: " "))
@@ -144,18 +143,5 @@ struct CopyTextEncoder {
             rest %= divisor
             divisor /= 10
         }
-    }
-
-    /// Civil date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -137,8 +137,8 @@ struct PricePlan: Sendable {
         }
 
         private mutating func noteMonth(_ instant: Date) {
-            let days = Int((instant.timeIntervalSince1970 / 86_400).rounded(.down))
-            let (year, month, _) = CopyTextEncoder.civil(fromDays: days)
+            let (days, _) = UTCCalendar.split(epochSeconds: Int(instant.timeIntervalSince1970.rounded(.down)))
+            let (year, month, _) = UTCCalendar.civil(fromDays: days)
             let key = year * 12 + month
             if months[key] == nil { months[key] = instant }
         }
