@@ -1,3 +1,4 @@
+import Foundation
 import AsyncHTTPClient
 import Logging
 import MonPSCore
@@ -17,10 +18,13 @@ public struct AppServices: Sendable {
     let jobs: JobRunner
     let platform: PlatformSettingsStore
 
-    /// - Parameter redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
-    public init(config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:")
-        throws
-    {
+    /// - Parameters:
+    ///   - redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
+    ///   - now: the identity services' clock (token lifetimes, lockouts, the account cache); tests set it.
+    public init(
+        config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:",
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws {
         self.config = config
         self.logger = logger
         self.registry = registry
@@ -34,7 +38,7 @@ public struct AppServices: Sendable {
         redisConfiguration.poolSize = config.redisPoolSize
         redisConfiguration.keyPrefix = redisKeyPrefix
         self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
-        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger)
+        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, now: now)
         self.loader = OddsLoader(database: database, logger: logger)
         let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
         self.platform = platform

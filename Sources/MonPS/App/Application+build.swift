@@ -20,7 +20,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
     router.add(
         middleware: AuthenticationMiddleware(
-            identity: auth.identity, policies: try AccessPolicyTable(document: document), tokenCache: auth.accessTokenCache))
+            identity: auth.identity, policies: try AccessPolicyTable(document: document)))
     router.add(
         middleware: PublicCacheMiddleware(
             cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,

@@ -12,7 +12,6 @@ public struct AuthServices: Sendable {
     let loginThrottle: LoginThrottle
     let responseCache: ResponseCache
     let keys: JWTKeySet
-    let accessTokenCache: AccessTokenCache
 
     init(config: AppConfig, database: Database, redis: RedisClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init)
         throws
@@ -28,7 +27,9 @@ public struct AuthServices: Sendable {
         let settings = IdentitySettings(registrationOpen: true)
         let hasher = PasswordHasher()
         usage = TokenUsageRecorder(database: database, logger: logger)
-        identity = IdentityService(database: database, hasher: hasher, keys: keys, settings: settings, usage: usage, now: now)
+        identity = IdentityService(
+            database: database, hasher: hasher, keys: keys, settings: settings, usage: usage,
+            accounts: ActiveAccountCache(lifetime: TimeInterval(config.authCacheSeconds)), now: now)
         admin = AdminUserService(database: database, hasher: hasher, settings: settings, now: now)
         rateLimiter = FailoverRateLimiter(redis: redis, logger: logger)
         // Validated when the configuration was loaded.
@@ -38,7 +39,6 @@ public struct AuthServices: Sendable {
         loginThrottle = LoginThrottle(
             redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
         responseCache = ResponseCache(redis: redis)
-        accessTokenCache = AccessTokenCache(lifetime: .seconds(config.authCacheSeconds))
     }
 
     /// Background work: flushing API-token usage (one batched write instead of one per request).

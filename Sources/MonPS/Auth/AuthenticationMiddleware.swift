@@ -9,8 +9,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let identity: IdentityService
     let policies: AccessPolicyTable
-    /// Recent successful access-token authentications (see `AccessTokenCache` for the revocation bound).
-    var tokenCache = AccessTokenCache(lifetime: .zero)
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -23,7 +21,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
             let audit = AuditContext(
                 ip: context.clientAddress, requestID: context.requestID, userAgent: request.headers[.userAgent])
-            principal = try await authenticate(bearer, context: audit)
+            principal = try await identity.authenticate(bearer: bearer, context: audit)
         }
         if rule.requiresAuthentication {
             guard let principal else { throw APIError.unauthenticated("this operation needs a bearer token") }
@@ -32,22 +30,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
         guard var scope = RequestScope.current else { return try await next(request, context) }
         scope.principal = principal
         return try await RequestScope.$current.withValue(scope) { try await next(request, context) }
-    }
-
-    private func authenticate(_ bearer: String, context: AuditContext) async throws -> Principal {
-        if let cached = tokenCache.principal(for: bearer) { return cached }
-        let principal = try await identity.authenticate(bearer: bearer, context: context)
-        if case .accessToken = principal.credential, tokenCache.isEnabled {
-            // Verified just now; read again only for its expiry, so no cached entry outlives the token.
-            let now = IdentityFormat.epochSeconds(identity.now())
-            let settings = identity.settings
-            if let claims = try? identity.keys.verify(
-                bearer, now: now, expectedIssuer: settings.issuer, expectedAudience: settings.audience, leeway: settings.leeway)
-            {
-                tokenCache.store(principal, for: bearer, secondsLeft: claims.expiresAt - now)
-            }
-        }
-        return principal
     }
 
     static func authorize(_ principal: Principal, rule: AccessRule) throws {

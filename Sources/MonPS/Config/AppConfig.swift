@@ -28,7 +28,7 @@ public struct AppConfig: Sendable {
     /// Whether cacheable shared GET responses are served from and stored in Redis (`PublicCacheMiddleware`);
     /// off, every request runs its handler (for measuring the uncached path, or a Redis kept for limits only).
     public var responseCacheEnabled = true
-    /// Seconds an authenticated access token is trusted without re-reading its account (`AccessTokenCache`):
+    /// Seconds an account read to authenticate access tokens is reused (`ActiveAccountCache`; the JWT is verified every time):
     /// the bound within which suspensions, role changes and session revocations reach requests. 0: off.
     public var authCacheSeconds = 2
     /// Whether `serve` runs the background jobs (a `monps worker` can run them instead).
@@ -87,7 +87,7 @@ public struct AppConfig: Sendable {
         ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
         ("MONPS_RATE_LIMITS", "(built-in)", "JSON overrides of rate-limit policies, e.g. {\"auth\":{\"*\":{\"limit\":10,\"window\":60}}}"),
         ("MONPS_RESPONSE_CACHE", "true", "Serve cacheable shared GET responses from Redis (false: every request runs its handler; ETags stay)"),
-        ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an authenticated access token is trusted without re-reading the account (revocations take effect within this); 0 = off"),
+        ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an account read while authenticating access tokens is reused (account changes take effect within this; the token itself is verified every time); 0 = off"),
         ("MONPS_JOBS", "true", "Run the background jobs inside `serve` (false when a `monps worker` runs them)"),
         ("MONPS_ODDS_API_KEY", "(unset)", "The Odds API v4 key; without it odds and scores collection are skipped"),
         ("MONPS_ODDS_API_URL", "https://api.the-odds-api.com", "Base URL of The Odds API"),

@@ -36,10 +36,11 @@ extension IdentityService {
     }
 
     private func authenticateAccessToken(_ bearer: String) async throws -> Principal {
+        let now = now()
         let claims: JWTClaims
         do {
             claims = try keys.verify(
-                bearer, now: IdentityFormat.epochSeconds(now()), expectedIssuer: settings.issuer,
+                bearer, now: IdentityFormat.epochSeconds(now), expectedIssuer: settings.issuer,
                 expectedAudience: settings.audience, leeway: settings.leeway)
         } catch JWTError.expired {
             throw IdentityError.unauthenticated(.expired)
@@ -47,22 +48,29 @@ extension IdentityService {
             throw IdentityError.unauthenticated(.malformed)
         }
         guard let userID = UUID(uuidString: claims.subject) else { throw IdentityError.unauthenticated(.malformed) }
-        guard
-            let user = try await PostgresUserRepository(database: database).find(
-                id: userID),
-            user.status == .active
-        else { throw IdentityError.unauthenticated(.inactiveAccount) }
-        if let validAfter = user.sessionsValidAfter, claims.issuedAt < IdentityFormat.epochSecondsRoundedUp(validAfter)
+        let account = try await activeAccount(userID, now: now)
+        if let validAfter = account.sessionsValidAfter,
+            claims.issuedAt < IdentityFormat.epochSecondsRoundedUp(validAfter)
         {
             throw IdentityError.unauthenticated(.revoked)
         }
         // The token's scopes, narrowed to what the account's role allows today.
         let claimed: Set<Scope> =
             claims.scope == nil
-            ? Scope.allowed(for: user.role) : Set(claims.scopes.compactMap { Scope(rawValue: String($0)) })
+            ? Scope.allowed(for: account.role) : Set(claims.scopes.compactMap { Scope(rawValue: String($0)) })
         return Principal(
-            userID: user.id, role: user.role, scopes: claimed.intersection(Scope.allowed(for: user.role)),
+            userID: userID, role: account.role, scopes: claimed.intersection(Scope.allowed(for: account.role)),
             credential: .accessToken(jti: claims.tokenID))
+    }
+
+    /// The account an access token names, from the cache when read recently, refused unless active.
+    private func activeAccount(_ userID: UUID, now: Date) async throws -> ActiveAccountCache.Account {
+        if let account = accounts.account(of: userID, now: now) { return account }
+        guard let user = try await PostgresUserRepository(database: database).find(id: userID), user.status == .active
+        else { throw IdentityError.unauthenticated(.inactiveAccount) }
+        let account = ActiveAccountCache.Account(role: user.role, sessionsValidAfter: user.sessionsValidAfter)
+        accounts.store(account, of: userID, readAt: now)
+        return account
     }
 
     // MARK: Issuing

@@ -11,11 +11,14 @@ public struct IdentityService: Sendable {
     public let settings: IdentitySettings
     let usage: TokenUsageRecorder
     let audit: AuditLog
+    /// Active accounts recently read while authenticating access tokens (off unless given a lifetime).
+    let accounts: ActiveAccountCache
     let now: @Sendable () -> Date
 
-    public init(
+    init(
         database: Database, hasher: PasswordHasher, keys: JWTKeySet, settings: IdentitySettings,
-        usage: TokenUsageRecorder, now: @escaping @Sendable () -> Date = Date.init
+        usage: TokenUsageRecorder, accounts: ActiveAccountCache = ActiveAccountCache(lifetime: 0),
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
         self.hasher = hasher
@@ -23,6 +26,7 @@ public struct IdentityService: Sendable {
         self.settings = settings
         self.usage = usage
         self.audit = AuditLog(database: database, now: now)
+        self.accounts = accounts
         self.now = now
     }
 

@@ -9,13 +9,15 @@ import NIOCore
 struct TestApp {
     let services: AppServices
 
-    /// Builds services for a fresh migrated database (or `database` when given).
-    static func make(database: DatabaseURL? = nil, overrides: [String: String] = [:]) async throws -> TestApp {
+    /// Builds services for a fresh migrated database (or `database` when given); `now` is the identity clock.
+    static func make(
+        database: DatabaseURL? = nil, overrides: [String: String] = [:], now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> TestApp {
         let url: DatabaseURL
         if let database { url = database } else { url = try await TestDatabases.shared.makeMigrated() }
         let config = try TestEnvironment.config(database: url, overrides: overrides)
         let prefix = "test:\(UUID().uuidString.prefix(8)):"
-        return TestApp(services: try AppServices(config: config, logger: TestEnvironment.logger, redisKeyPrefix: prefix))
+        return TestApp(services: try AppServices(config: config, logger: TestEnvironment.logger, redisKeyPrefix: prefix, now: now))
     }
 
     /// Runs `body` against the app through HummingbirdTesting's router client (services running).

@@ -40,7 +40,7 @@ enum TestEnvironment {
             "MONPS_PORT": "8080",
             // Tests run jobs explicitly; no scheduler racing them.
             "MONPS_JOBS": "false",
-            // Revocations must show at once in the identity tests; the access-token cache has its own tests.
+            // Revocations must show at once in the identity tests; the active-account cache has its own tests.
             "MONPS_AUTH_CACHE_SECONDS": "0",
         ]
         environment.merge(overrides) { $1 }
