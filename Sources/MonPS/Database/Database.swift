@@ -7,11 +7,13 @@ import Prometheus
 /// `PostgresQuery` with bound parameters, and timing/in-flight metrics per query.
 public struct Database: Sendable {
     public let client: PostgresClient
+    let url: DatabaseURL
     let logger: Logger
     private let metrics: DatabaseMetrics
 
     public init(url: DatabaseURL, poolSize: Int, logger: Logger, registry: PrometheusCollectorRegistry) {
         self.client = PostgresClient(configuration: Self.clientConfiguration(url: url, poolSize: poolSize), backgroundLogger: logger)
+        self.url = url
         self.logger = logger
         self.metrics = DatabaseMetrics(registry: registry, poolSize: poolSize)
     }
@@ -68,8 +70,38 @@ public struct Database: Sendable {
         }
     }
 
-    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withConnection(body)
+    /// Runs `body` on a connection of its own, outside the pool, closed when `body` ends.
+    ///
+    /// For session state held while the holder works through the pool (a job's advisory lock): a pooled
+    /// connection held while waiting on that same pool is hold-and-wait, and enough such holders — or a server
+    /// at `max_connections`, where the pool cannot grow and waits without a deadline — starve it for good.
+    /// A dedicated connection either opens at once or fails with the server's error.
+    func withDedicatedConnection<Result: Sendable>(
+        _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection = try await PostgresConnection.connect(
+            configuration: try Self.connectionConfiguration(url: url), id: Int.random(in: 1...Int.max), logger: logger)
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static func connectionConfiguration(url: DatabaseURL) throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(5)
+        return configuration
     }
 
     private func measured<Result>(_ work: () async throws -> Result) async throws -> Result {

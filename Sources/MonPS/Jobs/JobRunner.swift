@@ -3,8 +3,9 @@ import Logging
 import PostgresNIO
 
 /// Runs jobs, each under a PostgreSQL advisory lock so that only one instance of a cluster runs a given
-/// job at a time, and records every run in `job_runs`. The lock is a session lock on a pooled connection
-/// held for the run: if the process dies, PostgreSQL drops the connection and the lock with it.
+/// job at a time, and records every run in `job_runs`. The lock is a session lock on a connection of its own
+/// (not from the pool the job works through, see `Database.withDedicatedConnection`) held for the run: if the
+/// process dies, PostgreSQL drops the connection and the lock with it.
 actor JobRunner {
     nonisolated let jobs: [String: any Job]
     nonisolated let order: [String]
@@ -69,7 +70,7 @@ actor JobRunner {
         let key = Self.lockKey(job.name)
         let logger = self.logger
         do {
-            return try await database.withConnection { connection in
+            return try await database.withDedicatedConnection { connection in
                 let locked = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
                     .collect().first?.decode(Bool.self) ?? false
                 guard locked else {

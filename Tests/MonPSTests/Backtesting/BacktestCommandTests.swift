@@ -3,7 +3,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Backtesting: monps backtest")
+@Suite("Backtesting: monps backtest", .hangGuard)
 struct BacktestCommandTests {
     @Test func tableAndJSONOfAgentA() throws {
         let folder = try BacktestFixtures.footballFolder()

@@ -4,7 +4,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Backtests over stored data: POST/GET /v1/backtests and the backtests.run job")
+@Suite("Backtests over stored data: POST/GET /v1/backtests and the backtests.run job", .hangGuard)
 struct BacktestsAPITests {
     /// Loads the hand-made football-data file (three EPL matches, two with results) into the database.
     static func loadFixture(_ app: TestApp) async throws -> [Int64] {

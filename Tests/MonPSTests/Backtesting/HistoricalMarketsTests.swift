@@ -3,7 +3,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Backtesting: historical files → markets")
+@Suite("Backtesting: historical files → markets", .hangGuard)
 struct HistoricalMarketsTests {
     static let start = IngestionFixtures.utc("2019-08-10T14:00:00Z")  // 15:00 BST
     static let decision = IngestionFixtures.utc("2019-08-10T13:30:00Z")

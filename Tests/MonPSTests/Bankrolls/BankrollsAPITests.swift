@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Bankrolls API: bankrolls and their ledger")
+@Suite("Bankrolls API: bankrolls and their ledger", .hangGuard)
 struct BankrollsAPITests {
     @Test func createsListsRenamesAndArchives() async throws {
         let app = try await BettingFixture.makeApp()

@@ -7,7 +7,7 @@ import Testing
 /// A seeded random walk of deposits, withdrawals, corrections, bets, stake edits, cancellations, settlements and
 /// settlement corrections through the repositories and services (no HTTP), checked against a model after every step;
 /// at the end, re-running the settlement job changes nothing.
-@Suite("Ledger property: balance = initial + entries, never negative, chain consistent")
+@Suite("Ledger property: balance = initial + entries, never negative, chain consistent", .hangGuard)
 struct LedgerPropertyTests {
     @Test(arguments: [UInt64(20_260_601), 7])
     func randomOperationsKeepTheLedgerConsistent(seed: UInt64) async throws {

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Settings API: per-user betting preferences")
+@Suite("Settings API: per-user betting preferences", .hangGuard)
 struct SettingsAPITests {
     @Test func defaultsThenReplaceThenResetToDefaults() async throws {
         let app = try await BettingFixture.makeApp()

@@ -2,7 +2,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Bet lines: market/selection/point rules, settlement markets, joint-Kelly eligibility")
+@Suite("Bet lines: market/selection/point rules, settlement markets, joint-Kelly eligibility", .hangGuard)
 struct BetLineTests {
     @Test func validCombinations() throws {
         #expect(throws: Never.self) { try BetLine(market: .h2h, selection: .draw, point: nil, hasDraw: true) }

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Bets API: placing, listing, editing and cancelling bets")
+@Suite("Bets API: placing, listing, editing and cancelling bets", .hangGuard)
 struct BetsAPITests {
     @Test func placeListEditAndCancelMoveTheLedger() async throws {
         let app = try await BettingFixture.makeApp()

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Bets summary: performance of settled bets and open exposure")
+@Suite("Bets summary: performance of settled bets and open exposure", .hangGuard)
 struct BetsSummaryTests {
     /// Inserts a bet as settlement would have left it (the summary reads bets only, not the ledger).
     static func insert(

@@ -8,7 +8,8 @@ import Testing
 /// Settlement and closing line value end to end: bets on real imported matches, the jobs, hand-computed money.
 @Suite(
     "Settlement and CLV on imported history",
-    .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
+    .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"),
+    .hangGuard)
 struct SettlementTests {
     /// A bet on a past event, written by the bet repository (bet row + stake entry in one transaction), placed a
     /// day before the start (the bet service refuses started events, rightly).

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Stake suggestion: Kelly with the user's settings, jointly with open bets on the event")
+@Suite("Stake suggestion: Kelly with the user's settings, jointly with open bets on the event", .hangGuard)
 struct StakeSuggestionTests {
     static let homeWin = BetLine(stored: .h2h, selection: .home, point: nil)
     static let awayWin = BetLine(stored: .h2h, selection: .away, point: nil)

@@ -9,7 +9,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Public cache middleware")
+@Suite("Public cache middleware", .hangGuard)
 struct PublicCacheMiddlewareTests {
     static let xCache = HTTPField.Name("X-Cache")!
 

@@ -5,7 +5,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Response cache")
+@Suite("Response cache", .hangGuard)
 struct ResponseCacheTests {
     @Test("put/get round-trips binary bodies; TTL applies")
     func roundTrip() async throws {

@@ -4,7 +4,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Agents' live record: grading at kick-off, GET /v1/agents/compare and agent D's weights")
+@Suite("Agents' live record: grading at kick-off, GET /v1/agents/compare and agent D's weights", .hangGuard)
 struct AgentRecordsTests {
     /// Detects the Arsenal–Chelsea opportunity (BetVictor 5.60 on the away side), then plays the match: kick-off,
     /// Pinnacle's prices (1.98/3.55/4.05) as the close, Chelsea win 0-2.

@@ -3,7 +3,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Detection run: batched writes, the history the agents see, monps detect")
+@Suite("Detection run: batched writes, the history the agents see, monps detect", .hangGuard)
 struct DetectionRunTests {
     /// A later betvictor away price for the event of ``OpportunitiesTests/seed(_:startsIn:)``.
     static func reprice(_ app: TestApp, event: Int64, away: Double) async throws {

@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Events API: events, prices, line history, bookmakers")
+@Suite("Events API: events, prices, line history, bookmakers", .hangGuard)
 struct EventsAPITests {
     /// Loads two finished EPL matches and one upcoming NHL game (call inside `app.test`, services running).
     static func seed(_ app: TestApp) async throws -> [Int64] {

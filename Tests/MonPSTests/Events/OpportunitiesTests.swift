@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Opportunities: live detection, the list and the agents' switches")
+@Suite("Opportunities: live detection, the list and the agents' switches", .hangGuard)
 struct OpportunitiesTests {
     /// An upcoming EPL match: six books around a fair 2.00 / 3.60 / 4.20 (Pinnacle 1.98/3.55/4.05), and one
     /// book still offering 5.60 on the away side (consensus and sharp agents both see it).

@@ -3,7 +3,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Opportunities list: every page shape (prepared and one-off) walks the whole order once")
+@Suite("Opportunities list: every page shape (prepared and one-off) walks the whole order once", .hangGuard)
 struct OpportunityPagingTests {
     /// Two sports, twelve opportunities with tied scores/edges/starts, so the id breaks ties across pages.
     static func seed(_ database: Database) async throws {

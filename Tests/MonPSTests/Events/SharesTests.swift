@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Sharing opportunities")
+@Suite("Sharing opportunities", .hangGuard)
 struct SharesTests {
     @Test func shareWithUsersAndByLinkThenRevoke() async throws {
         let app = try await TestApp.make()
@@ -64,7 +64,7 @@ struct SharesTests {
     }
 }
 
-@Suite("Betting on an opportunity")
+@Suite("Betting on an opportunity", .hangGuard)
 struct OpportunityBetTests {
     @Test func aBetAndAStakeSuggestionFromAnOpportunity() async throws {
         let app = try await BettingFixture.makeApp()

@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 @testable import MonPS
 
-@Suite("Calculator endpoints and body errors")
+@Suite("Calculator endpoints and body errors", .hangGuard)
 struct CalculatorEndpointTests {
     /// POSTs as a signed-in user (the calculators are open to any authenticated caller).
     func post(

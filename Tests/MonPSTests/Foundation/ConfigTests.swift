@@ -2,7 +2,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Configuration")
+@Suite("Configuration", .hangGuard)
 struct ConfigTests {
     let valid = [
         "DATABASE_URL": "postgres://monps:secret@127.0.0.1:5433/monps",

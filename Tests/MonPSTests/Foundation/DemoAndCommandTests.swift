@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Demo data and CLI commands")
+@Suite("Demo data and CLI commands", .hangGuard)
 struct DemoAndCommandTests {
     @Test func demoSeedIsIdempotentAndItsLoginWorks() async throws {
         let url = try await TestDatabases.shared.makeMigrated()

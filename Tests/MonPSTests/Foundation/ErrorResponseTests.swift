@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 @testable import MonPS
 
-@Suite("Problem responses and request ids")
+@Suite("Problem responses and request ids", .hangGuard)
 struct ErrorResponseTests {
     func expectProblem(_ response: TestResponse, status: HTTPResponse.Status, slug: String) throws {
         #expect(response.status == status)

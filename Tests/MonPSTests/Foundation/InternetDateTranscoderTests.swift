@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Response dates: the integer transcoder writes what the runtime's ISO 8601 formatter writes")
+@Suite("Response dates: the integer transcoder writes what the runtime's ISO 8601 formatter writes", .hangGuard)
 struct InternetDateTranscoderTests {
     @Test func matchesTheFormatterOnEdgesAndRandomDates() throws {
         let standard = ISO8601DateTranscoder()

@@ -3,7 +3,7 @@ import PostgresNIO
 import Testing
 @testable import MonPS
 
-@Suite("Migrations")
+@Suite("Migrations", .hangGuard)
 struct MigrationTests {
     let logger = TestEnvironment.logger
 

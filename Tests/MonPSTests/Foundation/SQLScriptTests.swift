@@ -1,7 +1,7 @@
 import Testing
 @testable import MonPS
 
-@Suite("SQL script splitting")
+@Suite("SQL script splitting", .hangGuard)
 struct SQLScriptTests {
     @Test func splitsOnSemicolonsOutsideLiteralsAndComments() {
         let sql = """

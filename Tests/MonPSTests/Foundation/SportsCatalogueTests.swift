@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Sports catalogue")
+@Suite("Sports catalogue", .hangGuard)
 struct SportsCatalogueTests {
     func keys(_ response: TestResponse) throws -> [String] {
         let data = try #require(try response.json()["data"] as? [[String: Any]])

@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Active-account cache: account changes reach access tokens within its lifetime")
+@Suite("Active-account cache: account changes reach access tokens within its lifetime", .hangGuard)
 struct ActiveAccountCacheTests {
     static let account = ActiveAccountCache.Account(role: .user, sessionsValidAfter: nil)
     static let start = Date(timeIntervalSince1970: 1_800_000_000)

@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Identity: personal API tokens")
+@Suite("Identity: personal API tokens", .hangGuard)
 struct IdentityAPITokenTests {
     typealias F = IdentityFixture
 

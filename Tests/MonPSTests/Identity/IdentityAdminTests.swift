@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Identity: administration")
+@Suite("Identity: administration", .hangGuard)
 struct IdentityAdminTests {
     typealias F = IdentityFixture
 

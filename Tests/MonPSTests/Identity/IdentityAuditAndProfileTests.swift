@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Identity: audit log and profile")
+@Suite("Identity: audit log and profile", .hangGuard)
 struct IdentityAuditAndProfileTests {
     typealias F = IdentityFixture
 

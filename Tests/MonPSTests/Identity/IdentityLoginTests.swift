@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Identity: registration and login")
+@Suite("Identity: registration and login", .hangGuard)
 struct IdentityLoginTests {
     typealias F = IdentityFixture
 

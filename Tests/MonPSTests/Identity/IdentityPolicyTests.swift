@@ -5,7 +5,7 @@ import Testing
 @testable import MonPS
 
 /// Pure rules: no database.
-@Suite("Identity rules")
+@Suite("Identity rules", .hangGuard)
 struct IdentityPolicyTests {
     @Test func emailIsTrimmedLowerCasedAndNFKCNormalised() throws {
         let email = try EmailAddress("  Alice@Example.COM ")

@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Identity: refresh, logout and bearer authentication")
+@Suite("Identity: refresh, logout and bearer authentication", .hangGuard)
 struct IdentitySessionTests {
     typealias F = IdentityFixture
 

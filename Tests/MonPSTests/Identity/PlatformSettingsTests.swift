@@ -4,7 +4,7 @@ import NIOCore
 import Testing
 @testable import MonPS
 
-@Suite("Admin platform settings")
+@Suite("Admin platform settings", .hangGuard)
 struct PlatformSettingsTests {
     static let dataKey = String(repeating: "ab", count: 32)
 

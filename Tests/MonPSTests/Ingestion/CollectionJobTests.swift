@@ -3,7 +3,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("Jobs: odds and scores collection, closing lines, the job API")
+@Suite("Jobs: odds and scores collection, closing lines, the job API", .hangGuard)
 struct CollectionJobTests {
     static let quota = (remaining: 480, used: 20, last: 9)
 
@@ -162,6 +162,26 @@ struct CollectionJobTests {
         }
     }
 
+    /// The job's lock is held on a connection of its own: with a pool of one, a lock taken from the pool
+    /// would leave the job's own queries waiting for that pool for ever.
+    @Test(.timeLimit(.minutes(2))) func jobsRunWhenTheirPoolHasASingleConnection() async throws {
+        let app = try await TestApp.make(overrides: ["MONPS_DB_POOL_SIZE": "1"])
+        try await app.test { _ in
+            let jobs = app.services.jobs
+            let loader = OddsLoader(database: app.services.database, logger: TestEnvironment.logger)
+            _ = try await loader.load([SampleEvents.footballMatch()], source: .file(.footballData))
+            try await app.services.database.query("DELETE FROM closing_odds")
+            try await app.services.database.query("UPDATE events SET closing_marked_at = NULL")
+            async let closing = jobs.runNow("closing.mark", trigger: .manual)
+            async let settle = jobs.runNow("bets.settle", trigger: .manual)
+            async let grade = jobs.runNow("opportunities.grade", trigger: .manual)
+            let runs = try await [closing, settle, grade]
+            #expect(runs.map(\.status) == ["succeeded", "succeeded", "succeeded"])
+            #expect(runs[0].items == 10)
+            #expect(try await app.services.database.count("SELECT count(*) FROM job_runs WHERE status = 'succeeded'") == 3)
+        }
+    }
+
     @Test func jobAPIListsRunsTriggersAndRefusesConcurrentRuns() async throws {
         let app = try await app(port: nil)
         try await app.test { client in
@@ -183,7 +203,7 @@ struct CollectionJobTests {
 
             // Another instance holds the job's lock: the API says 409.
             let key = JobRunner.lockKey("closing.mark")
-            try await app.services.database.withConnection { connection in
+            try await app.services.database.client.withConnection { connection in
                 _ = try await connection.query("SELECT pg_advisory_lock(\(key))", logger: TestEnvironment.logger).collect()
                 let busy = try await client.postJSON("/v1/admin/jobs/closing.mark/run", "", token: admin)
                 #expect(busy.status == .conflict)

@@ -6,7 +6,8 @@ import Testing
 
 @Suite(
     "Ingestion: the whole shared historical data set into PostgreSQL",
-    .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
+    .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"),
+    .hangGuard)
 struct CorpusImportTests {
     static func importFile(_ folder: String) -> (ImportSource, SBRParser.Sport?) {
         switch folder {

@@ -5,7 +5,7 @@ import Testing
 
 /// An event loaded after its start keeps its newest prices in `closing_odds` only; `current_odds` (and the read
 /// API) still gives the newest stored price of every line.
-@Suite("Ingestion: current prices of started events (latest_odds falls back to closing_odds)")
+@Suite("Ingestion: current prices of started events (latest_odds falls back to closing_odds)", .hangGuard)
 struct CurrentOddsTests {
     static let lines = 10  // pinnacle h2h 3 + bet365 h2h 3 + totals 2 + spreads 2 in SampleEvents.footballMatch
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: football-data.co.uk parser")
+@Suite("Ingestion: football-data.co.uk parser", .hangGuard)
 struct FootballDataParserTests {
     let parser = FootballDataParser()
 

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: generic odds CSV parser")
+@Suite("Ingestion: generic odds CSV parser", .hangGuard)
 struct GenericCSVParserTests {
     let parser = GenericCSVParser()
 

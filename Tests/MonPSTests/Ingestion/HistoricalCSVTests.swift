@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: CSV reader")
+@Suite("Ingestion: CSV reader", .hangGuard)
 struct HistoricalCSVTests {
     typealias CSV = HistoricalCSV
 

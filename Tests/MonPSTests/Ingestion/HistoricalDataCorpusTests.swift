@@ -19,7 +19,8 @@ struct CorpusExpectation: Sendable, CustomTestStringConvertible {
 
 @Suite(
     "Ingestion: every file of the shared historical data set",
-    .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
+    .enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"),
+    .hangGuard)
 struct HistoricalDataCorpusTests {
     static let expectations: [CorpusExpectation] = [
         .init(folder: "football", file: "B1_2025-26_partial.csv", events: 104, rows: 104, snapshots: 10754, issueLines: []),

@@ -5,7 +5,7 @@ import NIOCore
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: monps import and the admin upload")
+@Suite("Ingestion: monps import and the admin upload", .hangGuard)
 struct ImportCommandTests {
     static let malformed = "football_malformed.csv"
 

@@ -3,7 +3,7 @@ import PostgresNIO
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: loading events, prices and results into PostgreSQL")
+@Suite("Ingestion: loading events, prices and results into PostgreSQL", .hangGuard)
 struct OddsLoaderTests {
     func loader() async throws -> (OddsLoader, TestApp) {
         let app = try await TestApp.make()

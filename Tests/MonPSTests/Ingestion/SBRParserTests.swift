@@ -3,7 +3,7 @@ import MonPSCore
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: SBR odds-archive parser")
+@Suite("Ingestion: SBR odds-archive parser", .hangGuard)
 struct SBRParserTests {
     @Test func seasonsFromFileNames() {
         typealias Season = SBRParser.Season

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import MonPS
 
-@Suite("Ingestion: tennis-data.co.uk parser")
+@Suite("Ingestion: tennis-data.co.uk parser", .hangGuard)
 struct TennisDataParserTests {
     let parser = TennisDataParser()
 

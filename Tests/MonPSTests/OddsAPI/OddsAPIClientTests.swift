@@ -4,7 +4,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("The Odds API – quota, retries and errors")
+@Suite("The Odds API – quota, retries and errors", .hangGuard)
 struct OddsAPIClientTests {
     private typealias V = OddsAPITestValues
     private static let oddsPath = "/v4/sports/soccer_epl/odds"

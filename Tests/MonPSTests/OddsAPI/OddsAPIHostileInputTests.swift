@@ -5,7 +5,7 @@ import Testing
 
 /// Decoding and mapping without HTTP: hostile or odd payloads must give issues or clear errors,
 /// never a crash or a half-validated event.
-@Suite("The Odds API – hostile input")
+@Suite("The Odds API – hostile input", .hangGuard)
 struct OddsAPIHostileInputTests {
     private typealias V = OddsAPITestValues
     private static let redactor = OddsAPIRedactor(apiKey: V.apiKey)

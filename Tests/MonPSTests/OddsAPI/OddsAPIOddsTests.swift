@@ -3,7 +3,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("The Odds API – odds, events and sports mapping")
+@Suite("The Odds API – odds, events and sports mapping", .hangGuard)
 struct OddsAPIOddsTests {
     private typealias V = OddsAPITestValues
     private static let oddsPath = "/v4/sports/soccer_epl/odds"

@@ -3,7 +3,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("The Odds API – scores")
+@Suite("The Odds API – scores", .hangGuard)
 struct OddsAPIScoresTests {
     private typealias V = OddsAPITestValues
 

@@ -6,7 +6,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Login throttle")
+@Suite("Login throttle", .hangGuard)
 struct LoginThrottleTests {
     @Test("5 failures lock the account for ≥ 30 s; 4 do not")
     func locksAfterFive() async throws {

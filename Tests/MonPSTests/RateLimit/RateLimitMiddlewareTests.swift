@@ -8,7 +8,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Rate-limit middleware")
+@Suite("Rate-limit middleware", .hangGuard)
 struct RateLimitMiddlewareTests {
     static let policyName = HTTPField.Name("RateLimit-Policy")!
     static let rateLimit = HTTPField.Name("RateLimit")!

@@ -6,7 +6,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite("Rate limiters")
+@Suite("Rate limiters", .hangGuard)
 struct RateLimiterTests {
     let fivePerTen = RateLimitPolicy(name: "test", limit: 5, windowSeconds: 10)
 

@@ -3,7 +3,7 @@
 import MonPS
 import Testing
 
-@Suite("Redis client commands")
+@Suite("Redis client commands", .hangGuard)
 struct RedisClientTests {
     @Test("get/set with TTL, expiry observed via TTL")
     func getSetWithTTL() async throws {

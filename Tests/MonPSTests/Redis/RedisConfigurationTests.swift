@@ -3,7 +3,7 @@
 import MonPS
 import Testing
 
-@Suite("Redis configuration and types")
+@Suite("Redis configuration and types", .hangGuard)
 struct RedisConfigurationTests {
     @Test("a full URL sets host, port, database and decoded password")
     func parsesFullURL() throws {

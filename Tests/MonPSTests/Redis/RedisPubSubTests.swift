@@ -3,7 +3,7 @@
 import MonPS
 import Testing
 
-@Suite("Redis pub/sub")
+@Suite("Redis pub/sub", .hangGuard)
 struct RedisPubSubTests {
     /// Publishes until one subscriber receives it (the subscription connects asynchronously).
     private func publishUntilReceived(

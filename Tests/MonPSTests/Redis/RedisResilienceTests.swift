@@ -3,7 +3,7 @@
 import MonPS
 import Testing
 
-@Suite("Redis client resilience")
+@Suite("Redis client resilience", .hangGuard)
 struct RedisResilienceTests {
     @Test("a closed port fails quickly with connectionFailed")
     func closedPort() async throws {

@@ -6,7 +6,7 @@ import Testing
 @testable import MonPS
 
 /// The OWASP API Security Top 10 (2023) risks that apply to MonPS's access layer, exercised over HTTP.
-@Suite("Access control over HTTP (OWASP API Top 10)")
+@Suite("Access control over HTTP (OWASP API Top 10)", .hangGuard)
 struct AccessControlHTTPTests {
     func base64URL(_ text: String) -> String {
         Data(text.utf8).base64EncodedString().replacingOccurrences(of: "+", with: "-")

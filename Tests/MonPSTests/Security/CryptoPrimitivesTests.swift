@@ -2,7 +2,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite struct SecurityCryptoPrimitivesTests {
+@Suite(.hangGuard) struct SecurityCryptoPrimitivesTests {
     private func hex(_ string: String) -> [UInt8] { try! Hex.decode(string) }
     private func ascii(_ string: String) -> [UInt8] { Array(string.utf8) }
 

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite struct SecurityDataCipherTests {
+@Suite(.hangGuard) struct SecurityDataCipherTests {
     static let keyHex = "0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f20"
     let cipher = try! DataCipher(hexKey: keyHex)
 

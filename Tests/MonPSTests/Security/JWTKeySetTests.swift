@@ -2,7 +2,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite struct SecurityJWTKeySetTests {
+@Suite(.hangGuard) struct SecurityJWTKeySetTests {
     static let secretA = String(repeating: "a", count: 32)
     static let secretB = "rotated-secret-0123456789-abcdefghij"
     static let kidA = "72e5235884f65613"  // SHA-256("monps-kid:" + "a"×32)[0..<8], computed independently

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite struct SecurityOpaqueTokenTests {
+@Suite(.hangGuard) struct SecurityOpaqueTokenTests {
     @Test func crc32KnownVectors() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
         #expect(CRC32.checksum([UInt8]()) == 0)

@@ -2,7 +2,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite struct SecurityPasswordHasherTests {
+@Suite(.hangGuard) struct SecurityPasswordHasherTests {
     let hasher = PasswordHasher()
 
     @Test func defaultParametersAreOWASPMinimum() {

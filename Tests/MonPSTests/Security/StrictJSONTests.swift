@@ -2,7 +2,7 @@ import Testing
 
 @testable import MonPS
 
-@Suite struct SecurityStrictJSONTests {
+@Suite(.hangGuard) struct SecurityStrictJSONTests {
     private func parse(_ text: String) throws -> [String: StrictJSON.Value] {
         try StrictJSON.parseObject(Array(text.utf8))
     }
