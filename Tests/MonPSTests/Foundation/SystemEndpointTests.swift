@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Testing
 @testable import MonPS
 
-@Suite("System endpoints")
+@Suite("System endpoints", .hangGuard)
 struct SystemEndpointTests {
     @Test func healthIsAlwaysOK() async throws {
         let app = try await TestApp.make()
@@ -20,6 +20,9 @@ struct SystemEndpointTests {
     @Test func readyWhenPostgresAndRedisAreUp() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
+            // Pooled connections first: opening them can outlast the probe's 2 s while the whole suite runs in parallel.
+            _ = try await app.services.database.query("SELECT 1")
+            try await app.services.redis.ping()
             let response = try await client.get("/readyz")
             #expect(response.status == .ok)
             let body = try response.json()
