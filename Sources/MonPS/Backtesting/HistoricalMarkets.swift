@@ -83,7 +83,8 @@ public enum HistoricalMarkets {
         var open: [MarketKey: [ImportedPrice]] = [:]
         var closing: [MarketKey: [ImportedPrice]] = [:]
         for price in event.snapshots where !isAggregate(price.bookmakerKey) {
-            guard let key = marketKey(price), options.markets.contains(key.type) else { continue }
+            guard let key = MarketKey(market: price.market, outcome: price.outcome, point: price.point),
+                  options.markets.contains(key.type) else { continue }
             if price.isClosing {
                 if price.bookmakerKey == options.sharpBookmaker { closing[key, default: []].append(price) }
             } else if price.capturedAt < decision {
@@ -93,7 +94,7 @@ public enum HistoricalMarkets {
 
         var found: [HistoricalMarket] = []
         for key in open.keys.sorted(by: marketOrder) {
-            let outcomes = outcomeNames(key.type, threeWay: threeWay)
+            let outcomes = key.type.outcomes(hasDraw: threeWay)
             guard let marketResult = Self.result(
                 key, outcomes: outcomes, result: result, status: status, basis: basis, rules: options.rules)
             else { continue }
@@ -107,33 +108,6 @@ public enum HistoricalMarkets {
                 closingOdds: closingOdds(closing[key] ?? [], outcomes: outcomes), result: marketResult))
         }
         return found
-    }
-
-    /// h2h; totals at the price's total; spreads at the **home** line (an away price at +0.75 belongs to
-    /// the home −0.75 market). `nil` for anything else.
-    static func marketKey(_ price: ImportedPrice) -> MarketKey? {
-        switch price.market {
-        case "h2h": return .h2h
-        case "totals":
-            guard let point = price.point, point.isFinite else { return nil }
-            return MarketKey(.totals, line: point)
-        case "spreads":
-            guard let point = price.point, point.isFinite else { return nil }
-            switch price.outcome {
-            case "home": return MarketKey(.spreads, line: point + 0.0)
-            case "away": return MarketKey(.spreads, line: -point + 0.0)  // + 0.0: no −0.0 key
-            default: return nil
-            }
-        default: return nil
-        }
-    }
-
-    static func outcomeNames(_ type: MarketType, threeWay: Bool) -> [String] {
-        switch type {
-        case .h2h: threeWay ? ["home", "draw", "away"] : ["home", "away"]
-        case .spreads: ["home", "away"]
-        case .totals: ["over", "under"]
-        }
     }
 
     static func marketOrder(_ a: MarketKey, _ b: MarketKey) -> Bool {

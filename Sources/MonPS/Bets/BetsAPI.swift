@@ -1,5 +1,6 @@
 import Foundation
 import MonPSAPI
+import MonPSCore
 
 /// Operations of the `bets` tag. Every lookup is scoped to the caller: another user's bet is a 404.
 extension APIHandler {
@@ -61,7 +62,8 @@ extension APIHandler {
         let opportunity = try await activeOpportunity(reference)
         guard let market = BetMarketKind(rawValue: opportunity.market),
               let selection = BetSelection(rawValue: opportunity.outcome) else { throw APIError.internalError }
-        let point = opportunity.point.map { line in market == .spreads && selection == .away ? -line : line }
+        // The opportunity carries its market's line (the home handicap); the bet is at its own side's point.
+        let point = MarketType(rawValue: market.rawValue).flatMap { MarketKey($0, line: opportunity.point).point(of: selection.rawValue) }
         if let given = body.market?.rawValue, given != market.rawValue {
             throw BettingError.validation(field: "market", message: "does not match the opportunity (\(market.rawValue))")
         }

@@ -77,24 +77,8 @@ enum MarketSnapshots {
         return snapshots
     }
 
-    private static let threeWay = ["home", "draw", "away"]
-    private static let twoWay = ["home", "away"]
-    private static let overUnder = ["over", "under"]
-
-    /// The market a stored price belongs to, and that market's outcomes in order.
+    /// The market a stored price belongs to (see `MarketKey.init(market:outcome:point:)`) and its outcomes in order.
     static func market(of price: StoredPrice, hasDraw: Bool) -> (MarketKey, [String])? {
-        switch price.market {
-        case "h2h":
-            return (MarketKey(.h2h), hasDraw ? threeWay : twoWay)
-        case "spreads":
-            guard let point = price.point else { return nil }
-            let homeLine = price.outcome == "home" ? point : -point
-            return (MarketKey(.spreads, line: homeLine + 0.0), twoWay)
-        case "totals":
-            guard let point = price.point else { return nil }
-            return (MarketKey(.totals, line: point), overUnder)
-        default:
-            return nil
-        }
+        MarketKey(market: price.market, outcome: price.outcome, point: price.point).map { ($0, $0.type.outcomes(hasDraw: hasDraw)) }
     }
 }

@@ -16,19 +16,14 @@ struct OpportunityGradingJob: Job {
     var name: String { "opportunities.grade" }
     var summary: String { "Grades opportunities that reached kick-off against the results (the agents' live record)" }
 
-    /// A market at one line: spreads at the home handicap, totals at the total, h2h without.
-    private struct Line: Hashable {
-        var market: String
-        var point: Double?
-    }
-
-    private typealias Closing = [Line: [String: (point: Double?, price: Double)]]
+    /// The sharp bookmaker's closing prices of an event: market → outcome → price.
+    private typealias Closing = [MarketKey: [String: Double]]
 
     private struct Pending {
         var id: UUID
         var eventID: Int64
-        var line: Line
-        var candidate: ClosingLineValueJob.Candidate
+        /// `nil` for a market no longer recognised (graded as not gradable).
+        var market: MarketKey?
         var bet: BetGrading.StoredBet
         var event: BetGrading.StoredEvent
     }
@@ -66,7 +61,7 @@ struct OpportunityGradingJob: Job {
     private func pending(after: (Date, UUID)?) async throws -> ([Pending], (Date, UUID)?) {
         let rows = try await database.query(
             """
-            SELECT o.id, o.event_id, o.market, o.outcome, o.point, o.price, o.bookmaker, o.starts_at, s.outcomes = 3,
+            SELECT o.id, o.event_id, o.market, o.outcome, o.point, o.price, o.starts_at, s.outcomes = 3,
                    s.group_key, e.status, e.starts_at, r.home_score, r.away_score, r.regulation_home, r.regulation_away,
                    r.period_scores::text, r.outcome, r.winner
             FROM opportunities o JOIN events e ON e.id = o.event_id JOIN sports s ON s.key = e.sport_key
@@ -79,25 +74,23 @@ struct OpportunityGradingJob: Job {
         let items = try rows.map { row in
             let read = RowReader(row)
             let market: String = try read(2), outcome: String = try read(3), line: Double? = try read(4)
-            // Opportunities carry the market's (home) line; a bet on the away side is at the mirrored handicap.
-            let point = line.map { market == "spreads" && outcome == "away" ? -$0 + 0.0 : $0 }
-            let id: UUID = try read(0), eventID: Int64 = try read(1), price: Double = try read(5), hasDraw: Bool = try read(8)
-            last = (try read(7), id)
+            // Opportunities carry the market's line (the home handicap); the paper bet is at its own side's point.
+            let key = MarketType(rawValue: market).map { MarketKey($0, line: $0 == .h2h ? nil : line) }
+            let point = key?.point(of: outcome)
+            let id: UUID = try read(0), eventID: Int64 = try read(1), price: Double = try read(5), hasDraw: Bool = try read(7)
+            last = (try read(6), id)
             return Pending(
-                id: id, eventID: eventID, line: Line(market: market, point: line),
-                candidate: ClosingLineValueJob.Candidate(
-                    id: id, eventID: eventID, bookmaker: try read(6), market: market, selection: outcome, point: point,
-                    odds: price, sharpBookmaker: "", method: .multiplicative, hasDraw: hasDraw),
+                id: id, eventID: eventID, market: key,
                 bet: BetGrading.StoredBet(
                     market: market, selection: outcome, point: point, odds: price, stake: Self.paperStake, hasDraw: hasDraw,
-                    groupKey: try read(9)),
+                    groupKey: try read(8)),
                 event: BetGrading.StoredEvent(
-                    status: try read(10), startsAt: try read(11), result: try BetGrading.result(read, from: 12)))
+                    status: try read(9), startsAt: try read(10), result: try BetGrading.result(read, from: 11)))
         }
         return (items, last)
     }
 
-    /// The sharp bookmaker's closing prices per event and line: outcome → (point, price).
+    /// The sharp bookmaker's closing prices per event and market.
     private func sharpClosing(_ events: [Int64]) async throws -> [Int64: Closing] {
         var closing: [Int64: Closing] = [:]
         let rows = try await database.query(
@@ -109,8 +102,8 @@ struct OpportunityGradingJob: Job {
             """)
         for row in rows {
             let (event, market, outcome, point, price) = try row.decode((Int64, String, String, Double?, Double).self)
-            let line = point.map { market == "spreads" && outcome == "away" ? -$0 + 0.0 : $0 }
-            closing[event, default: [:]][Line(market: market, point: line), default: [:]][outcome] = (point, price)
+            guard let key = MarketKey(market: market, outcome: outcome, point: point) else { continue }
+            closing[event, default: [:]][key, default: [:]][outcome] = price
         }
         return closing
     }
@@ -130,7 +123,9 @@ struct OpportunityGradingJob: Job {
         guard let result = decision.result else { return nil }
         var clv = Double.nan
         if result.outcome != .void,
-           let market = ClosingLineValueJob.sharpMarket(for: item.candidate, from: closing[item.line] ?? [:]),
+           let key = item.market,
+           let market = ClosingLineValueJob.sharpMarket(
+               key, selection: item.bet.selection, hasDraw: item.bet.hasDraw, from: closing[key] ?? [:]),
            let value = try? ClosingLineValue(
                betOdds: item.bet.odds, closingOdds: market.odds, selection: market.selection, method: .multiplicative)
         {

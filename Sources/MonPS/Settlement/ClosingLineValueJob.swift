@@ -68,19 +68,23 @@ struct ClosingLineValueJob: Job {
 
     /// Returns whether a CLV could be computed and stored.
     func fill(_ bet: Candidate) async throws -> Bool {
+        guard let key = MarketKey(market: bet.market, outcome: bet.selection, point: bet.point) else { return false }
         let rows = try await database.query(
             """
             SELECT k.key, c.outcome, c.point, c.price FROM closing_odds c JOIN bookmakers k ON k.id = c.bookmaker_id
             WHERE c.event_id = \(bet.eventID) AND c.market = \(bet.market) AND k.key IN (\(bet.bookmaker), \(bet.sharpBookmaker))
             """)
         var own: Double?
-        var sharp: [String: (point: Double?, price: Double)] = [:]
+        var sharp: [String: Double] = [:]
         for row in rows {
             let (book, outcome, point, price) = try row.decode((String, String, Double?, Double).self)
             if book == bet.bookmaker, outcome == bet.selection, point == bet.point { own = price }
-            if book == bet.sharpBookmaker { sharp[outcome] = (point, price) }
+            // Only a sharp close at the bet's own line (its market) measures the bet.
+            if book == bet.sharpBookmaker, MarketKey(market: bet.market, outcome: outcome, point: point) == key {
+                sharp[outcome] = price
+            }
         }
-        guard let market = Self.sharpMarket(for: bet, from: sharp) else { return false }
+        guard let market = Self.sharpMarket(key, selection: bet.selection, hasDraw: bet.hasDraw, from: sharp) else { return false }
         let value: ClosingLineValue
         do {
             value = try ClosingLineValue(betOdds: bet.odds, closingOdds: market.odds, selection: market.selection, method: bet.method)
@@ -97,30 +101,18 @@ struct ClosingLineValueJob: Job {
         return true
     }
 
-    /// The sharp book's closing market that prices the bet's selection at the bet's line, in outcome order.
+    /// The sharp book's closing prices of one market (outcome → price, all of them at that market's line) in outcome
+    /// order, with the index of `selection`; `nil` unless every outcome is priced.
     static func sharpMarket(
-        for bet: Candidate, from prices: [String: (point: Double?, price: Double)]
+        _ key: MarketKey, selection: String, hasDraw: Bool, from prices: [String: Double]
     ) -> (odds: [Double], selection: Int)? {
-        let outcomes: [String]
-        switch bet.market {
-        case "h2h": outcomes = bet.hasDraw ? ["home", "draw", "away"] : ["home", "away"]
-        case "spreads": outcomes = ["home", "away"]
-        case "totals": outcomes = ["over", "under"]
-        default: return nil
-        }
-        guard let selection = outcomes.firstIndex(of: bet.selection) else { return nil }
+        let outcomes = key.type.outcomes(hasDraw: hasDraw)
+        guard let index = outcomes.firstIndex(of: selection) else { return nil }
         var odds: [Double] = []
         for outcome in outcomes {
-            guard let quote = prices[outcome] else { return nil }
-            odds.append(quote.price)
+            guard let price = prices[outcome] else { return nil }
+            odds.append(price)
         }
-        // Lines must be the bet's: the selection at its point, the other side mirrored (spreads) or equal (totals).
-        if bet.market != "h2h" {
-            guard let point = bet.point, prices[bet.selection]?.point == point else { return nil }
-            let other = outcomes[1 - selection]
-            let expected = bet.market == "spreads" ? -point : point
-            guard prices[other]?.point == expected else { return nil }
-        }
-        return (odds, selection)
+        return (odds, index)
     }
 }
