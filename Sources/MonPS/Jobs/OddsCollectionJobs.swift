@@ -52,18 +52,21 @@ struct OddsFeed: Sendable {
 
     /// Runs `collect` for every sport with a fresh client; an upstream error costs that sport only, except
     /// those that will fail every sport (credits, key), which end the run. Credits used come from the client.
+    /// `collect` returns what it loaded; the jobs the loads call for are started once, after every sport.
     func eachSport(
-        logger: Logger, summary: (JobOutcome) -> String, follow: (String) -> Void = { _ in },
-        _ collect: (OddsAPIClient, _ sport: (key: String, oddsAPIKey: String), inout JobOutcome, inout [String]) async throws -> Void
+        logger: Logger, summary: (JobOutcome) -> String, follow: (String) -> Void,
+        _ collect: (OddsAPIClient, _ sport: (key: String, oddsAPIKey: String), inout JobOutcome, inout [String])
+            async throws -> LoadSummary?
     ) async throws -> JobOutcome {
         guard let client = client(logger: logger) else { return Self.notConfigured }
         var outcome = JobOutcome()
         var notes: [String] = []
+        var loaded = LoadSummary()
         // Free call: learns the credit balance before any paid one.
         _ = try await client.sports()
         for sport in try await sports() {
             do {
-                try await collect(client, sport, &outcome, &notes)
+                if let load = try await collect(client, sport, &outcome, &notes) { loaded = loaded + load }
             } catch let error as OddsAPIError {
                 outcome.errors += 1
                 notes.append("\(sport.key): \(error)")
@@ -72,8 +75,8 @@ struct OddsFeed: Sendable {
         }
         outcome.creditsUsed = await client.creditsSpent
         outcome.message = notes.isEmpty ? summary(outcome) : notes.joined(separator: "; ")
-        if outcome.items > 0 { follow("opportunities.detect") }
-        if outcome.items > 0 { try? await cache?.invalidate(tag: "events") }
+        loaded.followUpJobs.forEach(follow)
+        if loaded.snapshotsAdded + loaded.resultsStored > 0 { try? await cache?.invalidate(tag: "events") }
         return outcome
     }
 }
@@ -92,7 +95,7 @@ struct OddsCollectionJob: Job {
             logger: context.logger, summary: { "\($0.items) new price(s)" }, follow: context.follow
         ) { client, sport, outcome, notes in
             // A manual run collects everything now; a scheduled one only the sports that are due.
-            if context.trigger == .schedule, try await !feed.isDue(sport.key) { return }
+            if context.trigger == .schedule, try await !feed.isDue(sport.key) { return nil }
             let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)
             let loaded = try await feed.loader.load(batch.events, source: .oddsAPI, options: LoadOptions(updatesSchedule: true))
             outcome.items += loaded.snapshotsAdded
@@ -102,6 +105,7 @@ struct OddsCollectionJob: Job {
                 notes.append("\(sport.key): \(loaded.rejected.count) event(s) with refused prices, e.g. \(first.reason)")
             }
             try await feed.markCollected(sport.key)
+            return loaded
         }
     }
 }
@@ -116,7 +120,9 @@ struct ScoresCollectionJob: Job {
     var summary: String { "Final scores of the last \(daysFrom) days from The Odds API" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        try await feed.eachSport(logger: context.logger, summary: { "\($0.items) result(s) stored" }) { client, sport, outcome, _ in
+        try await feed.eachSport(
+            logger: context.logger, summary: { "\($0.items) result(s) stored" }, follow: context.follow
+        ) { client, sport, outcome, _ in
             let batch = try await client.scores(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key, daysFrom: daysFrom)
             let finished = batch.items.enumerated().compactMap { index, score -> ImportedEvent? in
                 guard score.completed, let result = score.result else { return nil }
@@ -127,11 +133,8 @@ struct ScoresCollectionJob: Job {
             }
             let loaded = try await feed.loader.load(finished, source: .oddsAPI)
             outcome.items += loaded.resultsStored
-            if loaded.resultsStored > 0 {
-                context.follow("bets.settle")
-                context.follow("opportunities.grade")
-            }
             outcome.errors += batch.issues.count + loaded.rejected.count
+            return loaded
         }
     }
 }

@@ -27,12 +27,8 @@ extension APIHandler {
             details: ["file": .string(String(query.fileName.prefix(255))), "format": .string(query.format.rawValue),
                       "snapshots_added": .int(report.load.snapshotsAdded)])
         try? await auth.responseCache.invalidate(tag: "events")
-        // Current prices may hold opportunities; results settle bets and grade opportunities (in the background).
-        if report.load.snapshotsAdded > 0 { _ = try? await jobs.start("opportunities.detect", trigger: .manual) }
-        if report.load.resultsStored > 0 {
-            _ = try? await jobs.start("bets.settle", trigger: .manual)
-            _ = try? await jobs.start("opportunities.grade", trigger: .manual)
-        }
+        // In the background. A job already running refuses the start; its next scheduled run takes these rows.
+        for job in report.load.followUpJobs { _ = try? await jobs.start(job, trigger: .manual) }
         return .ok(.init(body: .json(.init(
             importId: report.load.importRunID ?? 0, fileName: report.file, rowsRead: report.rowsRead,
             eventsCreated: report.load.eventsCreated, eventsMatched: report.load.eventsMatched,

@@ -42,6 +42,12 @@ struct LoadSummary: Sendable, Equatable {
     var eventIDs: [Int64] = []
     var importRunID: Int64?
 
+    /// The background jobs this load calls for: new prices may hold opportunities; new results settle bets and grade
+    /// the opportunities that reached kick-off. Collection jobs and the admin upload start them after loading.
+    var followUpJobs: [String] {
+        (snapshotsAdded > 0 ? ["opportunities.detect"] : []) + (resultsStored > 0 ? ["bets.settle", "opportunities.grade"] : [])
+    }
+
     static func + (lhs: LoadSummary, rhs: LoadSummary) -> LoadSummary {
         var sum = lhs
         sum.eventsCreated += rhs.eventsCreated
