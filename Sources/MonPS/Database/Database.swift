@@ -40,6 +40,19 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs one statement and maps each row as it arrives: large reads never hold every `PostgresRow` at once.
+    public func query<Value>(
+        _ query: PostgresQuery, file: String = #fileID, line: Int = #line, _ transform: (PostgresRow) throws -> Value
+    ) async throws -> [Value] {
+        try await measured {
+            var values: [Value] = []
+            for try await row in try await client.query(query, logger: logger, file: file, line: line) {
+                values.append(try transform(row))
+            }
+            return values
+        }
+    }
+
     /// Runs a named prepared statement (parsed and planned once per connection) and collects its rows.
     public func execute<Statement: PostgresPreparedStatement>(
         _ statement: Statement, file: String = #fileID, line: Int = #line

@@ -153,16 +153,14 @@ struct OpportunityDetector: Sendable {
     /// Reads price rows as they arrive (decoding overlaps the server's sending, and the raw rows are never all
     /// held at once); the bookmaker comes as its id.
     private func prices(_ query: PostgresQuery?) async throws -> [MarketSnapshots.StoredPrice] {
-        var prices: [MarketSnapshots.StoredPrice] = []
-        guard let query else { return prices }
-        for try await row in try await database.client.query(query, logger: logger) {
+        guard let query else { return [] }
+        return try await database.query(query) { row in
             let (event, book, market, outcome, point, price, at) =
                 try row.decode((Int64, Int16, String, String, Double?, Double, Date).self)
-            prices.append(MarketSnapshots.StoredPrice(
+            return MarketSnapshots.StoredPrice(
                 eventID: event, bookmakerID: book, market: market, outcome: outcome, point: point, price: price,
-                capturedAt: at))
+                capturedAt: at)
         }
-        return prices
     }
 }
 
