@@ -71,11 +71,20 @@ if [[ -n "$codecov_json" && -d "$(dirname "$codecov_json")" ]]; then
     find "$(dirname "$codecov_json")" -maxdepth 1 -type f \( -name '*.profraw' -o -name '*.profdata' -o -name '*.json' \) -delete
 fi
 t_test=$(monps_now)
+# Line-buffered (stdbuf reaches the test binary through the environment), so that the log is complete up to the
+# moment a run is stopped; the whole run is bounded, and a run that hangs names the tests that never finished.
+test_limit_minutes=${MONPS_TEST_TIME_LIMIT_MINUTES:-30}
 set +e
-swift test --enable-code-coverage "$@" 2>&1 | tee "$test_log"
+timeout --kill-after=30s "${test_limit_minutes}m" stdbuf -oL -eL swift test --enable-code-coverage "$@" 2>&1 | tee "$test_log"
 test_rc=${PIPESTATUS[0]}
 set -e
 test_time=$(monps_elapsed "$t_test")
+if [[ $test_rc -eq 124 || $test_rc -eq 137 ]]; then
+    monps_warn "the tests were stopped after ${test_limit_minutes} minutes; started and never finished:"
+    awk '/^◇ (Test|Suite) .* started\.$/ { sub(/^◇ /, ""); sub(/ started\.$/, ""); if ($0 !~ /^Test (case passing|run$)/) open[$0] = 1 }
+         /^(✔|✘|↪) (Test|Suite) / { line = $0; sub(/^(✔|✘|↪) /, "", line); sub(/( with [0-9]+ test cases?)? (passed|failed) after [0-9.]+ seconds.*$/, "", line); sub(/ skipped(:.*|\.)$/, "", line); delete open[line] }
+         END { for (name in open) print "  " name }' "$test_log" >&2
+fi
 
 # 3. Line coverage of the project's own sources.
 coverage_rc=0
