@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -37,10 +38,14 @@ public enum MonPSCommands {
     }
 
     /// `monps demo seed`: loads the deterministic demo data (idempotent); returns what a new user needs to know.
-    public static func seedDemo(config: AppConfig, logger: Logger) async throws -> String {
+    /// - Parameter now: the instant the demo's prices lead up to (generated per time step, so a later seed adds the
+    ///   steps since; tests fix it).
+    public static func seedDemo(
+        config: AppConfig, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) async throws -> String {
         let services = try AppServices(config: config, logger: logger)
         return try await services.withRunningDatabase {
-            try await DemoSeeder(database: services.database, auth: services.auth, logger: logger).seed().summary
+            try await DemoSeeder(database: services.database, auth: services.auth, logger: logger, now: now).seed().summary
         }
     }
 

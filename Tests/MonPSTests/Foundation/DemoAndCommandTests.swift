@@ -8,10 +8,12 @@ struct DemoAndCommandTests {
     @Test func demoSeedIsIdempotentAndItsLoginWorks() async throws {
         let url = try await TestDatabases.shared.makeMigrated()
         let config = try TestEnvironment.config(database: url)
-        let first = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger)
+        // One instant for both seeds: prices are generated per time step up to `now`.
+        let now = Date()
+        let first = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger, now: { now })
         #expect(first.contains("created demo@monps.local, admin@monps.local"))
         #expect(first.contains("23 active sports in 6 groups"))
-        let second = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger)
+        let second = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger, now: { now })
         #expect(second.contains("accounts: already present"))
         #expect(first.contains("demo odds: 261 events (261 new)"))
         #expect(second.contains("demo odds: 261 events (0 new), 0 new prices, 0 new results"))
