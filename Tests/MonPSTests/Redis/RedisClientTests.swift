@@ -60,13 +60,14 @@ struct RedisClientTests {
         defer { client.shutdown() }
 
         #expect(try await client.setIfAbsent("lock", value: "owner-1", ttl: .seconds(10)) == true)
-        #expect(try await client.setIfAbsent("lock", value: "owner-2", ttl: .seconds(10)) == false)
+        #expect(try await client.setIfAbsent("lock", value: "owner-2", ttl: .seconds(100)) == false)
         #expect(try await client.getString("lock") == "owner-1")
         guard case .expiresIn(let remaining) = try await client.ttl("lock") else {
             Issue.record("expected a TTL on 'lock'")
             return
         }
-        #expect(remaining > .seconds(9))
+        // The first writer's TTL (10 s), not the refused one's (100 s); how much of it is left depends on the machine.
+        #expect(remaining > .zero && remaining <= .seconds(10))
         #expect(try await client.setIfAbsent("nottl", value: "x") == true)
         #expect(try await client.ttl("nottl") == .persistent)
     }
