@@ -14,7 +14,10 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(registry: services.registry), logger: services.logger))
     // Before problems and authentication, so every response (401s included) is counted and carries the headers.
     router.add(middleware: RateLimitMiddleware(limiter: auth.rateLimiter, policies: auth.rateLimitPolicies) { request, context in
-        auth.rateLimitSubject(authorization: request.headers[.authorization], clientAddress: context.clientAddress)
+        let (subject, verified) = auth.rateLimitSubject(
+            authorization: request.headers[.authorization], clientAddress: context.clientAddress)
+        context.verifiedAccessToken = verified
+        return subject
     })
     router.add(middleware: ProblemMiddleware(routes: routes))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))

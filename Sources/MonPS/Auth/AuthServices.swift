@@ -45,22 +45,20 @@ public struct AuthServices: Sendable {
     var lifecycleServices: [any Service] { [TokenUsageService(recorder: usage)] }
 
     /// The rate-limit subject of a request, without touching the database: a verified access token's user
-    /// and role, else the client address (API tokens and bad tokens count against the address).
-    func rateLimitSubject(authorization: String?, clientAddress: String?) -> RateLimitSubject {
+    /// and role, else the client address (API tokens and bad tokens count against the address). The verified token
+    /// is returned too, for authentication to use instead of checking the signature again.
+    func rateLimitSubject(authorization: String?, clientAddress: String?) -> (RateLimitSubject, VerifiedAccessToken?) {
         guard let header = authorization, let bearer = AuthenticationMiddleware.bearerToken(header) else {
-            return .anonymous(ip: clientAddress)
+            return (.anonymous(ip: clientAddress), nil)
         }
         if let token = APITokenSecret.parse(bearer) {
-            return .apiToken(id: String(token.hash.prefix(32)))
+            return (.apiToken(id: String(token.hash.prefix(32))), nil)
         }
-        let settings = identity.settings
-        if let claims = try? keys.verify(
-            bearer, now: Int64(Date().timeIntervalSince1970), expectedIssuer: settings.issuer,
-            expectedAudience: settings.audience, leeway: settings.leeway)
-        {
-            return .user(id: claims.subject, role: RateLimitSubject.Role(rawValue: claims.role) ?? .viewer)
-        }
-        return .anonymous(ip: clientAddress)
+        guard let claims = try? identity.verifyAccessToken(bearer) else { return (.anonymous(ip: clientAddress), nil) }
+        return (
+            .user(id: claims.subject, role: RateLimitSubject.Role(rawValue: claims.role) ?? .viewer),
+            VerifiedAccessToken(bearer: bearer, claims: claims)
+        )
     }
 }
 

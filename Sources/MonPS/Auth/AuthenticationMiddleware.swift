@@ -21,7 +21,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
             }
             let audit = AuditContext(
                 ip: context.clientAddress, requestID: context.requestID, userAgent: request.headers[.userAgent])
-            principal = try await identity.authenticate(bearer: bearer, context: audit)
+            principal = try await identity.authenticate(bearer: bearer, context: audit, verified: context.verifiedAccessToken)
         }
         if rule.requiresAuthentication {
             guard let principal else { throw APIError.unauthenticated("this operation needs a bearer token") }

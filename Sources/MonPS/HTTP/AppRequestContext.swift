@@ -7,6 +7,8 @@ struct AppRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     var requestID: String = ""
     let clientAddress: String?
+    /// The bearer access JWT once the rate limiter has verified it (authentication then reuses the check).
+    var verifiedAccessToken: VerifiedAccessToken?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

@@ -1,19 +1,46 @@
 import Foundation
 
+/// An access JWT checked once in a request (signature, time window, issuer, audience), with its claims.
+struct VerifiedAccessToken: Sendable {
+    let bearer: String
+    let claims: JWTClaims
+}
+
 extension IdentityService {
     // MARK: Bearer authentication
 
     /// Authenticates an `Authorization: Bearer` credential: an API token (`mps_…`) or an access JWT.
     ///
-    /// The account is always read from the database: a disabled or deleted account is refused at once,
-    /// the role is the current one (a demoted admin's older JWT is no longer admin), and JWTs issued
-    /// before the user's `sessions_valid_after` are refused. API token use is buffered in `usage`.
+    /// The account decides: a disabled or deleted account is refused, the role is the current one (a demoted admin's
+    /// older JWT is no longer admin), and JWTs issued before the user's `sessions_valid_after` are refused. API tokens
+    /// read their account every time (their use is buffered in `usage`); access JWTs may reuse an account read less
+    /// than `accounts.lifetime` ago.
     public func authenticate(bearer: String, context: AuditContext = .none) async throws -> Principal {
+        try await authenticate(bearer: bearer, context: context, verified: nil)
+    }
+
+    /// `verified`: the access JWT as already checked in this request (the rate limiter checks it to find its subject):
+    /// used only when it is this very bearer, so the signature is not computed twice.
+    func authenticate(bearer: String, context: AuditContext, verified: VerifiedAccessToken?) async throws -> Principal {
         guard !bearer.isEmpty else { throw IdentityError.unauthenticated(.missing) }
         if bearer.hasPrefix(APITokenSecret.prefix) {
             return try await authenticateAPIToken(bearer, context: context)
         }
-        return try await authenticateAccessToken(bearer)
+        let claims = try verified.flatMap { $0.bearer == bearer ? $0.claims : nil } ?? verifyAccessToken(bearer)
+        return try await authenticateAccessToken(claims)
+    }
+
+    /// An access JWT's signature, time window, issuer and audience, at the identity clock's now.
+    func verifyAccessToken(_ bearer: String) throws -> JWTClaims {
+        do {
+            return try keys.verify(
+                bearer, now: IdentityFormat.epochSeconds(now()), expectedIssuer: settings.issuer,
+                expectedAudience: settings.audience, leeway: settings.leeway)
+        } catch JWTError.expired {
+            throw IdentityError.unauthenticated(.expired)
+        } catch {
+            throw IdentityError.unauthenticated(.malformed)
+        }
     }
 
     private func authenticateAPIToken(_ bearer: String, context: AuditContext) async throws -> Principal {
@@ -35,20 +62,9 @@ extension IdentityService {
             credential: .apiToken(id: credential.token.id))
     }
 
-    private func authenticateAccessToken(_ bearer: String) async throws -> Principal {
-        let now = now()
-        let claims: JWTClaims
-        do {
-            claims = try keys.verify(
-                bearer, now: IdentityFormat.epochSeconds(now), expectedIssuer: settings.issuer,
-                expectedAudience: settings.audience, leeway: settings.leeway)
-        } catch JWTError.expired {
-            throw IdentityError.unauthenticated(.expired)
-        } catch {
-            throw IdentityError.unauthenticated(.malformed)
-        }
+    private func authenticateAccessToken(_ claims: JWTClaims) async throws -> Principal {
         guard let userID = UUID(uuidString: claims.subject) else { throw IdentityError.unauthenticated(.malformed) }
-        let account = try await activeAccount(userID, now: now)
+        let account = try await activeAccount(userID, now: now())
         if let validAfter = account.sessionsValidAfter,
             claims.issuedAt < IdentityFormat.epochSecondsRoundedUp(validAfter)
         {

@@ -29,13 +29,14 @@ struct RateLimitMiddleware: RouterMiddleware {
     let limiter: any RateLimiter
     let policies: RateLimitPolicyStore
     let exemptPaths: Set<String>
-    let subject: @Sendable (Request, AppRequestContext) async -> RateLimitSubject
+    /// Who is limited; it may note in the context what it learnt (a verified token) for later middleware.
+    let subject: @Sendable (Request, inout AppRequestContext) async -> RateLimitSubject
 
     init(
         limiter: any RateLimiter,
         policies: RateLimitPolicyStore = RateLimitPolicyStore(),
         exemptPaths: Set<String> = Self.defaultExemptPaths,
-        subject: @escaping @Sendable (Request, AppRequestContext) async -> RateLimitSubject
+        subject: @escaping @Sendable (Request, inout AppRequestContext) async -> RateLimitSubject
     ) {
         self.limiter = limiter
         self.policies = policies
@@ -50,7 +51,8 @@ struct RateLimitMiddleware: RouterMiddleware {
         if exemptPaths.contains(path) { return try await next(request, context) }
 
         let routeClass = RateLimitRouteClass.classify(method: request.method.rawValue, path: path)
-        let subject = await self.subject(request, context)
+        var context = context
+        let subject = await self.subject(request, &context)
         let policy = policies.current.policy(for: routeClass, principal: subject.kind)
         let decision = await limiter.acquire(key: "\(routeClass.rawValue):\(subject.bucketKey)", policy: policy)
         let headers = RateLimitHeaders.fields(policy: policy, decision: decision)

@@ -192,6 +192,26 @@ struct IdentitySessionTests {
         }
     }
 
+    /// The rate limiter verifies the access JWT first; authentication reuses that check only for the very same bearer.
+    @Test func aTokenVerifiedEarlierInTheRequestIsNotVerifiedAgain() async throws {
+        try await F.run { f in
+            let (user, pair, _) = try await f.signedIn("alice@example.com")
+            let claims = try f.identity.verifyAccessToken(pair.accessToken)
+            // A bearer whose signature no longer matches: refused when checked, accepted when the check is reused.
+            let altered = String(pair.accessToken.dropLast(4)) + (pair.accessToken.hasSuffix("AAAA") ? "BBBB" : "AAAA")
+            #expect(await F.error { try await f.identity.authenticate(bearer: altered) } == .unauthenticated(.malformed))
+            let reused = try await f.identity.authenticate(
+                bearer: altered, context: .none, verified: VerifiedAccessToken(bearer: altered, claims: claims))
+            #expect(reused.userID == user.id)
+            // Claims verified for another bearer are not taken.
+            #expect(
+                await F.error {
+                    try await f.identity.authenticate(
+                        bearer: altered, context: .none, verified: VerifiedAccessToken(bearer: pair.accessToken, claims: claims))
+                } == .unauthenticated(.malformed))
+        }
+    }
+
     @Test func tamperedForeignAndExpiredJWTsAreRefused() async throws {
         try await F.run { f in
             let (user, pair, _) = try await f.signedIn("alice@example.com")
