@@ -119,11 +119,6 @@ enum OpportunityPageQuery {
         case (false, false): OpportunityPageStatement<Order, AllSports, FirstPage>(sport: sport, after: after, limit: limit)
         }
     }
-
-    /// A list row: the opportunity's columns without its votes and prices.
-    static func decode(_ row: PostgresRow) throws -> OpportunityRecord {
-        try PostgresOpportunityRepository.decode(row, details: false)
-    }
 }
 
 /// A page statement whose rows are opportunities (lets the repository run any shape through one generic call).
@@ -168,5 +163,7 @@ struct OpportunityPageStatement<Order: PageOrder, Scope: PageScope, Position: Pa
         return builder.binds
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> OpportunityRecord { try OpportunityPageQuery.decode(row) }
+    func decodeRow(_ row: PostgresRow) throws -> OpportunityRecord {
+        try PostgresOpportunityRepository.decode(row, details: false)
+    }
 }

@@ -78,8 +78,9 @@ struct PostgresOpportunityRepository: Sendable {
         if let page = OpportunityPageQuery.prepared(filter, after: after, limit: limit) {
             return try await run(page)
         }
-        return try await database.query(OpportunityPageQuery.adHoc(filter, after: after, limit: limit))
-            .map(OpportunityPageQuery.decode)
+        return try await database.query(OpportunityPageQuery.adHoc(filter, after: after, limit: limit)) {
+            try Self.decode($0, details: false)
+        }
     }
 
     /// Opens the existential: every page shape decodes to `OpportunityRecord`.

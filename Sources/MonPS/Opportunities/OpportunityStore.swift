@@ -27,7 +27,7 @@ enum OpportunityStore {
         var seen = Set<Selection>()
         let rows = Array(pending.reversed().filter { seen.insert(Selection($0.opportunity)).inserted }.reversed())
         guard !rows.isEmpty else { return [] }
-        var columns = Columns(capacity: rows.count)
+        var columns = Columns()
         // The prices seen are those of the market's board: encoded once per market, not per opportunity.
         var pricesByMarket: [SnapshotKey: String] = [:]
         for row in rows {
@@ -105,11 +105,6 @@ enum OpportunityStore {
         var capturedAt: [Date] = [], fairProbabilities: [Double] = [], edges: [Double] = [], scores: [Double] = []
         var verdicts: [String] = [], agents: [String] = [], votes: [String] = [], pricesSeen: [String] = []
         var startsAt: [Date] = []
-
-        init(capacity: Int) {
-            eventIDs.reserveCapacity(capacity)
-            votes.reserveCapacity(capacity)
-        }
 
         mutating func append(_ opportunity: Opportunity, event: MarketSnapshots.EventInfo, pricesJSON: String) throws {
             eventIDs.append(event.id)
