@@ -2,27 +2,22 @@ import Foundation
 import Logging
 
 /// `monps detect`: one detection run over the upcoming events, as the `opportunities.detect` job does it (the
-/// opportunities are written and the cached opportunity lists invalidated), with what it read and where the
-/// time went.
+/// opportunities are written and the cached opportunity lists dropped), with what it read and where the time went.
 extension MonPSCommands {
     /// Runs the detector once and returns the report to print (a table, or one JSON object with `json`).
     public static func detect(config: AppConfig, logger: Logger, json: Bool) async throws -> String {
         let services = try AppServices(config: config, logger: logger)
-        let (summary, elapsed) = try await services.withRunningDatabase {
-            let started = ContinuousClock.now
-            let summary = try await OpportunityDetector(database: services.database, logger: logger, settings: config.detection).detect()
-            let elapsed = ContinuousClock.now - started
-            // Best effort, like the job: the lists are also refreshed when their cache entries expire.
-            try? await services.auth.responseCache.invalidate(tag: "opportunities")
-            return (summary, elapsed)
+        let summary = try await services.withRunningDatabase {
+            try await OpportunityDetector(database: services.database, logger: logger, settings: config.detection)
+                .detect(refreshing: services.auth.responseCache)
         }
-        return json ? DetectionReport.json(summary, elapsed: elapsed) : DetectionReport.text(summary, elapsed: elapsed)
+        return json ? DetectionReport.json(summary) : DetectionReport.text(summary)
     }
 }
 
 /// The report of `monps detect`.
 enum DetectionReport {
-    static func text(_ summary: OpportunityDetector.Summary, elapsed: Duration) -> String {
+    static func text(_ summary: OpportunityDetector.Summary) -> String {
         let t = summary.timings
         return """
             events          \(summary.events)
@@ -31,18 +26,18 @@ enum DetectionReport {
             markets         \(summary.markets)
             signals         \(summary.signals)
             opportunities   \(summary.active) active, \(summary.withdrawn) withdrawn, \(summary.expired) expired
-            time            \(ms(elapsed)) ms (load \(ms(t.load)), build \(ms(t.build)), agents \(ms(t.agents)), \
+            time            \(ms(t.total)) ms (load \(ms(t.load)), build \(ms(t.build)), agents \(ms(t.agents)), \
             consensus \(ms(t.consensus)), write \(ms(t.write)))
             """
     }
 
-    static func json(_ summary: OpportunityDetector.Summary, elapsed: Duration) -> String {
+    static func json(_ summary: OpportunityDetector.Summary) -> String {
         let t = summary.timings
         let fields: [(String, String)] = [
             ("events", "\(summary.events)"), ("latest_read", "\(summary.latestRead)"),
             ("history_read", "\(summary.historyRead)"), ("markets", "\(summary.markets)"),
             ("signals", "\(summary.signals)"), ("active", "\(summary.active)"), ("withdrawn", "\(summary.withdrawn)"),
-            ("expired", "\(summary.expired)"), ("elapsed_ms", ms(elapsed)), ("load_ms", ms(t.load)),
+            ("expired", "\(summary.expired)"), ("elapsed_ms", ms(t.total)), ("load_ms", ms(t.load)),
             ("build_ms", ms(t.build)), ("agents_ms", ms(t.agents)), ("consensus_ms", ms(t.consensus)),
             ("write_ms", ms(t.write)),
         ]

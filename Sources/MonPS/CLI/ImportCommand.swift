@@ -39,7 +39,9 @@ extension MonPSCommands {
             }
             // Files of current data (upcoming events) are examined at once, as collected odds are.
             let touched = reports.flatMap(\.load.eventIDs)
-            let detected = reports.contains { $0.load.snapshotsAdded > 0 } ? try await detector.detect(eventIDs: touched) : nil
+            let detected =
+                reports.contains { $0.load.snapshotsAdded > 0 }
+                ? try await detector.detect(eventIDs: touched, refreshing: services.auth.responseCache) : nil
             return (reports, detected)
         }
         var text = ImportSummaryText.render(reports)

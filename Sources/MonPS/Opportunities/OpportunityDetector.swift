@@ -57,7 +57,10 @@ struct OpportunityDetector: Sendable {
             return MarketSnapshots.EventInfo(id: id, sport: sport, hasDraw: draw, startsAt: start)
         }
         summary.events = events.count
-        guard !events.isEmpty else { return summary }
+        guard !events.isEmpty else {
+            summary.timings.total = stopwatch.total
+            return summary
+        }
         let ids = events.map(\.id)
         let books = try await bookmakers()
         let since = now.addingTimeInterval(-max(historyWindow, TimeInterval(settings.steamWindowMinutes * 60 + 3600)))
