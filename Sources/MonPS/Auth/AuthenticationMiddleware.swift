@@ -49,17 +49,35 @@ struct AuthenticationMiddleware: RouterMiddleware {
     }
 
     /// `Bearer <token>` (scheme case-insensitive, RFC 6750 token68 characters only).
+    /// The token of `Bearer <token>` (RFC 6750 §2.1: scheme case-insensitive, b64token characters), nil
+    /// otherwise. Works on the UTF-8 bytes: it runs on every request (Foundation's trimming bridged through
+    /// UTF-16 and cost a tenth of a cached request's CPU).
     static func bearerToken(_ header: String) -> String? {
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.utf8.count <= 8192,
-            token.utf8.allSatisfy({ byte in
-                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                    || "-._~+/=".utf8.contains(byte)
-            })
+        let utf8 = header.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex, utf8[start] == UInt8(ascii: " ") { utf8.formIndex(after: &start) }
+        guard let schemeEnd = utf8[start...].firstIndex(of: UInt8(ascii: " ")),
+            utf8[start..<schemeEnd].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
         else { return nil }
-        return token
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var tokenStart = schemeEnd
+        while tokenStart < utf8.endIndex, isBlank(utf8[tokenStart]) { utf8.formIndex(after: &tokenStart) }
+        var tokenEnd = utf8.endIndex
+        while tokenEnd > tokenStart, isBlank(utf8[utf8.index(before: tokenEnd)]) { utf8.formIndex(before: &tokenEnd) }
+        let token = utf8[tokenStart..<tokenEnd]
+        guard !token.isEmpty, token.count <= 8192, token.allSatisfy(Self.isTokenByte) else { return nil }
+        return String(Substring(token))
+    }
+
+    private static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"),
+            UInt8(ascii: "="):
+            return true
+        default:
+            return false
+        }
     }
 }
 
