@@ -194,7 +194,11 @@ final class RedisConnection: Sendable {
 
     private static func bytes(_ pointer: UnsafeMutablePointer<CChar>?, _ length: Int) -> [UInt8] {
         guard let pointer, length > 0 else { return [] }
-        return UnsafeRawBufferPointer(start: pointer, count: length).map { $0 }
+        // One copy (a byte-by-byte `map` cost 7 % of a cached request's CPU on 28 kB entries).
+        return [UInt8](unsafeUninitializedCapacity: length) { buffer, count in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(start: pointer, count: length))
+            count = length
+        }
     }
 
     /// Maps the error state of a context after a failed call. `errno` must be read right after that call.
