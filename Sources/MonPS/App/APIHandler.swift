@@ -3,7 +3,11 @@ import Prometheus
 
 /// Implements the generated `APIProtocol`. Each tag's operations live in their own extension file
 /// (`SystemAPI.swift`, `SportsAPI.swift`, …) and stay thin: validate, call a repository or the core, map.
-struct APIHandler: APIProtocol {
+///
+/// A class: the generated server captures the handler in every operation's closure, so a struct of this
+/// many references was copied (and each reference retained and released) on every request — a tenth of
+/// the CPU of a small response.
+final class APIHandler: APIProtocol {
     let sports: any SportsRepository
     let events: any EventRepository
     let bankrolls: any BankrollRepository
@@ -21,4 +25,42 @@ struct APIHandler: APIProtocol {
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry
     let document: OpenAPIDocument
+
+    init(
+        sports: any SportsRepository,
+        events: any EventRepository,
+        bankrolls: any BankrollRepository,
+        userSettings: any SettingsRepository,
+        bets: BetService,
+        manualSettlement: ManualSettlement,
+        importer: HistoricalImporter,
+        jobs: JobRunner,
+        platform: PlatformSettingsStore,
+        opportunities: PostgresOpportunityRepository,
+        shares: ShareService,
+        backtests: BacktestRepository,
+        agentRecords: AgentRecordsRepository,
+        auth: AuthServices,
+        readiness: ReadinessProbe,
+        registry: PrometheusCollectorRegistry,
+        document: OpenAPIDocument
+    ) {
+        self.sports = sports
+        self.events = events
+        self.bankrolls = bankrolls
+        self.userSettings = userSettings
+        self.bets = bets
+        self.manualSettlement = manualSettlement
+        self.importer = importer
+        self.jobs = jobs
+        self.platform = platform
+        self.opportunities = opportunities
+        self.shares = shares
+        self.backtests = backtests
+        self.agentRecords = agentRecords
+        self.auth = auth
+        self.readiness = readiness
+        self.registry = registry
+        self.document = document
+    }
 }
