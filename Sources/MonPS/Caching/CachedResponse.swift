@@ -1,24 +1,36 @@
 // What the response cache stores, how a route is cached, and entity tags.
 
+import NIOCore
+
 /// A stored `200` response: status, content type, body and its strong ETag.
 public struct CachedResponse: Sendable, Equatable {
     public var status: Int
     public var contentType: String?
-    public var body: [UInt8]
+    /// The body, ready to send: responses share its storage, so serving a cached body copies nothing.
+    public var buffer: ByteBuffer
     /// Quoted strong entity tag, e.g. `"q1w2…"` (SHA-256 of the body, base64url).
     public var etag: String
 
     public init(status: Int = 200, contentType: String?, body: [UInt8], etag: String? = nil) {
         self.status = status
         self.contentType = contentType
-        self.body = body
+        self.buffer = ByteBuffer(bytes: body)
         self.etag = etag ?? EntityTag.strong(for: body)
     }
+
+    init(status: Int, contentType: String?, buffer: ByteBuffer, etag: String) {
+        self.status = status
+        self.contentType = contentType
+        self.buffer = buffer
+        self.etag = etag
+    }
+
+    public var body: [UInt8] { Array(buffer.readableBytesView) }
 
     /// `<status>\n<content type>\n<etag>\n<body>` (after the versions line the cache prepends).
     func encoded(versions: String) -> [UInt8] {
         var bytes = Array("\(versions)\n\(status)\n\(contentType ?? "")\n\(etag)\n".utf8)
-        bytes.append(contentsOf: body)
+        bytes.append(contentsOf: buffer.readableBytesView)
         return bytes
     }
 
@@ -33,7 +45,8 @@ public struct CachedResponse: Sendable, Equatable {
         }
         guard let status = Int(lines[1]), (100...599).contains(status), lines[3].hasPrefix("\"") else { return nil }
         return CachedResponse(
-            status: status, contentType: lines[2].isEmpty ? nil : lines[2], body: Array(bytes[index...]), etag: lines[3])
+            status: status, contentType: lines[2].isEmpty ? nil : lines[2], buffer: ByteBuffer(bytes: bytes[index...]),
+            etag: lines[3])
     }
 }
 

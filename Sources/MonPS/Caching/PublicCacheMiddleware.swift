@@ -139,12 +139,11 @@ struct PublicCacheMiddleware: RouterMiddleware {
             return Self.notModified(headers)
         }
         if request.method == .head {
-            headers[.contentLength] = String(cached.body.count)
+            headers[.contentLength] = String(cached.buffer.readableBytes)
             return Response(status: .ok, headers: headers, body: ResponseBody())
         }
         return Response(
-            status: HTTPResponse.Status(code: cached.status), headers: headers,
-            body: ResponseBody(byteBuffer: ByteBuffer(bytes: cached.body)))
+            status: HTTPResponse.Status(code: cached.status), headers: headers, body: ResponseBody(byteBuffer: cached.buffer))
     }
 
     /// Whether a shared-policy response may go to the shared entry and be marked `public`: not produced for a

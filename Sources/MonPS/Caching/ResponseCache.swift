@@ -24,33 +24,50 @@ public struct ResponseCacheTicket: Sendable, Equatable {
 ///   simply expire. A version key that disappears (eviction, `FLUSHDB`) is recreated with a fresh unique
 ///   value, which also invalidates — never resurrects — older entries.
 /// - Lookups are one `EVALSHA`; stores one `SET`; invalidation one `EVALSHA`.
+/// - With a `NearCache` (kept in sync by `NearCacheSync` in the server), hits are copied in process and
+///   served from there without Redis; invalidations and removals are published on
+///   `<namespace>invalidations` (in the same script, atomically with the version change) for every process.
 ///
 /// Errors are the client's `RedisError`s; `PublicCacheMiddleware` turns them into a bypass.
 public struct ResponseCache: Sendable {
     public let redis: RedisClient
     public let namespace: String
+    let near: NearCache?
 
     public init(redis: RedisClient, namespace: String = "cache:") {
+        self.init(redis: redis, namespace: namespace, near: nil)
+    }
+
+    init(redis: RedisClient, namespace: String = "cache:", near: NearCache?) {
         self.redis = redis
         self.namespace = namespace
+        self.near = near
     }
 
     public func lookup(_ key: String, tags: [String] = []) async throws -> ResponseCacheLookup {
+        if let copy = near?.response(for: key) { return .hit(copy) }
         let (cached, ticket) = try await fetch(key, tags: tags)
         return cached.map { .hit($0) } ?? .miss(ticket)
     }
 
-    /// The fresh entry, if any, and the ticket to (re)store it under the current tag versions.
+    /// The fresh entry, if any, and the ticket to (re)store it under the current tag versions. A hit is copied
+    /// into the near cache for the rest of its lifetime.
     private func fetch(_ key: String, tags: [String]) async throws -> (CachedResponse?, ResponseCacheTicket) {
         let entryKey = self.entryKey(for: key)
-        let reply = try await redis.evalScript(
-            Self.lookupScript, keys: [sequenceKey, entryKey] + Self.normalised(tags).map(tagKey))
+        let tags = Self.normalised(tags)
+        let epoch = near?.currentEpoch()
+        let reply = try await redis.evalScript(Self.lookupScript, keys: [sequenceKey, entryKey] + tags.map(tagKey))
         guard let parts = reply.array, parts.count >= 2, let hit = parts[0].integer, let versions = parts[1].string else {
             throw RedisError.protocolError("unexpected reply from the cache lookup script: \(reply)")
         }
         let ticket = ResponseCacheTicket(entryKey: entryKey, versions: versions)
-        guard hit == 1, parts.count == 3, let bytes = parts[2].bytes else { return (nil, ticket) }
-        return (CachedResponse.decode(bytes), ticket)
+        guard hit == 1, parts.count == 4, let bytes = parts[2].bytes, let cached = CachedResponse.decode(bytes) else {
+            return (nil, ticket)
+        }
+        if let near, let epoch, let milliseconds = parts[3].integer, milliseconds > 0 {
+            near.remember(key, cached, tags: tags, ttl: .milliseconds(milliseconds), epoch: epoch)
+        }
+        return (cached, ticket)
     }
 
     public func store(_ response: CachedResponse, ticket: ResponseCacheTicket, ttl: Duration) async throws {
@@ -72,12 +89,18 @@ public struct ResponseCache: Sendable {
 
     /// Makes every entry stored with `tag` stale (O(1)).
     public func invalidate(tag: String) async throws {
-        _ = try await redis.evalScript(Self.invalidateScript, keys: [sequenceKey, tagKey(tag)])
+        near?.invalidate(tag: tag)
+        _ = try await redis.evalScript(
+            Self.invalidateScript, keys: [sequenceKey, tagKey(tag)],
+            args: [redis.prefixed(invalidationChannel), NearCacheMessage.tag(tag).payload])
     }
 
     /// Removes the entry of `key` (whatever its tags).
     public func remove(_ key: String) async throws {
-        _ = try await redis.del(entryKey(for: key))
+        near?.remove(key)
+        _ = try await redis.evalScript(
+            Self.removeScript, keys: [entryKey(for: key)],
+            args: [redis.prefixed(invalidationChannel), NearCacheMessage.key(key).payload])
     }
 
     // MARK: - Keys
@@ -91,12 +114,15 @@ public struct ResponseCache: Sendable {
 
     var sequenceKey: String { namespace + "seq" }
 
+    /// The channel (without the client's prefix) on which invalidations reach every process's near cache.
+    var invalidationChannel: String { namespace + "invalidations" }
+
     static func normalised(_ tags: [String]) -> [String] { Array(Set(tags)).sorted() }
 
     // MARK: - Scripts
 
     /// KEYS[1] sequence, KEYS[2] entry, KEYS[3…] tag versions. Creates missing tag versions (fresh unique
-    /// values). Returns {1, versions, entry} on a fresh hit, {0, versions} otherwise.
+    /// values). Returns {1, versions, entry, remaining lifetime in ms} on a fresh hit, {0, versions} otherwise.
     static let lookupScript = RedisScript(
         """
         local versions = {}
@@ -114,18 +140,28 @@ public struct ResponseCache: Sendable {
         if entry then
           local newline = string.find(entry, '\\n', 1, true)
           if newline and string.sub(entry, 1, newline - 1) == current then
-            return {1, current, entry}
+            return {1, current, entry, redis.call('PTTL', KEYS[2])}
           end
         end
         return {0, current}
         """)
 
-    /// KEYS[1] sequence, KEYS[2] tag version. Sets a fresh unique version.
+    /// KEYS[1] sequence, KEYS[2] tag version; ARGV[1] invalidation channel, ARGV[2] message. Sets a fresh
+    /// unique version and tells the near caches.
     static let invalidateScript = RedisScript(
         """
         local clock = redis.call('TIME')
         local version = clock[1] .. '.' .. clock[2] .. '.' .. redis.call('INCR', KEYS[1])
         redis.call('SET', KEYS[2], version)
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
         return version
+        """)
+
+    /// KEYS[1] entry; ARGV[1] invalidation channel, ARGV[2] message. Deletes the entry and tells the near caches.
+    static let removeScript = RedisScript(
+        """
+        redis.call('DEL', KEYS[1])
+        redis.call('PUBLISH', ARGV[1], ARGV[2])
+        return 1
         """)
 }

@@ -28,6 +28,9 @@ public struct AppConfig: Sendable {
     /// Whether cacheable shared GET responses are served from and stored in Redis (`PublicCacheMiddleware`);
     /// off, every request runs its handler (for measuring the uncached path, or a Redis kept for limits only).
     public var responseCacheEnabled = true
+    /// Megabytes of shared cache entries each server process keeps in memory (`NearCache`), kept coherent by
+    /// Redis invalidation messages. 0: every hit is read from Redis.
+    public var responseCacheLocalMegabytes = 64
     /// Seconds an account read to authenticate access tokens is reused (`ActiveAccountCache`; the JWT is verified every time):
     /// the bound within which suspensions, role changes and session revocations reach requests. 0: off.
     public var authCacheSeconds = 2
@@ -87,6 +90,7 @@ public struct AppConfig: Sendable {
         ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
         ("MONPS_RATE_LIMITS", "(built-in)", "JSON overrides of rate-limit policies, e.g. {\"auth\":{\"*\":{\"limit\":10,\"window\":60}}}"),
         ("MONPS_RESPONSE_CACHE", "true", "Serve cacheable shared GET responses from Redis (false: every request runs its handler; ETags stay)"),
+        ("MONPS_RESPONSE_CACHE_LOCAL_MB", "64", "Megabytes of shared cache entries kept in process memory, invalidated through Redis pub/sub (0 = every hit reads Redis)"),
         ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an account read while authenticating access tokens is reused (account changes take effect within this; the token itself is verified every time); 0 = off"),
         ("MONPS_JOBS", "true", "Run the background jobs inside `serve` (false when a `monps worker` runs them)"),
         ("MONPS_ODDS_API_KEY", "(unset)", "The Odds API v4 key; without it odds and scores collection are skipped"),
@@ -212,6 +216,7 @@ extension AppConfig {
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
         config.jobsEnabled = try boolean("MONPS_JOBS", default: true)
         config.responseCacheEnabled = try boolean("MONPS_RESPONSE_CACHE", default: true)
+        config.responseCacheLocalMegabytes = try integer("MONPS_RESPONSE_CACHE_LOCAL_MB", default: 64, range: 0...4096)
         config.authCacheSeconds = try integer("MONPS_AUTH_CACHE_SECONDS", default: 2, range: 0...60)
         config.oddsAPIKey = value("MONPS_ODDS_API_KEY")
         if let url = value("MONPS_ODDS_API_URL") {

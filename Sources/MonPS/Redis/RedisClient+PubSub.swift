@@ -25,8 +25,30 @@ extension RedisClient {
     ///   The stream throws `RedisError.serverError` if Redis refuses the `SUBSCRIBE`.
     /// - At most 10 000 undelivered messages are buffered; beyond that the oldest are dropped (logged).
     public func subscribe(channels: [String]) -> AsyncThrowingStream<RedisMessage, any Error> {
+        let events = self.subscriptionEvents(channels: channels)
+        let (stream, continuation) = AsyncThrowingStream.makeStream(of: RedisMessage.self, throwing: (any Error).self)
+        let forwarding = Task {
+            do {
+                for try await event in events {
+                    if case .message(let message) = event { continuation.yield(message) }
+                }
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        continuation.onTermination = { _ in forwarding.cancel() }
+        return stream
+    }
+
+    /// `subscribe(channels:)` with the subscription's state in the stream: `.subscribed` each time the
+    /// `SUBSCRIBE` is in place (first time and after every reconnect), `.interrupted` when messages may have
+    /// been missed (connection lost, or the buffer was full and dropped some). A consumer that mirrors state
+    /// from the messages (e.g. a local cache invalidated by them) must distrust its copy from `.interrupted`
+    /// until the next `.subscribed`.
+    public func subscriptionEvents(channels: [String]) -> AsyncThrowingStream<RedisSubscriptionEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(
-            of: RedisMessage.self, throwing: (any Error).self, bufferingPolicy: .bufferingNewest(10_000))
+            of: RedisSubscriptionEvent.self, throwing: (any Error).self, bufferingPolicy: .bufferingNewest(10_000))
         let control = RedisSubscriptionControl()
         continuation.onTermination = { _ in control.stop() }
         guard !self.isShutdown else {
@@ -58,7 +80,7 @@ extension RedisClient {
     private func runSubscription(
         channels: [String],
         control: RedisSubscriptionControl,
-        continuation: AsyncThrowingStream<RedisMessage, any Error>.Continuation
+        continuation: AsyncThrowingStream<RedisSubscriptionEvent, any Error>.Continuation
     ) {
         var logger = self.logger
         logger[metadataKey: "channels"] = "\(channels)"
@@ -79,10 +101,16 @@ extension RedisClient {
                         continuation.finish(throwing: RedisError.serverError(message))
                         return
                     }
+                    // One confirmation per channel: every channel is subscribed once the last one arrives.
+                    var unconfirmed = channels.count - 1
+                    while unconfirmed > 0 && !control.isStopped {
+                        if try opened.readPush(timeoutMilliseconds: 100) != nil { unconfirmed -= 1 }
+                    }
                     connection = opened
                     backoffMilliseconds = 50
                     if everConnected { logger.notice("Redis subscription re-established") }
                     everConnected = true
+                    continuation.yield(.subscribed)
                 } catch {
                     logger.debug("Redis subscription connect failed", metadata: ["error": "\(error)"])
                     control.sleep(milliseconds: backoffMilliseconds, orUntil: { self.isShutdown })
@@ -93,12 +121,15 @@ extension RedisClient {
             do {
                 guard let value = try active.readPush(timeoutMilliseconds: 100) else { continue }
                 if let message = Self.message(from: value, prefix: prefix),
-                    case .dropped = continuation.yield(message)
+                    case .dropped = continuation.yield(.message(message))
                 {
                     logger.warning("Redis subscription buffer full: dropped the oldest message")
+                    continuation.yield(.interrupted)
+                    continuation.yield(.subscribed)
                 }
             } catch {
                 connection = nil  // `readPush` closed it
+                continuation.yield(.interrupted)
                 logger.warning("Redis subscription connection lost; reconnecting", metadata: ["error": "\(error)"])
             }
         }

@@ -124,3 +124,13 @@ extension Duration {
         return milliseconds
     }
 }
+
+/// What a subscription stream carries (`RedisClient.subscriptionEvents(channels:)`).
+public enum RedisSubscriptionEvent: Sendable, Equatable {
+    /// The subscription is in place: every message published from now on arrives.
+    case subscribed
+    /// A message on one of the channels.
+    case message(RedisMessage)
+    /// Messages may have been missed (until the next `.subscribed`).
+    case interrupted
+}
