@@ -12,6 +12,7 @@ public struct AuthServices: Sendable {
     let loginThrottle: LoginThrottle
     let responseCache: ResponseCache
     let keys: JWTKeySet
+    let logger: Logger
 
     init(config: AppConfig, database: Database, redis: RedisClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init)
         throws
@@ -24,6 +25,7 @@ public struct AuthServices: Sendable {
             throw ConfigError("MONPS_JWT_SECRETS", String(describing: error))
         }
         // Registration is gated per request by the platform settings (see `register`), which an admin can change.
+        self.logger = logger
         let settings = IdentitySettings(registrationOpen: true)
         let hasher = PasswordHasher()
         usage = TokenUsageRecorder(database: database, logger: logger)
@@ -31,18 +33,22 @@ public struct AuthServices: Sendable {
             database: database, hasher: hasher, keys: keys, settings: settings, usage: usage,
             accounts: ActiveAccountCache(lifetime: TimeInterval(config.authCacheSeconds)), now: now)
         admin = AdminUserService(database: database, hasher: hasher, settings: settings, now: now)
-        rateLimiter = FailoverRateLimiter(redis: redis, logger: logger)
+        rateLimiter = FailoverRateLimiter(redis: redis, blocks: true, logger: logger)
         // Validated when the configuration was loaded.
         rateLimitPolicies = RateLimitPolicyStore(
             try config.rateLimitOverrides.map { try RateLimitPolicies(json: Data($0.utf8)) } ?? .defaults)
         // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
         loginThrottle = LoginThrottle(
             redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
-        responseCache = ResponseCache(redis: redis)
+        let near = config.responseCacheLocalMegabytes > 0 ? NearCache(maximumBytes: config.responseCacheLocalMegabytes << 20) : nil
+        responseCache = ResponseCache(redis: redis, near: near)
     }
 
-    /// Background work: flushing API-token usage (one batched write instead of one per request).
-    var lifecycleServices: [any Service] { [TokenUsageService(recorder: usage)] }
+    /// Background work: flushing API-token usage (one batched write instead of one per request), and keeping
+    /// the in-process copies of cached responses in sync.
+    var lifecycleServices: [any Service] {
+        [TokenUsageService(recorder: usage)] + (responseCache.near == nil ? [] : [NearCacheSync(cache: responseCache, logger: logger)])
+    }
 
     /// The rate-limit subject of a request, without touching the database: a verified access token's user
     /// and role, else the client address (API tokens and bad tokens count against the address). The verified token

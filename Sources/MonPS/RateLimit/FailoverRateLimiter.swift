@@ -14,12 +14,13 @@ public final class FailoverRateLimiter: RateLimiter {
 
     public init(
         redis: RedisClient,
+        blocks: Bool = false,
         fallback: InProcessRateLimiter = InProcessRateLimiter(),
         probeInterval: Duration = .seconds(5),
         logger: Logger = Logger(label: "monps.ratelimit"),
         metricsFactory: (any MetricsFactory)? = nil
     ) {
-        self.primary = RedisRateLimiter(redis: redis)
+        self.primary = RedisRateLimiter(redis: redis, blocks: blocks ? PermitBlocks() : nil)
         self.fallback = fallback
         self.gate = RedisFallbackGate(
             component: "rate_limiter", counterLabel: "monps_ratelimit_fallback_total", probeInterval: probeInterval,

@@ -43,8 +43,8 @@ public protocol RateLimiter: Sendable {
     func acquire(key: String, policy: RateLimitPolicy) async -> RateLimitDecision
 }
 
-/// GCRA (generic cell rate algorithm) on microsecond integers. The Lua script of `RedisRateLimiter` is a
-/// line-by-line transcription of `evaluate`; keep them in step.
+/// GCRA (generic cell rate algorithm) on microsecond integers. The Lua script of `RedisRateLimiter` asked
+/// for one permit computes exactly `evaluate` (it also grants several at once); keep them in step.
 ///
 /// State per key: the theoretical arrival time `tat` of the next request. A request at `now` is admitted
 /// when `max(tat, now) + interval - tolerance <= now`; admitting it moves `tat` to `max(tat, now) + interval`.

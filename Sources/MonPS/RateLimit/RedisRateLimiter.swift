@@ -6,29 +6,50 @@
 ///
 /// `tryAcquire` throws the client's `RedisError`; wrap it in `FailoverRateLimiter` rather than using it
 /// directly as a `RateLimiter` (whose conformance here fails *open* on errors).
+///
+/// With `blocks`, a key sending many requests takes its permits from Redis several at a time and spends
+/// them in process (`PermitBlocks`: never more than the limit, at most one block early).
 public struct RedisRateLimiter: RateLimiter {
     public let redis: RedisClient
     /// Prepended to keys (after the client's own `keyPrefix`).
     public let namespace: String
+    let blocks: PermitBlocks?
 
     public init(redis: RedisClient, namespace: String = "rl:") {
+        self.init(redis: redis, namespace: namespace, blocks: nil)
+    }
+
+    init(redis: RedisClient, namespace: String = "rl:", blocks: PermitBlocks?) {
         self.redis = redis
         self.namespace = namespace
+        self.blocks = blocks
     }
 
     /// The Redis key (without the client's prefix) that holds `key`'s bucket.
     public func storageKey(for key: String) -> String { namespace + key }
 
     public func tryAcquire(key: String, policy: RateLimitPolicy) async throws -> RateLimitDecision {
+        var permits = 1
+        if let blocks {
+            switch blocks.spend(key: key, policy: policy) {
+            case .admitted(let decision): return decision
+            case .askRedis(let asked): permits = asked
+            }
+        }
         let reply = try await redis.evalScript(
             Self.script, keys: [storageKey(for: key)],
-            args: [String(policy.emissionIntervalMicroseconds), String(policy.burstToleranceMicroseconds)])
-        guard let values = reply.array, values.count == 4, let allowed = values[0].integer,
-            let remaining = values[1].integer, let retry = values[2].integer, let reset = values[3].integer
+            args: [
+                String(policy.emissionIntervalMicroseconds), String(policy.burstToleranceMicroseconds), String(permits),
+            ])
+        guard let values = reply.array, values.count == 4, let granted = values[0].integer,
+            let remaining = values[1].integer, let retry = values[2].integer, let reset = values[3].integer,
+            (0...Int64(permits)).contains(granted)
         else { throw RedisError.protocolError("unexpected reply from the rate-limit script: \(reply)") }
         let outcome = GCRA.Outcome(
-            allowed: allowed == 1, remaining: Int(remaining), retryAfterMicroseconds: retry,
+            allowed: granted > 0, remaining: Int(remaining), retryAfterMicroseconds: retry,
             resetAfterMicroseconds: reset, newTAT: nil)
+        blocks?.record(
+            key: key, asked: permits, granted: Int(granted), remaining: Int(remaining), resetAfter: .microseconds(reset))
         return GCRA.decision(outcome, policy: policy)
     }
 
@@ -41,23 +62,27 @@ public struct RedisRateLimiter: RateLimiter {
         }
     }
 
-    /// KEYS[1] bucket; ARGV[1] emission interval (µs), ARGV[2] burst tolerance (µs).
-    /// Returns {allowed 0|1, remaining, retry_after µs, reset_after µs}. Microsecond timestamps (~1.8e15)
+    /// KEYS[1] bucket; ARGV[1] emission interval (µs), ARGV[2] burst tolerance (µs), ARGV[3] permits wanted.
+    /// Grants as many of the wanted permits as fit now (the k-th fits when `tat + k × interval - tolerance <=
+    /// now`; with one permit this is plain GCRA, `GCRA.evaluate`).
+    /// Returns {granted, remaining, retry_after µs, reset_after µs}. Microsecond timestamps (~1.8e15)
     /// are exact in Lua's doubles (< 2^53); the stored value is written with %.0f to avoid exponent notation.
     static let script = RedisScript(
         """
         local interval = tonumber(ARGV[1])
         local tolerance = tonumber(ARGV[2])
+        local wanted = tonumber(ARGV[3] or '1')
         local clock = redis.call('TIME')
         local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
         local tat = tonumber(redis.call('GET', KEYS[1]) or '') or now
         if tat < now then tat = now end
-        local new_tat = tat + interval
-        local allow_at = new_tat - tolerance
-        if now < allow_at then
-          return {0, 0, allow_at - now, tat - now}
+        local fit = math.floor((now + tolerance - tat) / interval)
+        if fit < 1 then
+          return {0, 0, tat + interval - tolerance - now, tat - now}
         end
+        local granted = math.min(wanted, fit)
+        local new_tat = tat + granted * interval
         redis.call('SET', KEYS[1], string.format('%.0f', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
-        return {1, math.floor((tolerance - (new_tat - now)) / interval), 0, new_tat - now}
+        return {granted, math.floor((tolerance - (new_tat - now)) / interval), 0, new_tat - now}
         """)
 }
