@@ -184,6 +184,29 @@ struct OddsLoaderTests {
         }
     }
 
+    /// New events are written once with the status their result gives them and their closing line marked;
+    /// events seen before move on when a later load brings their result.
+    @Test func eventsTakeTheStatusOfTheirResult() async throws {
+        let (loader, app) = try await loader()
+        let database = app.services.database
+        try await app.services.withRunningDatabase {
+            let pending = SampleEvents.footballMatch(externalID: "pending", result: nil)
+            let called = SampleEvents.footballMatch(
+                home: "Arsenal", away: "Chelsea", externalID: "called-off",
+                result: ImportedResult(homeScore: 0, awayScore: 0, status: "cancelled", winner: nil))
+            _ = try await loader.load([pending, called], source: .file(.footballData))
+            let statuses = try await database.query(
+                "SELECT x.external_id, e.status, e.closing_marked_at IS NOT NULL FROM events e JOIN event_external_ids x ON x.event_id = e.id ORDER BY 1")
+            #expect(try statuses.map { try $0.decode((String, String, Bool).self) }.map { "\($0.0) \($0.1) \($0.2)" }
+                == ["called-off cancelled true", "pending scheduled true"])
+
+            let settled = try await loader.load([SampleEvents.footballMatch(externalID: "pending")], source: .file(.footballData))
+            #expect(settled.eventsMatched == 1 && settled.resultsStored == 1)
+            #expect(try await database.count("SELECT count(*) FROM events WHERE status = 'finished'") == 1)
+            #expect(try await database.count("SELECT count(*) FROM events WHERE status = 'scheduled'") == 0)
+        }
+    }
+
     @Test func participantKeysIgnoreSpellingNoise() {
         #expect(ParticipantName.key("Man United") == "manchester united")
         #expect(ParticipantName.key("Manchester Utd") == "manchester united")

@@ -122,11 +122,9 @@ struct LoaderStatements {
         return added
     }
 
-    /// Closing lines: new events' were written with their prices; started events seen before are recomputed
-    /// from the stored series (the batch may not hold their last price before the start).
+    /// Closing lines: new events' were written with their prices (and marked when created); started events
+    /// seen before are recomputed from the stored series (the batch may not hold their last price before the start).
     func markClosingLines() async throws {
-        try await run(
-            "UPDATE events SET closing_marked_at = now() WHERE id IN (SELECT event_id FROM stage_events WHERE is_new AND starts_at <= now())")
         let seen = try await run(
             "SELECT DISTINCT event_id FROM stage_events WHERE NOT is_new AND starts_at <= now() ORDER BY event_id")
             .map { try $0.decode(Int64.self) }
@@ -199,9 +197,15 @@ struct LoaderStatements {
         return try await count(
             """
             WITH created AS (
-                INSERT INTO events (id, sport_key, competition_id, home_id, away_id, starts_at)
+                INSERT INTO events (id, sport_key, competition_id, home_id, away_id, starts_at, status, closing_marked_at)
                 OVERRIDING SYSTEM VALUE
-                SELECT s.event_id, s.sport_key, c.id, s.home_id, s.away_id, s.starts_at
+                SELECT s.event_id, s.sport_key, c.id, s.home_id, s.away_id, s.starts_at,
+                    -- Written once with the values the load gives them (a second UPDATE of every new row cost
+                    -- a tenth of a historical import): the status of the result `storeResults` stores (one
+                    -- staged row per new event), and closing marked when started (`markClosingLines`).
+                    CASE WHEN s.result_outcome IS NULL OR s.home_score IS NULL OR s.away_score IS NULL THEN 'scheduled'
+                         WHEN s.result_outcome = 'cancelled' THEN 'cancelled' ELSE 'finished' END,
+                    CASE WHEN s.starts_at <= now() THEN now() END
                 FROM stage_events s LEFT JOIN competitions c ON c.sport_key = s.sport_key AND c.name = s.competition
                 WHERE s.is_new
                 ORDER BY s.seq
@@ -219,7 +223,8 @@ struct LoaderStatements {
             """)
     }
 
-    /// Inserts or changes results; an identical result counts as nothing stored.
+    /// Inserts or changes results; an identical result counts as nothing stored. New events were created with
+    /// their status already (`createEvents`); events seen before move to `finished`/`cancelled` here.
     private func storeResults() async throws -> Int {
         let stored = try await count(
             """
@@ -250,7 +255,7 @@ struct LoaderStatements {
             UPDATE events e SET status = CASE r.outcome WHEN 'cancelled' THEN 'cancelled' ELSE 'finished' END,
                 updated_at = now()
             FROM event_results r
-            WHERE r.event_id = e.id AND e.id IN (SELECT event_id FROM stage_events)
+            WHERE r.event_id = e.id AND e.id IN (SELECT event_id FROM stage_events WHERE NOT is_new)
               AND e.status <> CASE r.outcome WHEN 'cancelled' THEN 'cancelled' ELSE 'finished' END
             """)
         return stored
