@@ -33,7 +33,7 @@ public struct AuthServices: Sendable {
             database: database, hasher: hasher, keys: keys, settings: settings, usage: usage,
             accounts: ActiveAccountCache(lifetime: TimeInterval(config.authCacheSeconds)), now: now)
         admin = AdminUserService(database: database, hasher: hasher, settings: settings, now: now)
-        rateLimiter = FailoverRateLimiter(redis: redis, blocks: true, logger: logger)
+        rateLimiter = FailoverRateLimiter(redis: redis, blocks: config.rateLimitBlocks, logger: logger)
         // Validated when the configuration was loaded.
         rateLimitPolicies = RateLimitPolicyStore(
             try config.rateLimitOverrides.map { try RateLimitPolicies(json: Data($0.utf8)) } ?? .defaults)

@@ -25,6 +25,9 @@ public struct AppConfig: Sendable {
     public var registrationOpen: Bool = true
     /// Rate-limit policy overrides as JSON (see `RateLimitPolicies.init(json:)`), validated at start.
     public var rateLimitOverrides: String?
+    /// Whether busy clients take rate-limit permits from Redis in blocks (`PermitBlocks`); off, Redis decides
+    /// every request.
+    public var rateLimitBlocks = true
     /// Whether cacheable shared GET responses are served from and stored in Redis (`PublicCacheMiddleware`);
     /// off, every request runs its handler (for measuring the uncached path, or a Redis kept for limits only).
     public var responseCacheEnabled = true
@@ -89,6 +92,7 @@ public struct AppConfig: Sendable {
         ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
         ("MONPS_REGISTRATION_OPEN", "true", "Whether anyone may register an account"),
         ("MONPS_RATE_LIMITS", "(built-in)", "JSON overrides of rate-limit policies, e.g. {\"auth\":{\"*\":{\"limit\":10,\"window\":60}}}"),
+        ("MONPS_RATE_LIMIT_BLOCKS", "true", "Busy clients take rate-limit permits from Redis in blocks spent in process (never more than the limit; false: one Redis decision per request)"),
         ("MONPS_RESPONSE_CACHE", "true", "Serve cacheable shared GET responses from Redis (false: every request runs its handler; ETags stay)"),
         ("MONPS_RESPONSE_CACHE_LOCAL_MB", "64", "Megabytes of shared cache entries kept in process memory, invalidated through Redis pub/sub (0 = every hit reads Redis)"),
         ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an account read while authenticating access tokens is reused (account changes take effect within this; the token itself is verified every time); 0 = off"),
@@ -241,6 +245,7 @@ extension AppConfig {
         config.clvInterval = .seconds(try integer("MONPS_CLV_INTERVAL", default: 21_600, range: 60...604_800))
         config.voidDelayHours = try integer("MONPS_VOID_DELAY_HOURS", default: 48, range: 0...8760)
         if let detection = value("MONPS_DETECTION") { config.detection = try DetectionSettings(json: detection) }
+        config.rateLimitBlocks = try boolean("MONPS_RATE_LIMIT_BLOCKS", default: true)
         if let overrides = value("MONPS_RATE_LIMITS") {
             do {
                 _ = try RateLimitPolicies(json: Data(overrides.utf8))

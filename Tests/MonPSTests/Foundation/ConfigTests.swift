@@ -122,6 +122,18 @@ struct ConfigTests {
         #expect(try AppConfig.load(environment: environment, requiring: .server).responseCacheEnabled == false)
     }
 
+    @Test func localCacheSizeAndPermitBlocksAreRead() throws {
+        let defaults = try AppConfig.load(environment: valid, requiring: .server)
+        #expect(defaults.responseCacheLocalMegabytes == 64 && defaults.rateLimitBlocks)
+        var environment = valid
+        environment["MONPS_RESPONSE_CACHE_LOCAL_MB"] = "0"
+        environment["MONPS_RATE_LIMIT_BLOCKS"] = "false"
+        let changed = try AppConfig.load(environment: environment, requiring: .server)
+        #expect(changed.responseCacheLocalMegabytes == 0 && changed.rateLimitBlocks == false)
+        environment["MONPS_RESPONSE_CACHE_LOCAL_MB"] = "-1"
+        #expect(throws: ConfigError.self) { try AppConfig.load(environment: environment, requiring: .server) }
+    }
+
     @Test func authCacheLifetimeIsRead() throws {
         var environment = valid
         environment["MONPS_AUTH_CACHE_SECONDS"] = nil
