@@ -128,9 +128,16 @@ struct MigrationTests {
 
     @Test func serverRefusesPendingMigrationsUnlessToldToMigrate() async throws {
         let url = try await TestDatabases.shared.makeEmpty()
-        let refusing = try await TestApp.make(database: url)
+        // The server's pre-start check, run as `Application.run` runs it (in the server's prelude). Not through
+        // `app.test(.router)`: when a pre-start process throws before the test harness's service group has
+        // started, HummingbirdTesting triggers the shutdown too early and waits for that group forever (the
+        // race of hummingbird#871 on its error path) — seen as a hung CI run.
+        let services = try await TestApp.make(database: url).services
+        let refusing = try buildApplication(services: services)
         await #expect(throws: MigrationError.self) {
-            try await refusing.test { client in _ = try await client.get("/healthz") }
+            try await services.withRunningDatabase {
+                for process in refusing.processesRunBeforeServerStart { try await process() }
+            }
         }
         let migrating = try await TestApp.make(database: url, overrides: ["MONPS_AUTO_MIGRATE": "true"])
         let status = try await migrating.test { client in try await client.get("/v1/sports/soccer_epl").status }
