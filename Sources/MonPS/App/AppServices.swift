@@ -38,7 +38,7 @@ public struct AppServices: Sendable {
         redisConfiguration.poolSize = config.redisPoolSize
         redisConfiguration.keyPrefix = redisKeyPrefix
         self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
-        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, now: now)
+        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, registry: registry, now: now)
         self.loader = OddsLoader(database: database, logger: logger)
         let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
         self.platform = platform

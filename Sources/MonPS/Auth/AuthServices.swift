@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import ServiceLifecycle
 
 /// The identity and abuse-protection components of a process, built once from its configuration.
@@ -14,9 +15,10 @@ public struct AuthServices: Sendable {
     let keys: JWTKeySet
     let logger: Logger
 
-    init(config: AppConfig, database: Database, redis: RedisClient, logger: Logger, now: @escaping @Sendable () -> Date = Date.init)
-        throws
-    {
+    init(
+        config: AppConfig, database: Database, redis: RedisClient, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) throws {
         // Commands that never issue tokens (migrate, import) run without configured secrets.
         let secrets = config.jwtSecrets.isEmpty ? [Hex.encode(try CryptoPrimitives.secureRandomBytes(count: 32))] : config.jwtSecrets
         do {
@@ -40,7 +42,10 @@ public struct AuthServices: Sendable {
         // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
         loginThrottle = LoginThrottle(
             redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
-        let near = config.responseCacheLocalMegabytes > 0 ? NearCache(maximumBytes: config.responseCacheLocalMegabytes << 20) : nil
+        let near =
+            config.responseCacheLocalMegabytes > 0
+            ? NearCache(maximumBytes: config.responseCacheLocalMegabytes << 20, metrics: registry.map(NearCacheMetrics.init))
+            : nil
         responseCache = ResponseCache(redis: redis, near: near)
     }
 

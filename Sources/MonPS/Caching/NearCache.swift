@@ -1,7 +1,25 @@
 // In-process copies of shared cache entries, kept coherent with Redis by invalidation messages.
 
 import NIOCore
+import Prometheus
 import Synchronization
+
+/// What operators see of a process's near cache on `/metrics`.
+struct NearCacheMetrics: Sendable {
+    let hits: Counter
+    let entries: Gauge
+    let bytes: Gauge
+    let live: Gauge
+
+    init(registry: PrometheusCollectorRegistry) {
+        hits = registry.makeCounter(
+            name: "monps_cache_local_hits_total", help: "Cached responses served from this process's copies (no Redis)")
+        entries = registry.makeGauge(name: "monps_cache_local_entries", help: "Copies of cache entries held by this process")
+        bytes = registry.makeGauge(name: "monps_cache_local_bytes", help: "Bytes of the copies held by this process")
+        live = registry.makeGauge(
+            name: "monps_cache_local_live", help: "1 while the invalidation subscription is in place (copies served), else 0")
+    }
+}
 
 /// The process's copies of recently served `ResponseCache` entries, so that a hot list is served without a
 /// Redis round trip (Redis' "client-side caching" pattern, with our own invalidation channel).
@@ -40,9 +58,14 @@ final class NearCache: Sendable {
     let maximumBytes: Int
     private let state = Mutex(State())
     private let clock: @Sendable () -> ContinuousClock.Instant
+    private let metrics: NearCacheMetrics?
 
-    init(maximumBytes: Int, clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
+    init(
+        maximumBytes: Int, metrics: NearCacheMetrics? = nil,
+        clock: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.maximumBytes = max(0, maximumBytes)
+        self.metrics = metrics
         self.clock = clock
     }
 
@@ -54,10 +77,12 @@ final class NearCache: Sendable {
             guard entry.expiresAt > now else {
                 state.entries[key] = nil
                 state.bytes -= entry.size
+                publish(state)
                 return nil
             }
             state.useCounter &+= 1
             state.entries[key]?.lastUse = state.useCounter
+            metrics?.hits.increment()
             return entry.response
         }
     }
@@ -81,6 +106,7 @@ final class NearCache: Sendable {
             state.entries[key] = Entry(
                 response: response, tags: tags, expiresAt: expiresAt, lastUse: state.useCounter, size: size)
             state.bytes += size
+            publish(state)
         }
     }
 
@@ -92,6 +118,7 @@ final class NearCache: Sendable {
                 state.entries[key] = nil
                 state.bytes -= entry.size
             }
+            publish(state)
         }
     }
 
@@ -100,6 +127,7 @@ final class NearCache: Sendable {
         state.withLock { state in
             state.epoch &+= 1
             if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.size }
+            publish(state)
         }
     }
 
@@ -110,7 +138,16 @@ final class NearCache: Sendable {
             state.entries.removeAll()
             state.bytes = 0
             state.live = live
+            publish(state)
         }
+    }
+
+    /// The gauges, set under the lock so that they never go backwards in time.
+    private func publish(_ state: State) {
+        guard let metrics else { return }
+        metrics.entries.set(Double(state.entries.count))
+        metrics.bytes.set(Double(state.bytes))
+        metrics.live.set(state.live ? 1.0 : 0.0)
     }
 
     var isLive: Bool { state.withLock { $0.live } }

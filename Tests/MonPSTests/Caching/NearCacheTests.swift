@@ -1,6 +1,7 @@
 // The in-process copies of cached responses: what they serve, when they stop, and how they stay coherent.
 
 import Foundation
+import Prometheus
 import Synchronization
 import Testing
 
@@ -119,6 +120,30 @@ struct NearCacheTests {
         #expect(!near.isLive)
         NearCacheSync.apply(.subscribed, to: near)
         #expect(near.isLive)
+    }
+
+    @Test func metricsFollowTheStore() throws {
+        let registry = PrometheusCollectorRegistry()
+        let near = NearCache(maximumBytes: 1 << 20, metrics: NearCacheMetrics(registry: registry), clock: clock.closure)
+        func metric(_ name: String) -> String? {
+            var bytes: [UInt8] = []
+            registry.emit(into: &bytes)
+            return String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+                .first { $0.hasPrefix(name + " ") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        near.reset(live: true)
+        #expect(metric("monps_cache_local_live") == "1.0")
+        near.remember("GET /a", response("abc"), tags: ["sports"], ttl: .seconds(15), epoch: near.currentEpoch()!)
+        _ = near.response(for: "GET /a")
+        _ = near.response(for: "GET /a")
+        _ = near.response(for: "GET /missing")
+        #expect(metric("monps_cache_local_hits_total") == "2")
+        #expect(metric("monps_cache_local_entries") == "1.0")
+        #expect(metric("monps_cache_local_bytes") == "9.0")  // 3-byte body + 6-byte key
+        near.invalidate(tag: "sports")
+        #expect(metric("monps_cache_local_entries") == "0.0" && metric("monps_cache_local_bytes") == "0.0")
+        near.reset(live: false)
+        #expect(metric("monps_cache_local_live") == "0.0")
     }
 
     @Test func messagesRoundTrip() {
