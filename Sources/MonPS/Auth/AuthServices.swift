@@ -42,8 +42,9 @@ public struct AuthServices: Sendable {
         // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
         loginThrottle = LoginThrottle(
             redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
+        // No copies (nor their subscription) when shared entries are not served at all.
         let near =
-            config.responseCacheLocalMegabytes > 0
+            config.responseCacheEnabled && config.responseCacheLocalMegabytes > 0
             ? NearCache(maximumBytes: config.responseCacheLocalMegabytes << 20, metrics: registry.map(NearCacheMetrics.init))
             : nil
         responseCache = ResponseCache(redis: redis, near: near)

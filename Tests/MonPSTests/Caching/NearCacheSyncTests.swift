@@ -107,6 +107,18 @@ struct NearCacheSyncTests {
         #expect(process.near.usage.entries == 1)
     }
 
+    @Test("the server keeps copies (and runs their sync) only when shared entries are served and memory is given")
+    func wiring() async throws {
+        for (overrides, expected) in [
+            ([:], true), (["MONPS_RESPONSE_CACHE": "false"], false), (["MONPS_RESPONSE_CACHE_LOCAL_MB": "0"], false),
+        ] {
+            let services = try await TestApp.make(overrides: overrides).services
+            defer { services.redis.shutdown() }
+            #expect((services.auth.responseCache.near != nil) == expected, "\(overrides)")
+            #expect(services.lifecycleServices.contains { $0 is NearCacheSync } == expected, "\(overrides)")
+        }
+    }
+
     @Test("the subscription reports each SUBSCRIBE in place and each interruption")
     func subscriptionEvents() async throws {
         let server = try RedisServerProcess()
