@@ -56,6 +56,9 @@ struct SystemEndpointTests {
         // A database that is migrated but then becomes unreachable: build the app on a real database so the
         // start-up migration check passes, then point readiness at a closed port.
         let live = try await TestApp.make()
+        // A pooled Redis connection first, as in the other readiness tests: opening one under the whole parallel
+        // suite was once seen to outlast even this probe's 10 s.
+        try await live.services.redis.ping()
         let down = DatabaseURL(host: "127.0.0.1", port: 1, username: "monps", password: "monps", database: "monps")
         let probe = ReadinessProbe(
             database: Database(url: down, poolSize: 1, logger: TestEnvironment.logger, registry: .init()),
