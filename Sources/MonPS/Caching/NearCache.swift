@@ -96,8 +96,8 @@ final class NearCache: Sendable {
     func remember(_ key: String, _ response: CachedResponse, tags: [String], ttl: Duration, epoch: UInt64) {
         let size = response.buffer.readableBytes + key.utf8.count
         guard ttl > .zero, size <= maximumBytes else { return }
-        let expiresAt = clock() + ttl
         let now = clock()
+        let expiresAt = now + ttl
         state.withLock { state in
             guard state.live, state.epoch == epoch else { return }
             if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.size }

@@ -124,7 +124,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
             response.headers[.contentLength] = String(bytes.count)
             response.body = ResponseBody()
         } else {
-            response.body = ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            response.body = ResponseBody(byteBuffer: cached.buffer)  // the stored copy: no second one
         }
         return response
     }

@@ -93,8 +93,6 @@ final class PermitBlocks: Sendable {
         }
     }
 
-    var keyCount: Int { blocks.withLock { $0.count } }
-
     enum Spending: Equatable {
         case admitted(RateLimitDecision)
         case askRedis(permits: Int)
