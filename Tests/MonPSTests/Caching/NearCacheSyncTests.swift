@@ -34,77 +34,74 @@ struct NearCacheSyncTests {
         static let patience = Duration.seconds(30)
     }
 
+    /// `count` processes on one private Redis and one key prefix, each with its subscription in place.
+    func withProcesses(_ count: Int, _ body: ([Process]) async throws -> Void) async throws {
+        let server = try RedisServerProcess()
+        defer { server.stop() }
+        let prefix = "near-\(UUID().uuidString.prefix(6)):"
+        let processes = try (0..<count).map { _ in try Process(server, keyPrefix: prefix) }
+        defer { processes.forEach { $0.stop() } }
+        for process in processes { #expect(await process.waitUntilLive()) }
+        try await body(processes)
+    }
+
     static let page = CachedResponse(contentType: "application/json", body: Array(#"{"data":[1,2,3]}"#.utf8))
 
     @Test("a Redis hit is copied and then served without Redis; another process's invalidation drops the copy")
     func copiesAndInvalidationsAcrossProcesses() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stop() }
-        let prefix = "near-\(UUID().uuidString.prefix(6)):"
-        let first = try Process(server, keyPrefix: prefix)
-        defer { first.stop() }
-        let second = try Process(server, keyPrefix: prefix)
-        defer { second.stop() }
-        #expect(await first.waitUntilLive())
-        #expect(await second.waitUntilLive())
+        try await withProcesses(2) { processes in
+            let (first, second) = (processes[0], processes[1])
 
-        try await second.cache.put("GET /v1/opportunities?", Self.page, ttl: .seconds(15), tags: ["opportunities"])
-        #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == Self.page)
-        #expect(first.near.usage.entries == 1)
-        // The Redis entry disappears behind the caches' back (no message): the copy still answers, so it
-        // really is served from memory.
-        _ = try await first.client.del(first.cache.entryKey(for: "GET /v1/opportunities?"))
-        #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == Self.page)
+            try await second.cache.put("GET /v1/opportunities?", Self.page, ttl: .seconds(15), tags: ["opportunities"])
+            #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == Self.page)
+            #expect(first.near.usage.entries == 1)
+            // The Redis entry disappears behind the caches' back (no message): the copy still answers, so it
+            // really is served from memory.
+            _ = try await first.client.del(first.cache.entryKey(for: "GET /v1/opportunities?"))
+            #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == Self.page)
 
-        // Invalidated by the other process: the message reaches the first one, whose copy goes.
-        try await second.cache.put("GET /v1/opportunities?", Self.page, ttl: .seconds(15), tags: ["opportunities"])
-        try await second.cache.invalidate(tag: "opportunities")
-        #expect(await RedisTestSupport.eventually(timeout: Process.patience) { first.near.usage.entries == 0 })
-        #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == nil)
+            // Invalidated by the other process: the message reaches the first one, whose copy goes.
+            try await second.cache.put("GET /v1/opportunities?", Self.page, ttl: .seconds(15), tags: ["opportunities"])
+            try await second.cache.invalidate(tag: "opportunities")
+            #expect(await RedisTestSupport.eventually(timeout: Process.patience) { first.near.usage.entries == 0 })
+            #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == nil)
+        }
     }
 
     @Test("removing an entry in one process drops the other's copy; the invalidating process drops its own at once")
     func removalsAndLocalInvalidation() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stop() }
-        let prefix = "near-\(UUID().uuidString.prefix(6)):"
-        let first = try Process(server, keyPrefix: prefix)
-        defer { first.stop() }
-        let second = try Process(server, keyPrefix: prefix)
-        defer { second.stop() }
-        #expect(await first.waitUntilLive())
-        #expect(await second.waitUntilLive())
+        try await withProcesses(2) { processes in
+            let (first, second) = (processes[0], processes[1])
 
-        try await first.cache.put("GET /v1/sports?", Self.page, ttl: .seconds(60), tags: ["sports"])
-        #expect(try await first.cache.get("GET /v1/sports?", tags: ["sports"]) == Self.page)
-        #expect(try await second.cache.get("GET /v1/sports?", tags: ["sports"]) == Self.page)
-        #expect(first.near.usage.entries == 1 && second.near.usage.entries == 1)
+            try await first.cache.put("GET /v1/sports?", Self.page, ttl: .seconds(60), tags: ["sports"])
+            #expect(try await first.cache.get("GET /v1/sports?", tags: ["sports"]) == Self.page)
+            #expect(try await second.cache.get("GET /v1/sports?", tags: ["sports"]) == Self.page)
+            #expect(first.near.usage.entries == 1 && second.near.usage.entries == 1)
 
-        try await first.cache.remove("GET /v1/sports?")
-        #expect(first.near.usage.entries == 0)  // at once, before any message
-        #expect(await RedisTestSupport.eventually(timeout: Process.patience) { second.near.usage.entries == 0 })
-        #expect(try await second.cache.get("GET /v1/sports?", tags: ["sports"]) == nil)
+            try await first.cache.remove("GET /v1/sports?")
+            #expect(first.near.usage.entries == 0)  // at once, before any message
+            #expect(await RedisTestSupport.eventually(timeout: Process.patience) { second.near.usage.entries == 0 })
+            #expect(try await second.cache.get("GET /v1/sports?", tags: ["sports"]) == nil)
+        }
     }
 
     @Test("a lost subscription stops serving copies until it is back, then copies are made again")
     func lostSubscription() async throws {
-        let server = try RedisServerProcess()
-        defer { server.stop() }
-        let process = try Process(server, keyPrefix: "near-\(UUID().uuidString.prefix(6)):")
-        defer { process.stop() }
-        #expect(await process.waitUntilLive())
+        try await withProcesses(1) { processes in
+            let process = processes[0]
 
-        try await process.cache.put("GET /v1/bookmakers?", Self.page, ttl: .seconds(60), tags: ["bookmakers"])
-        #expect(try await process.cache.get("GET /v1/bookmakers?", tags: ["bookmakers"]) == Self.page)
-        #expect(process.near.usage.entries == 1)
+            try await process.cache.put("GET /v1/bookmakers?", Self.page, ttl: .seconds(60), tags: ["bookmakers"])
+            #expect(try await process.cache.get("GET /v1/bookmakers?", tags: ["bookmakers"]) == Self.page)
+            #expect(process.near.usage.entries == 1)
 
-        // Kill the subscription's connection: messages could be missed from now on, so the copies go.
-        _ = try await process.client.command(["CLIENT", "KILL", "TYPE", "pubsub"])
-        #expect(await RedisTestSupport.eventually(timeout: Process.patience) { process.near.usage.entries == 0 })
-        // It reconnects by itself; a Redis hit is copied again once live.
-        #expect(await process.waitUntilLive())
-        #expect(try await process.cache.get("GET /v1/bookmakers?", tags: ["bookmakers"]) == Self.page)
-        #expect(process.near.usage.entries == 1)
+            // Kill the subscription's connection: messages could be missed from now on, so the copies go.
+            _ = try await process.client.command(["CLIENT", "KILL", "TYPE", "pubsub"])
+            #expect(await RedisTestSupport.eventually(timeout: Process.patience) { process.near.usage.entries == 0 })
+            // It reconnects by itself; a Redis hit is copied again once live.
+            #expect(await process.waitUntilLive())
+            #expect(try await process.cache.get("GET /v1/bookmakers?", tags: ["bookmakers"]) == Self.page)
+            #expect(process.near.usage.entries == 1)
+        }
     }
 
     @Test("the server keeps copies (and runs their sync) only when shared entries are served and memory is given")

@@ -2,21 +2,9 @@
 
 import Foundation
 import Prometheus
-import Synchronization
 import Testing
 
 @testable import MonPS
-
-/// A continuous clock that only moves when told.
-final class ManualContinuousClock: Sendable {
-    private let current = Mutex(ContinuousClock.now)
-
-    var now: ContinuousClock.Instant { current.withLock { $0 } }
-
-    func advance(_ duration: Duration) { current.withLock { $0 += duration } }
-
-    var closure: @Sendable () -> ContinuousClock.Instant { { [self] in self.now } }
-}
 
 @Suite("Near cache (in-process copies)")
 struct NearCacheTests {

@@ -77,23 +77,25 @@ struct PermitBlockTests {
         let clock = ManualContinuousClock()
         let blocks = PermitBlocks(clock: clock.closure)
         let small = RateLimitPolicy(name: "small", limit: 31, windowSeconds: 60)
-        var asked: [Int] = []
-        for _ in 0..<6 {
-            guard case .askRedis(let permits) = blocks.spend(key: "s", policy: small) else { return }
-            asked.append(permits)
-            blocks.record(key: "s", asked: permits, granted: permits, remaining: 10, resetAfter: .seconds(1))
-            for _ in 1..<permits { _ = blocks.spend(key: "s", policy: small) }
-        }
-        #expect(asked == [1, 1, 1, 1, 1, 1])
-
-        var sizes: [Int] = []
-        for _ in 0..<12 {
-            guard case .askRedis(let permits) = blocks.spend(key: "g", policy: generous) else { return }
-            sizes.append(permits)
-            blocks.record(key: "g", asked: permits, granted: permits, remaining: 1_000, resetAfter: .seconds(1))
-            for _ in 1..<permits { _ = blocks.spend(key: "g", policy: generous) }
-        }
+        #expect(askedSizes(blocks, key: "s", policy: small, rounds: 6) == [1, 1, 1, 1, 1, 1])
+        let sizes = askedSizes(blocks, key: "g", policy: generous, rounds: 12)
         #expect(sizes == [1, 2, 4, 8, 16, 32, 64, 128, 256, 400, 400, 400])
+    }
+
+    /// Asks Redis `rounds` times, each time granted in full and every permit spent before the lease ends; the
+    /// block sizes asked for.
+    func askedSizes(_ blocks: PermitBlocks, key: String, policy: RateLimitPolicy, rounds: Int) -> [Int] {
+        var sizes: [Int] = []
+        for _ in 0..<rounds {
+            guard case .askRedis(let permits) = blocks.spend(key: key, policy: policy) else {
+                Issue.record("expected to ask Redis after the block was spent")
+                return sizes
+            }
+            sizes.append(permits)
+            blocks.record(key: key, asked: permits, granted: permits, remaining: 1_000, resetAfter: .seconds(1))
+            for _ in 1..<permits { _ = blocks.spend(key: key, policy: policy) }
+        }
+        return sizes
     }
 
     @Test("two instances with blocks, one key hammered concurrently: never more than the limit, and close to it")
@@ -107,7 +109,8 @@ struct PermitBlockTests {
             RedisRateLimiter(redis: client, blocks: PermitBlocks(lease: .seconds(30))),
             RedisRateLimiter(redis: client, blocks: PermitBlocks(lease: .seconds(30))),
         ]
-        let policy = RateLimitPolicy(name: "hour", limit: 640, windowSeconds: 3_600)  // blocks ≤ 40; no refill to speak of
+        // Blocks ≤ 40; one permit refilled every 135 s, so however slow the run, nothing refills during it.
+        let policy = RateLimitPolicy(name: "day", limit: 640, windowSeconds: 86_400)
         let admitted = try await withThrowingTaskGroup(of: Int.self) { group in
             for worker in 0..<16 {
                 group.addTask {
