@@ -33,6 +33,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     let events = PostgresEventRepository(database: services.database)
     let bankrolls = PostgresBankrollRepository(database: services.database, audit: auth.admin.audit)
     let userSettings = PostgresSettingsRepository(database: services.database)
+    let opportunities = PostgresOpportunityRepository(database: services.database)
     let handler = APIHandler(
         sports: sports,
         events: events,
@@ -46,7 +47,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
         platform: services.platform,
-        opportunities: PostgresOpportunityRepository(database: services.database),
+        opportunities: opportunities,
         shares: ShareService(database: services.database),
         backtests: BacktestRepository(database: services.database),
         agentRecords: AgentRecordsRepository(database: services.database),
@@ -58,7 +59,9 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     // Dates written without ICU (`InternetDateTranscoder`). Compact JSON: the runtime's default also pretty-prints,
     // ~40 % more bytes to write, send and parse; sorted keys stay, so equal bodies (and their ETags) stay equal.
     try handler.registerHandlers(
-        on: RecordingTransport(router: router, table: routes),
+        on: RecordingTransport(
+            router: router, table: routes,
+            operationMiddleware: ["GET /v1/opportunities": OpportunityListingMiddleware(repository: opportunities)]),
         configuration: OpenAPIRuntime.Configuration(dateTranscoder: InternetDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
 
     var app = Application(

@@ -39,12 +39,25 @@ final class RouteTable: Sendable {
 struct RecordingTransport: ServerTransport {
     let router: Router<AppRequestContext>
     let table: RouteTable
+    /// Middleware in front of one operation only (key: `"GET /v1/opportunities"`), after the router's own.
+    var operationMiddleware: [String: any RouterMiddleware<AppRequestContext>] = [:]
 
     func register(
         _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
         method: HTTPRequest.Method, path: String
     ) throws {
         table.record(path: path, method: method)
-        router.register(handler, method: method, path: path)
+        if let middleware = operationMiddleware["\(method.rawValue) \(path)"] {
+            register(handler, method: method, path: path, behind: middleware)
+        } else {
+            router.register(handler, method: method, path: path)
+        }
+    }
+
+    private func register<Middleware: RouterMiddleware<AppRequestContext>>(
+        _ handler: @escaping @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?),
+        method: HTTPRequest.Method, path: String, behind middleware: Middleware
+    ) {
+        router.group().add(middleware: middleware).register(handler, method: method, path: path)
     }
 }

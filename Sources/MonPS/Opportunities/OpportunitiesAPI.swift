@@ -15,20 +15,10 @@ extension APIHandler {
             filter.startsBefore = Date().addingTimeInterval(try Self.duration(within))
         }
         if let minEdge = query.minEdge, !minEdge.isFinite { throw APIError.invalidParameter("min_edge", "must be a number") }
-        let after = try page.after.map { values -> (value: Double, id: UUID) in
-            guard values.count == 2, let value = Double(values[0]), value.isFinite, let id = UUID(uuidString: values[1]) else {
-                throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
-            }
-            return (value, id)
-        }
+        let after = try page.after.map(OpportunityFilter.Sort.keyset)
         let fetched = try await opportunities.list(filter, after: after, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { record in
-            let value: Double = switch filter.sort {
-            case .score: record.score
-            case .edge: record.edge
-            case .start: record.startsAt.timeIntervalSince1970
-            }
-            return [String(value), record.id.uuidString]
+            filter.sort.cursorKey(score: record.score, edge: record.edge, startsAt: record.startsAt, id: record.id)
         }
         return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.Opportunity.init), nextCursor: .init(next)))))
     }

@@ -1,16 +1,11 @@
 // The SQL of one page of active opportunities: as a named prepared statement for the common shapes, as a one-off
 // statement for the rest. Both hold only the predicates in use, so each matches an index of migration 0011.
+// A page reads either the opportunities' columns (`RecordColumns`) or their stored list entries (`ListingColumns`).
 
 import Foundation
 import PostgresNIO
 
 enum OpportunityPageQuery {
-    /// The list's columns: no `votes`/`prices` (large jsonb, detoasted and printed as text for nothing).
-    static let columns = """
-        o.id, o.event_id, o.sport_key, o.competition, h.name, a.name, o.market, o.point, o.outcome, o.bookmaker, o.price,
-        o.fair_probability, o.edge, o.score, o.verdict, o.agents, o.starts_at, o.status, o.detected_at, o.updated_at
-        """
-
     /// The most rows one page query returns: the largest page and the row that tells whether there is a next one.
     static let maximumRows = PageRequest.maximumLimit + 1
 
@@ -58,7 +53,9 @@ enum OpportunityPageQuery {
             conditions.append(condition)
         }
 
-        mutating func sql(limit: Int) -> String {
+        /// The page's statement, selecting the opportunities' columns (joined with their teams' names) or, with
+        /// `ListingColumns`, only the sort keys and the stored list entry.
+        mutating func sql<Projection: PageProjection>(limit: Int, _: Projection.Type = RecordColumns.self) -> String {
             binds.append(limit)
             let order =
                 switch sort {
@@ -70,11 +67,10 @@ enum OpportunityPageQuery {
             // rows: with only `LIMIT $n` PostgreSQL assumes 10 % of the table and keeps re-planning every call.
             // Execution is demand-driven, so the inner limit reads no more rows than the outer one asks for.
             return """
-                SELECT \(OpportunityPageQuery.columns)
-                FROM (SELECT * FROM opportunities o WHERE \(conditions.joined(separator: " AND "))
+                SELECT \(Projection.columns)
+                FROM (SELECT \(Projection.innerColumns) FROM opportunities o WHERE \(conditions.joined(separator: " AND "))
                       ORDER BY \(order) LIMIT \(OpportunityPageQuery.maximumRows)) o
-                JOIN events e ON e.id = o.event_id
-                JOIN participants h ON h.id = e.home_id JOIN participants a ON a.id = e.away_id
+                \(Projection.joins)
                 ORDER BY \(order) LIMIT \(placeholder("int8"))
                 """
         }
@@ -97,32 +93,84 @@ enum OpportunityPageQuery {
     }
 
     /// The prepared statement of a page filtered by nothing but (optionally) the sport; nil for other filters.
-    static func prepared(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) -> (any PreparedOpportunityPage)? {
+    static func prepared<Projection: PageProjection>(
+        _ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int, _: Projection.Type = RecordColumns.self
+    ) -> (any PreparedOpportunityPage<Projection>)? {
         var others = filter
         others.sport = nil
         others.sort = .score
         guard others == OpportunityFilter() else { return nil }
         switch filter.sort {
-        case .score: return page(ByScore.self, sport: filter.sport, after: after, limit: limit)
-        case .edge: return page(ByEdge.self, sport: filter.sport, after: after, limit: limit)
-        case .start: return page(ByStart.self, sport: filter.sport, after: after, limit: limit)
+        case .score: return page(Projection.self, ByScore.self, sport: filter.sport, after: after, limit: limit)
+        case .edge: return page(Projection.self, ByEdge.self, sport: filter.sport, after: after, limit: limit)
+        case .start: return page(Projection.self, ByStart.self, sport: filter.sport, after: after, limit: limit)
         }
     }
 
-    private static func page<Order: PageOrder>(
-        _: Order.Type, sport: String?, after: (value: Double, id: UUID)?, limit: Int
-    ) -> any PreparedOpportunityPage {
+    private static func page<Projection: PageProjection, Order: PageOrder>(
+        _: Projection.Type, _: Order.Type, sport: String?, after: (value: Double, id: UUID)?, limit: Int
+    ) -> any PreparedOpportunityPage<Projection> {
         switch (sport != nil, after != nil) {
-        case (true, true): OpportunityPageStatement<Order, OneSport, NextPage>(sport: sport, after: after, limit: limit)
-        case (true, false): OpportunityPageStatement<Order, OneSport, FirstPage>(sport: sport, after: after, limit: limit)
-        case (false, true): OpportunityPageStatement<Order, AllSports, NextPage>(sport: sport, after: after, limit: limit)
-        case (false, false): OpportunityPageStatement<Order, AllSports, FirstPage>(sport: sport, after: after, limit: limit)
+        case (true, true):
+            OpportunityPageStatement<Projection, Order, OneSport, NextPage>(sport: sport, after: after, limit: limit)
+        case (true, false):
+            OpportunityPageStatement<Projection, Order, OneSport, FirstPage>(sport: sport, after: after, limit: limit)
+        case (false, true):
+            OpportunityPageStatement<Projection, Order, AllSports, NextPage>(sport: sport, after: after, limit: limit)
+        case (false, false):
+            OpportunityPageStatement<Projection, Order, AllSports, FirstPage>(sport: sport, after: after, limit: limit)
         }
     }
 }
 
-/// A page statement whose rows are opportunities (lets the repository run any shape through one generic call).
-protocol PreparedOpportunityPage: PostgresPreparedStatement where Row == OpportunityRecord {}
+/// What a page reads of each opportunity, and the row it makes of it.
+protocol PageProjection {
+    associatedtype Row: Sendable
+    /// Short name, part of the prepared statements' names.
+    static var name: String { get }
+    /// The columns the page selects (of `o`, the capped inner rows, and of what `joins` adds).
+    static var columns: String { get }
+    /// The columns of the inner, capped query over `opportunities o`.
+    static var innerColumns: String { get }
+    static var joins: String { get }
+    static func decode(_ row: PostgresRow) throws -> Row
+}
+
+/// The columns of an opportunity and its teams' names: no `votes`/`prices` (large jsonb, detoasted and printed as
+/// text for nothing).
+enum RecordColumns: PageProjection {
+    static var name: String { "record" }
+    static var columns: String {
+        """
+        o.id, o.event_id, o.sport_key, o.competition, h.name, a.name, o.market, o.point, o.outcome, o.bookmaker, o.price,
+        o.fair_probability, o.edge, o.score, o.verdict, o.agents, o.starts_at, o.status, o.detected_at, o.updated_at
+        """
+    }
+    static var innerColumns: String { "*" }
+    static var joins: String {
+        "JOIN events e ON e.id = o.event_id JOIN participants h ON h.id = e.home_id JOIN participants a ON a.id = e.away_id"
+    }
+    static func decode(_ row: PostgresRow) throws -> OpportunityRecord {
+        try PostgresOpportunityRepository.decode(row, details: false)
+    }
+}
+
+/// The sort keys and the list entry the database keeps for each active opportunity (migration 0012).
+enum ListingColumns: PageProjection {
+    static var name: String { "listing" }
+    static var columns: String { "o.id, o.score, o.edge, o.starts_at, o.listing" }
+    static var innerColumns: String { columns }
+    static var joins: String { "" }
+    static func decode(_ row: PostgresRow) throws -> OpportunityListing {
+        let (id, score, edge, startsAt, entry) = try row.decode((UUID, Double, Double, Date, ByteBuffer?).self)
+        return OpportunityListing(id: id, score: score, edge: edge, startsAt: startsAt, entry: entry)
+    }
+}
+
+/// A page statement of some projection (lets the repository run any shape through one generic call).
+protocol PreparedOpportunityPage<Projection>: PostgresPreparedStatement where Row == Projection.Row {
+    associatedtype Projection: PageProjection
+}
 
 // Marker types spelling the shape of a prepared page in its type, hence in its statement name.
 protocol PageOrder { static var sort: OpportunityFilter.Sort { get } }
@@ -138,32 +186,35 @@ enum NextPage: PagePosition { static var afterCursor: Bool { true } }
 
 /// One page shape as a named prepared statement: PostgreSQL parses and plans it once per connection. Its
 /// predicates are fixed by the shape (no `$1 IS NULL OR …`), so the generic plan uses the matching index.
-struct OpportunityPageStatement<Order: PageOrder, Scope: PageScope, Position: PagePosition>: PreparedOpportunityPage {
-    typealias Row = OpportunityRecord
+struct OpportunityPageStatement<Projection: PageProjection, Order: PageOrder, Scope: PageScope, Position: PagePosition>:
+    PreparedOpportunityPage
+{
+    typealias Row = Projection.Row
     let sport: String?
     let after: (value: Double, id: UUID)?
     let limit: Int
 
     static var name: String {
-        "opportunity_page_\(Order.sort.rawValue)_\(Scope.bySport ? "sport" : "all")_\(Position.afterCursor ? "next" : "first")"
+        "opportunity_\(Projection.name)_page_\(Order.sort.rawValue)_\(Scope.bySport ? "sport" : "all")_"
+            + (Position.afterCursor ? "next" : "first")
     }
 
     static var sql: String {
         var builder = OpportunityPageQuery.Builder(sort: Order.sort)
         builder.equals("o.sport_key", Scope.bySport ? "" : nil)
         builder.after(Position.afterCursor ? (0, UUID()) : nil)
-        return builder.sql(limit: 0)
+        return builder.sql(limit: 0, Projection.self)
     }
 
     func makeBindings() throws -> PostgresBindings {
         var builder = OpportunityPageQuery.Builder(sort: Order.sort)
         builder.equals("o.sport_key", sport)
         builder.after(after)
-        _ = builder.sql(limit: limit)
+        _ = builder.sql(limit: limit, Projection.self)
         return builder.binds
     }
 
-    func decodeRow(_ row: PostgresRow) throws -> OpportunityRecord {
-        try PostgresOpportunityRepository.decode(row, details: false)
+    func decodeRow(_ row: PostgresRow) throws -> Row {
+        try Projection.decode(row)
     }
 }

@@ -41,7 +41,27 @@ struct AgentRecord: Sendable, Equatable {
 }
 
 struct OpportunityFilter: Sendable, Equatable {
-    enum Sort: String, Sendable { case score, edge, start }
+    enum Sort: String, Sendable {
+        case score, edge, start
+
+        /// A page's cursor values for its last item: the sort key, then the id.
+        func cursorKey(score: Double, edge: Double, startsAt: Date, id: UUID) -> [String] {
+            let value: Double = switch self {
+            case .score: score
+            case .edge: edge
+            case .start: startsAt.timeIntervalSince1970
+            }
+            return [String(value), id.uuidString]
+        }
+
+        /// The keyset `(value, id)` of a cursor's values.
+        static func keyset(_ values: [String]) throws(APIError) -> (value: Double, id: UUID) {
+            guard values.count == 2, let value = Double(values[0]), value.isFinite, let id = UUID(uuidString: values[1]) else {
+                throw .invalidParameter("cursor", "is not a cursor returned by this API")
+            }
+            return (value, id)
+        }
+    }
     var sport: String?
     var competition: String?
     var market: String?
@@ -83,8 +103,17 @@ struct PostgresOpportunityRepository: Sendable {
         }
     }
 
-    /// Opens the existential: every page shape decodes to `OpportunityRecord`.
-    private func run<Page: PreparedOpportunityPage>(_ page: Page) async throws -> [OpportunityRecord] {
+    /// The stored list entries of the page `list` would return, for pages filtered by nothing but (optionally) the
+    /// sport; nil for other filters.
+    func listings(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) async throws -> [OpportunityListing]? {
+        guard (1...OpportunityPageQuery.maximumRows).contains(limit),
+            let page = OpportunityPageQuery.prepared(filter, after: after, limit: limit, ListingColumns.self)
+        else { return nil }
+        return try await run(page)
+    }
+
+    /// Opens the existential: every page shape of a projection decodes to its rows.
+    private func run<Page: PreparedOpportunityPage>(_ page: Page) async throws -> [Page.Row] {
         try await database.execute(page)
     }
 
