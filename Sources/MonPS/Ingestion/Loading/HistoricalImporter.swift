@@ -117,6 +117,20 @@ struct HistoricalImporter: Sendable {
         }
         var next = parsed.isEmpty ? nil : prepare(0)
         defer { next?.cancel() }
+        // The partitions of every file, created on another connection while the loads run, in file order: their DDL
+        // (~3 ms of PostgreSQL time each) leaves the loads' critical path. Each load still ensures its own months and
+        // finds them made, or makes them itself if this is behind or failed.
+        let partitions = Task { [loader] in
+            do {
+                for (_, result) in parsed {
+                    try Task.checkCancellation()
+                    try await loader.ensurePartitions(containing: PricePlan.monthSamples(of: result.events))
+                }
+            } catch {
+                loader.logger.debug("partitions not created ahead of the loads: \(error)")
+            }
+        }
+        defer { partitions.cancel() }
         var reports: [FileImportReport] = []
         for (index, (file, result)) in parsed.enumerated() {
             guard let prepared = await next?.value else { break }
@@ -132,6 +146,7 @@ struct HistoricalImporter: Sendable {
             reports.append(report)
             progress(.loaded(file: file.name, index: index + 1, of: parsed.count, report: report))
         }
+        await partitions.value
         return reports
     }
 

@@ -93,6 +93,13 @@ struct OddsLoader: Sendable {
         return summary
     }
 
+    /// Creates the monthly partitions holding `instants` in a transaction of its own (it does not wait for loads, nor
+    /// they for it: see migration 0013). Loads ensure their own partitions anyway; this makes them ahead of time.
+    func ensurePartitions(containing instants: [Date]) async throws {
+        guard !instants.isEmpty else { return }
+        try await database.query("SELECT count(ensure_odds_partitions(t, t)) FROM unnest(\(instants)::timestamptz[]) AS t")
+    }
+
     /// Catalogue sport key → sport group (participants are shared within a group).
     func sportGroups() async throws -> [String: String] {
         var groups: [String: String] = [:]

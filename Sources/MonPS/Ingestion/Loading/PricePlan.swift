@@ -58,7 +58,7 @@ struct PricePlan: Sendable {
         var plan = PricePlan(empty: ())
         var bookmakerIndex: [String: UInt16] = [:]
         var encoder = CopyTextEncoder(capacity: 1 << 20)
-        var months: [Int: Date] = [:]
+        var months = MonthSamples()
         // Per-event scratch, reused (an event has tens of prices, a file tens of thousands).
         var points = Set<PointKey>()
         var lines: [LineKey: (newest: Int, closing: Int?)] = [:]
@@ -78,7 +78,7 @@ struct PricePlan: Sendable {
                     bookmaker: bookmaker, market: price.market, outcome: price.outcome, capturedAt: price.capturedAt,
                     point: price.point)
                 guard points.insert(point).inserted else { continue }
-                noteMonth(price.capturedAt)
+                months.note(price.capturedAt)
                 let row = encode(price, seq: seq, bookmaker: bookmaker)
                 plan.series.append(row)
                 let position = plan.series.count - 1
@@ -136,20 +136,37 @@ struct PricePlan: Sendable {
             return index
         }
 
-        private mutating func noteMonth(_ instant: Date) {
-            let (days, _) = UTCCalendar.split(epochSeconds: Int(instant.timeIntervalSince1970.rounded(.down)))
-            let (year, month, _) = UTCCalendar.civil(fromDays: days)
-            let key = year * 12 + month
-            if months[key] == nil { months[key] = instant }
-        }
 
         var finished: PricePlan {
             var result = plan
             result.tails = Array(encoder.buffer.readableBytesView)
-            result.monthSamples = months.values.sorted()
+            result.monthSamples = months.samples
             return result
         }
     }
 
     private init(empty: Void) {}
+
+    /// The month samples of `events`' prices without planning them (what `monthSamples` of their plan will be).
+    static func monthSamples(of events: [ImportedEvent]) -> [Date] {
+        var months = MonthSamples()
+        for event in events {
+            for price in event.snapshots { months.note(price.capturedAt) }
+        }
+        return months.samples
+    }
+
+    /// One instant per calendar month (UTC) among those noted.
+    struct MonthSamples {
+        private var byMonth: [Int: Date] = [:]
+
+        mutating func note(_ instant: Date) {
+            let (days, _) = UTCCalendar.split(epochSeconds: Int(instant.timeIntervalSince1970.rounded(.down)))
+            let (year, month, _) = UTCCalendar.civil(fromDays: days)
+            let key = year * 12 + month
+            if byMonth[key] == nil { byMonth[key] = instant }
+        }
+
+        var samples: [Date] { byMonth.values.sorted() }
+    }
 }
