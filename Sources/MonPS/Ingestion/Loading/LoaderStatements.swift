@@ -25,23 +25,25 @@ struct LoaderStatements {
         try await run("SELECT pg_advisory_xact_lock(\(OddsLoader.advisoryLockKey))")
     }
 
+    /// The staging tables, made once per connection and emptied by every commit (`ON COMMIT DELETE ROWS`): creating
+    /// and dropping them with each load cost ~3 ms of catalogue work per file.
     func createStaging() async throws {
         try await run(
             """
-            CREATE TEMP TABLE stage_events (
+            CREATE TEMP TABLE IF NOT EXISTS stage_events (
                 seq int PRIMARY KEY, external_id text NOT NULL, sport_key text NOT NULL, group_key text NOT NULL,
                 competition text, home_name text NOT NULL, home_alias text NOT NULL, away_name text NOT NULL,
                 away_alias text NOT NULL, starts_at timestamptz NOT NULL, result_outcome text, home_score int,
                 away_score int, regulation_home int, regulation_away int, period_scores jsonb, winner text, notes text,
                 home_id bigint, away_id bigint, event_id bigint, is_new boolean NOT NULL DEFAULT false
-            ) ON COMMIT DROP
+            ) ON COMMIT DELETE ROWS
             """)
         try await run(
             """
-            CREATE TEMP TABLE stage_odds (
+            CREATE TEMP TABLE IF NOT EXISTS stage_odds (
                 event_id bigint NOT NULL, bookmaker_id smallint NOT NULL, market text NOT NULL, outcome text NOT NULL,
                 point double precision, price double precision NOT NULL, captured_at timestamptz NOT NULL
-            ) ON COMMIT DROP
+            ) ON COMMIT DELETE ROWS
             """)
     }
 
