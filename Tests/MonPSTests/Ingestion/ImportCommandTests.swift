@@ -101,6 +101,31 @@ struct ImportCommandTests {
         }
     }
 
+    /// Files are parsed concurrently; the error is still the first broken file's in the given order, and nothing
+    /// of the good files is written.
+    @Test func theFirstBrokenFileInOrderStopsTheImport() async throws {
+        let app = try await TestApp.make()
+        let good = try IngestionFixtures.fixture(Self.malformed)
+        let files = [("a.csv", good), ("b-broken.csv", [UInt8]()), ("c.csv", good), ("d-broken.csv", [UInt8]()), ("e.csv", good)]
+            .map { ImportFile(source: .footballData, name: $0.0, bytes: $0.1) }
+        let importer = HistoricalImporter(loader: OddsLoader(database: app.services.database, logger: TestEnvironment.logger))
+        let parsed = ProgressLog()
+        let counts = try await app.services.withRunningDatabase {
+            do {
+                _ = try await importer.run(files, strict: false) { step in
+                    if case .parsed(_, let index, let total) = step { parsed.append(index, total) }
+                }
+                Issue.record("broken files must stop the import")
+            } catch let error as ImportError {
+                guard case .unreadable(let file, _) = error else { Issue.record("unexpected \(error)"); return [-1] }
+                #expect(file == "b-broken.csv")
+            }
+            return [try await app.services.database.count("SELECT count(*) FROM events")]
+        }
+        #expect(counts == [0])
+        #expect(parsed.steps == (1...5).map { [$0, 5] })
+    }
+
     @Test func adminUploadImportsOnceAndChecksAccess() async throws {
         let app = try await TestApp.make()
         let fixtureBytes = try IngestionFixtures.fixture(Self.malformed)

@@ -88,11 +88,7 @@ struct HistoricalImporter: Sendable {
         _ files: [ImportFile], strict: Bool, requestedBy: UUID? = nil,
         progress: @Sendable (Progress) -> Void = { _ in }
     ) async throws -> [FileImportReport] {
-        let parsed: [(ImportFile, ParsedFile)] = try files.enumerated().map { index, file in
-            let result = try parse(file)
-            progress(.parsed(file: file.name, index: index + 1, of: files.count))
-            return (file, result)
-        }
+        let parsed = try await parseAll(files, progress: progress)
         let sports = try await loader.sportGroups()
         if strict {
             var problems = parsed.flatMap { file, result in
@@ -148,6 +144,32 @@ struct HistoricalImporter: Sendable {
         }
         await partitions.value
         return reports
+    }
+
+    /// Parses every file, as many at a time as there are cores (parsing comes before the first write, so it is all
+    /// on the import's critical path). A broken file stops the import with the error of the first one in file order.
+    private func parseAll(
+        _ files: [ImportFile], progress: @Sendable (Progress) -> Void
+    ) async throws -> [(ImportFile, ParsedFile)] {
+        let width = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
+        var results = [Result<ParsedFile, any Error>?](repeating: nil, count: files.count)
+        await withTaskGroup(of: (Int, Result<ParsedFile, any Error>).self) { group in
+            var next = 0
+            func startNext() {
+                let index = next, file = files[index]
+                group.addTask { (index, Result { try parse(file) }) }
+                next += 1
+            }
+            while next < width { startNext() }
+            var done = 0
+            while let (index, result) = await group.next() {
+                results[index] = result
+                done += 1
+                progress(.parsed(file: files[index].name, index: done, of: files.count))
+                if next < files.count { startNext() }
+            }
+        }
+        return try zip(files, results).map { file, result in (file, try result!.get()) }
     }
 
     static func sha256Hex(_ bytes: [UInt8]) -> String { Hex.encode(CryptoPrimitives.sha256(bytes)) }
