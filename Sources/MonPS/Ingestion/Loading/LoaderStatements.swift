@@ -92,7 +92,11 @@ struct LoaderStatements {
     /// prices: a file spanning years with summer breaks does not need the empty months in between.
     func ensurePartitions(containing instants: [Date]) async throws {
         guard !instants.isEmpty else { return }
-        try await run("SELECT count(ensure_odds_partitions(t, t)) FROM unnest(\(instants)::timestamptz[]) AS t")
+        try await run(Self.ensurePartitions(containing: instants))
+    }
+
+    static func ensurePartitions(containing instants: [Date]) -> PostgresQuery {
+        "SELECT count(ensure_odds_partitions(t, t)) FROM unnest(\(instants)::timestamptz[]) AS t"
     }
 
     /// Staged prices of events seen before: inserted unless already stored; latest prices moved forward.

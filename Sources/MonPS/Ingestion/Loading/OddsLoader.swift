@@ -97,7 +97,7 @@ struct OddsLoader: Sendable {
     /// they for it: see migration 0013). Loads ensure their own partitions anyway; this makes them ahead of time.
     func ensurePartitions(containing instants: [Date]) async throws {
         guard !instants.isEmpty else { return }
-        try await database.query("SELECT count(ensure_odds_partitions(t, t)) FROM unnest(\(instants)::timestamptz[]) AS t")
+        try await database.query(LoaderStatements.ensurePartitions(containing: instants))
     }
 
     /// Catalogue sport key → sport group (participants are shared within a group).

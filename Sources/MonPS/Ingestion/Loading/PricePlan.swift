@@ -136,7 +136,6 @@ struct PricePlan: Sendable {
             return index
         }
 
-
         var finished: PricePlan {
             var result = plan
             result.tails = Array(encoder.buffer.readableBytesView)
