@@ -113,25 +113,32 @@ struct HistoricalImporter: Sendable {
         }
         var next = parsed.isEmpty ? nil : prepare(0)
         defer { next?.cancel() }
-        // The partitions of every file, created on another connection while the loads run, in file order: their DDL
-        // (~3 ms of PostgreSQL time each) leaves the loads' critical path. Each load still ensures its own months and
-        // finds them made, or makes them itself if this is behind or failed.
-        let partitions = Task { [loader] in
-            do {
-                for (_, result) in parsed {
-                    try Task.checkCancellation()
+        // The partitions of every file, created on another connection while the loads run, one file after another:
+        // their DDL (~3 ms of PostgreSQL time each) leaves the loads' critical path. A load waits for its file's turn
+        // rather than making a missing month itself: inside its transaction that would hold the creators' lock until
+        // its commit and stall this chain behind it. It still ensures its months (made, unless the chain failed).
+        var previous: Task<Void, Never>?
+        let partitions = parsed.map { _, result in
+            let earlier = previous
+            let task = Task { [loader] in
+                await earlier?.value
+                guard !Task.isCancelled else { return }
+                do {
                     try await loader.ensurePartitions(containing: PricePlan.monthSamples(of: result.events))
+                } catch {
+                    loader.logger.debug("partitions not created ahead of the load: \(error)")
                 }
-            } catch {
-                loader.logger.debug("partitions not created ahead of the loads: \(error)")
             }
+            previous = task
+            return task
         }
-        defer { partitions.cancel() }
+        defer { partitions.forEach { $0.cancel() } }
         var reports: [FileImportReport] = []
         for (index, (file, result)) in parsed.enumerated() {
             guard let prepared = await next?.value else { break }
             let (batch, sha256) = prepared
             next = index + 1 < parsed.count ? prepare(index + 1) : nil
+            await partitions[index].value
             let record = LoadOptions.ImportRecord(
                 fileName: file.name, sha256: sha256, rowsRead: result.rowCount, issues: result.issues,
                 requestedBy: requestedBy)
@@ -142,7 +149,6 @@ struct HistoricalImporter: Sendable {
             reports.append(report)
             progress(.loaded(file: file.name, index: index + 1, of: parsed.count, report: report))
         }
-        await partitions.value
         return reports
     }
 
