@@ -48,7 +48,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
     }
 
-    /// `Bearer <token>` (scheme case-insensitive, RFC 6750 token68 characters only).
     /// The token of `Bearer <token>` (RFC 6750 §2.1: scheme case-insensitive, b64token characters), nil
     /// otherwise. Works on the UTF-8 bytes: it runs on every request (Foundation's trimming bridged through
     /// UTF-16 and cost a tenth of a cached request's CPU).
@@ -65,19 +64,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var tokenEnd = utf8.endIndex
         while tokenEnd > tokenStart, isBlank(utf8[utf8.index(before: tokenEnd)]) { utf8.formIndex(before: &tokenEnd) }
         let token = utf8[tokenStart..<tokenEnd]
-        guard !token.isEmpty, token.count <= 8192, token.allSatisfy(Self.isTokenByte) else { return nil }
+        guard !token.isEmpty, token.count <= 8192, token.allSatisfy(URICharacters.isB64TokenByte) else { return nil }
         return String(Substring(token))
-    }
-
-    private static func isTokenByte(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "+"), UInt8(ascii: "/"),
-            UInt8(ascii: "="):
-            return true
-        default:
-            return false
-        }
     }
 }
 

@@ -53,6 +53,11 @@ final class NearCache: Sendable {
         /// Advanced by every invalidation, removal and reset.
         var epoch: UInt64 = 0
         var useCounter: UInt64 = 0
+
+        /// Removes `key`'s copy, keeping `bytes` in step.
+        mutating func drop(_ key: String) {
+            if let old = entries.removeValue(forKey: key) { bytes -= old.size }
+        }
     }
 
     let maximumBytes: Int
@@ -75,8 +80,7 @@ final class NearCache: Sendable {
         return state.withLock { state -> CachedResponse? in
             guard state.live, let entry = state.entries[key] else { return nil }
             guard entry.expiresAt > now else {
-                state.entries[key] = nil
-                state.bytes -= entry.size
+                state.drop(key)
                 publish(state)
                 return nil
             }
@@ -100,7 +104,7 @@ final class NearCache: Sendable {
         let expiresAt = now + ttl
         state.withLock { state in
             guard state.live, state.epoch == epoch else { return }
-            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.size }
+            state.drop(key)
             Self.makeRoom(for: size, in: &state, maximumBytes: maximumBytes, now: now)
             state.useCounter &+= 1
             state.entries[key] = Entry(
@@ -114,10 +118,7 @@ final class NearCache: Sendable {
     func invalidate(tag: String) {
         state.withLock { state in
             state.epoch &+= 1
-            for (key, entry) in state.entries where entry.tags.contains(tag) {
-                state.entries[key] = nil
-                state.bytes -= entry.size
-            }
+            for (key, entry) in state.entries where entry.tags.contains(tag) { state.drop(key) }
             publish(state)
         }
     }
@@ -126,7 +127,7 @@ final class NearCache: Sendable {
     func remove(_ key: String) {
         state.withLock { state in
             state.epoch &+= 1
-            if let old = state.entries.removeValue(forKey: key) { state.bytes -= old.size }
+            state.drop(key)
             publish(state)
         }
     }
@@ -158,15 +159,11 @@ final class NearCache: Sendable {
     /// Expired copies first, then the least recently used, until `size` more bytes fit.
     private static func makeRoom(for size: Int, in state: inout State, maximumBytes: Int, now: ContinuousClock.Instant) {
         guard state.bytes + size > maximumBytes else { return }
-        for (key, entry) in state.entries where entry.expiresAt <= now {
-            state.entries[key] = nil
-            state.bytes -= entry.size
-        }
+        for (key, entry) in state.entries where entry.expiresAt <= now { state.drop(key) }
         while state.bytes + size > maximumBytes,
             let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse })
         {
-            state.entries[oldest.key] = nil
-            state.bytes -= oldest.value.size
+            state.drop(oldest.key)
         }
     }
 }

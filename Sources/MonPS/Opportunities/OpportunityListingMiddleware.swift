@@ -85,7 +85,7 @@ struct OpportunityListingQuery {
         for pair in text.isEmpty ? [] : text.split(separator: "&", omittingEmptySubsequences: false) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, ["sport", "sort", "limit", "cursor"].contains(parts[0]), values[parts[0]] == nil,
-                !parts[1].isEmpty, parts[1].utf8.allSatisfy(Self.isUnreserved)
+                !parts[1].isEmpty, parts[1].utf8.allSatisfy(URICharacters.isUnreserved)
             else { return nil }
             values[parts[0]] = parts[1]
         }
@@ -104,16 +104,6 @@ struct OpportunityListingQuery {
         if let keys = page.after {
             guard let after = try? OpportunityFilter.Sort.keyset(keys) else { return nil }
             self.after = after
-        }
-    }
-
-    /// RFC 3986 unreserved: `A–Z a–z 0–9 - . _ ~`.
-    private static func isUnreserved(_ byte: UInt8) -> Bool {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
-            true
-        default: false
         }
     }
 }

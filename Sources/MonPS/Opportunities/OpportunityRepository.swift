@@ -76,15 +76,9 @@ struct OpportunityFilter: Sendable, Equatable {
 struct PostgresOpportunityRepository: Sendable {
     let database: Database
 
-    private static let columns = """
-        o.id, o.event_id, o.sport_key, o.competition, h.name, a.name, o.market, o.point, o.outcome, o.bookmaker, o.price,
-        o.fair_probability, o.edge, o.score, o.verdict, o.agents, o.starts_at, o.status, o.detected_at, o.updated_at,
-        o.votes::text, o.prices::text
-        """
-    private static let joins = """
-        FROM opportunities o JOIN events e ON e.id = o.event_id
-        JOIN participants h ON h.id = e.home_id JOIN participants a ON a.id = e.away_id
-        """
+    /// A page's columns, then the votes and prices (the detail view only).
+    private static let columns = RecordColumns.columns + ", o.votes::text, o.prices::text"
+    private static let joins = "FROM opportunities o " + RecordColumns.joins
 
     /// Active opportunities in the filter's order after the keyset `(value, id)`, at most `limit`.
     ///
