@@ -16,10 +16,11 @@ struct OddsPartitionTests {
                 _ = try await load.query(
                     "INSERT INTO odds_snapshots VALUES (1, 1, 'h2h', 'home', NULL, 2.0, now(), 'test')", logger: logger
                 ).collect()
-                // Another connection makes two months. CREATE TABLE … PARTITION OF would wait for the load to end;
-                // the timeout turns such a wait into a failure rather than a hang.
+                // Another connection makes two months. CREATE TABLE … PARTITION OF would wait for the load's lock
+                // until it ends; `lock_timeout` (time spent waiting for locks only) turns such a wait into a failure
+                // rather than a hang, however slow the machine.
                 let created = try await database.withDedicatedConnection { other in
-                    _ = try await other.query("SET statement_timeout = '10s'", logger: logger).collect()
+                    _ = try await other.query("SET lock_timeout = '2s'", logger: logger).collect()
                     return try await other.query(
                         "SELECT ensure_odds_partitions('2041-03-05', '2041-04-20')", logger: logger
                     ).collect().first?.decode(Int.self)
@@ -43,5 +44,25 @@ struct OddsPartitionTests {
             let again = try await database.query("SELECT ensure_odds_partitions('2041-03-01', '2041-04-30')")
             #expect(try again.first?.decode(Int.self) == 0)
         }
+    }
+
+    /// An import makes the months of the prices it stores, not those of prices it rejects.
+    @Test func anImportMakesTheMonthsOfItsAcceptedPricesOnly() async throws {
+        let app = try await TestApp.make()
+        let csv = """
+            sport_key,competition,event_id,starts_at,home,away,bookmaker,market,outcome,point,price,captured_at,is_closing
+            esports_lol,LEC,months-1,2024-06-15T16:00:00Z,G2 Esports,Fnatic,pinnacle,h2h,home,,1.55,2024-06-14T16:00:00Z,false
+            esports_lol,LEC,months-1,2024-06-15T16:00:00Z,G2 Esports,Fnatic,pinnacle,h2h,away,,2.45,2021-01-10T00:00:00Z,false
+            """
+        let importer = HistoricalImporter(loader: OddsLoader(database: app.services.database, logger: TestEnvironment.logger))
+        let exists = try await app.services.withRunningDatabase {
+            let reports = try await importer.run(
+                [ImportFile(source: .genericCSV, name: "months.csv", bytes: Array(csv.utf8))], strict: false)
+            #expect(reports.first?.load.snapshotsAdded == 1)  // the 2021 price is rejected: more than a year from the start
+            return try await app.services.database.query(
+                "SELECT to_regclass('odds_snapshots_2024_06') IS NOT NULL, to_regclass('odds_snapshots_2021_01') IS NOT NULL"
+            ).first?.decode((Bool, Bool).self)
+        }
+        #expect(exists?.0 == true && exists?.1 == false)
     }
 }

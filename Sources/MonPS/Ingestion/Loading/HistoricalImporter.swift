@@ -124,7 +124,7 @@ struct HistoricalImporter: Sendable {
                 await earlier?.value
                 guard !Task.isCancelled else { return }
                 do {
-                    try await loader.ensurePartitions(containing: PricePlan.monthSamples(of: result.events))
+                    try await loader.ensurePartitions(containing: OddsLoader.partitionMonths(of: result.events, knownSports: sports))
                 } catch {
                     loader.logger.debug("partitions not created ahead of the load: \(error)")
                 }

@@ -93,6 +93,18 @@ struct OddsLoader: Sendable {
         return summary
     }
 
+    /// The months whose partitions a load of `events` needs — those of the prices `prepare` accepts (a rejected
+    /// price's month gets no partition) — without planning the prices.
+    static func partitionMonths(of events: [ImportedEvent], knownSports: [String: String]) -> [Date] {
+        var months = PricePlan.MonthSamples()
+        for event in events where LoadValidation.rejection(of: event, knownSports: knownSports) == nil {
+            for price in event.snapshots where LoadValidation.rejection(of: price, startsAt: event.startsAt) == nil {
+                months.note(price.capturedAt)
+            }
+        }
+        return months.samples
+    }
+
     /// Creates the monthly partitions holding `instants` in a transaction of its own (it does not wait for loads, nor
     /// they for it: see migration 0013). Loads ensure their own partitions anyway; this makes them ahead of time.
     func ensurePartitions(containing instants: [Date]) async throws {

@@ -146,15 +146,6 @@ struct PricePlan: Sendable {
 
     private init(empty: Void) {}
 
-    /// The month samples of `events`' prices without planning them (what `monthSamples` of their plan will be).
-    static func monthSamples(of events: [ImportedEvent]) -> [Date] {
-        var months = MonthSamples()
-        for event in events {
-            for price in event.snapshots { months.note(price.capturedAt) }
-        }
-        return months.samples
-    }
-
     /// One instant per calendar month (UTC) among those noted.
     struct MonthSamples {
         private var byMonth: [Int: Date] = [:]
