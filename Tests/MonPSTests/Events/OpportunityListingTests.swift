@@ -194,7 +194,7 @@ struct OpportunityListingTests {
         #expect((OpportunityListingQuery(query) != nil) == accepted)
     }
 
-    @Test func cursorsOfTheStoredPageAreTheHandlersCursors() throws {
+    @Test func cursorQueryAndPageEnvelope() throws {
         let cursor = PageCursor.encode(OpportunityFilter.Sort.edge.cursorKey(
             score: 1, edge: 0.125, startsAt: .now, id: UUID(uuidString: "00000000-0000-0000-0000-0000000000AB")!))
         let query = try #require(OpportunityListingQuery("sort=edge&limit=7&cursor=\(cursor)"))
