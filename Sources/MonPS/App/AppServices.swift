@@ -28,7 +28,9 @@ public struct AppServices: Sendable {
         self.config = config
         self.logger = logger
         self.registry = registry
-        self.database = Database(url: config.database, poolSize: config.databasePoolSize, logger: logger, registry: registry)
+        self.database = Database(
+            url: config.database, poolSize: config.databasePoolSize, leaseTimeout: config.databaseLeaseTimeout, logger: logger,
+            registry: registry)
         var redisConfiguration: RedisConfiguration
         do {
             redisConfiguration = try RedisConfiguration(url: config.redisURL)

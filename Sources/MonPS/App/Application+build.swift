@@ -5,13 +5,20 @@ import OpenAPIRuntime
 
 /// Builds the MonPS HTTP application: middleware chain, generated routes, lifecycle services.
 /// `checkMigrations` refuses to serve a database with pending migrations (or applies them when configured).
-public func buildApplication(services: AppServices) throws -> some ApplicationProtocol {
+/// - Parameters:
+///   - requests: the requests in flight, for the shutdown watchdog to name what a shutdown waits for.
+///   - roster: reports which of the lifecycle services are still running.
+public func buildApplication(
+    services: AppServices, requests: InFlightRequests = InFlightRequests(), roster: ServiceRoster = ServiceRoster()
+) throws -> some ApplicationProtocol {
     let config = services.config
     let routes = RouteTable()
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let document = try OpenAPIDocument.bundled()
     let auth = services.auth
-    router.add(middleware: RequestObservationMiddleware(metrics: HTTPMetrics(registry: services.registry), logger: services.logger))
+    router.add(
+        middleware: RequestObservationMiddleware(
+            metrics: HTTPMetrics(registry: services.registry), logger: services.logger, inFlight: requests))
     // Before problems and authentication, so every response (401s included) is counted and carries the headers.
     router.add(middleware: RateLimitMiddleware(limiter: auth.rateLimiter, policies: auth.rateLimitPolicies) { request, context in
         let (subject, verified) = auth.rateLimitSubject(
@@ -67,7 +74,7 @@ public func buildApplication(services: AppServices) throws -> some ApplicationPr
     var app = Application(
         router: router,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "MonPS"),
-        services: services.lifecycleServices,
+        services: services.lifecycleServices.map { roster.track(String(describing: type(of: $0)), $0) },
         logger: services.logger
     )
     app.beforeServerStarts {

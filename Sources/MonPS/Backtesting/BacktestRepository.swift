@@ -19,11 +19,9 @@ struct BacktestRepository: Sendable {
         let p = parameters
         let rows = try await database.transaction { connection in
             // Serialises one user's submissions so that two at once cannot both pass the limit.
-            _ = try await connection.query("SELECT 1 FROM users WHERE id = \(user) FOR UPDATE", logger: connection.logger).collect()
+            _ = try await connection.query("SELECT 1 FROM users WHERE id = \(user) FOR UPDATE")
             let waiting = try await connection.query(
-                "SELECT count(*)::int FROM backtests WHERE user_id = \(user) AND status IN ('queued', 'running')",
-                logger: connection.logger
-            ).collect().first?.decode(Int.self) ?? 0
+                "SELECT count(*)::int FROM backtests WHERE user_id = \(user) AND status IN ('queued', 'running')").first?.decode(Int.self) ?? 0
             guard waiting < waitingLimit else { throw BacktestFailure.tooManyWaiting(limit: waitingLimit) }
             return try await connection.query(
                 """
@@ -31,8 +29,7 @@ struct BacktestRepository: Sendable {
                 VALUES (\(user), \(p.strategy), \(p.sport), \(p.from), \(p.until), \(p.staking.description), \(p.bankroll),
                         \(Int64(bitPattern: p.seed)))
                 RETURNING \(unescaped: Self.columns)
-                """, logger: connection.logger
-            ).collect()
+                """)
         }
         guard let row = rows.first else { throw APIError.internalError }
         return try Self.record(row)
@@ -116,7 +113,7 @@ struct BacktestRepository: Sendable {
         let summaryJSON = String(decoding: try encoder.encode(summary), as: UTF8.self)
         let equityJSON = String(decoding: try encoder.encode(equity.map { [Int64($0.at.timeIntervalSince1970), $0.bankroll] }), as: UTF8.self)
         try await database.transaction { connection in
-            _ = try await connection.query("DELETE FROM backtest_bets WHERE backtest_id = \(id)", logger: connection.logger).collect()
+            _ = try await connection.query("DELETE FROM backtest_bets WHERE backtest_id = \(id)")
             var start = 0
             while start < bets.count {
                 let chunk = bets[start..<min(start + 1_000, bets.count)]
@@ -128,8 +125,7 @@ struct BacktestRepository: Sendable {
                 UPDATE backtests SET status = 'succeeded', summary = \(summaryJSON)::jsonb, equity = \(equityJSON)::jsonb,
                     error = NULL, finished_at = now()
                 WHERE id = \(id)
-                """, logger: connection.logger
-            ).collect()
+                """)
         }
     }
 
@@ -143,7 +139,7 @@ struct BacktestRepository: Sendable {
 
     /// One statement per chunk; PostgresNIO has no arrays of optionals, so absent lines and CLVs travel as NaN.
     private static func insert(
-        _ bets: ArraySlice<StoredBacktestBet>, backtest: UUID, connection: PostgresConnection
+        _ bets: ArraySlice<StoredBacktestBet>, backtest: UUID, connection: DatabaseConnection
     ) async throws {
         let seq = bets.indices.map { Int32($0) }  // a slice keeps the indices of the whole array
         let events = bets.map(\.eventID), sports = bets.map(\.sport)
@@ -164,8 +160,7 @@ struct BacktestRepository: Sendable {
                         \(placed)::timestamptz[], \(settled)::timestamptz[], \(stakes)::int8[], \(payouts)::int8[],
                         \(grades)::text[], \(clvs)::float8[], \(agents)::text[])
                 AS t(s, e, sp, m, pt, o, bk, pr, f, ed, pl, st, sk, py, g, c, a)
-            """, logger: connection.logger
-        ).collect()
+            """)
     }
 
     private static func record(_ row: PostgresRow) throws -> BacktestRecord {

@@ -26,12 +26,12 @@ enum BettingSQL {
 
 /// Statements on one connection inside `Database.transaction`.
 struct TransactionSQL: Sendable {
-    let connection: PostgresConnection
+    let connection: DatabaseConnection
     let logger: Logger
 
     @discardableResult
     func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        try await connection.query(query)
     }
 
     /// For the audit log, which records inside the transaction of the change it describes.

@@ -17,8 +17,18 @@ public enum MonPSCommands {
             "starting MonPS",
             metadata: ["version": .string(MonPSVersion.current), "database": .string(config.database.description),
                        "address": .string("\(config.host):\(config.port)")])
-        let app = try buildApplication(services: services)
-        try await app.runService()
+        let requests = InFlightRequests()
+        let roster = ServiceRoster()
+        let app = try buildApplication(services: services, requests: requests, roster: roster)
+        let watchdog = ShutdownWatchdog(timeout: config.shutdownTimeout, logger: logger, requests: requests, roster: roster)
+        var configuration = ServiceGroupConfiguration(
+            services: [.init(service: roster.track("http", app)), .init(service: watchdog)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        // Past the timeout the group cancels what remains (requests included); the watchdog logs what that was.
+        configuration.maximumGracefulShutdownDuration = config.shutdownTimeout
+        try await ServiceGroup(configuration: configuration).run()
+        if watchdog.didExpire { throw ShutdownTimedOut() }
+        logger.info("stopped")
     }
 
     /// `monps migrate [--status]`: applies pending migrations (or lists applied/pending); returns the report.
@@ -70,8 +80,15 @@ extension MonPSCommands {
         config.jobsEnabled = true
         let services = try AppServices(config: config, logger: logger)
         logger.info("starting MonPS worker", metadata: ["jobs": .string(services.jobs.order.joined(separator: ","))])
-        let group = ServiceGroup(configuration: .init(
-            services: services.lifecycleServices, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        let roster = ServiceRoster()
+        let watchdog = ShutdownWatchdog(
+            timeout: config.shutdownTimeout, logger: logger, requests: InFlightRequests(), roster: roster)
+        var configuration = ServiceGroupConfiguration(
+            services: services.lifecycleServices.map { .init(service: roster.track(String(describing: type(of: $0)), $0)) }
+                + [.init(service: watchdog)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = config.shutdownTimeout
+        try await ServiceGroup(configuration: configuration).run()
+        if watchdog.didExpire { throw ShutdownTimedOut() }
     }
 }

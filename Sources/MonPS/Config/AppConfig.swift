@@ -14,6 +14,10 @@ public struct AppConfig: Sendable {
     /// Requests with a larger body are refused with 413.
     public var maxBodyBytes: Int
     public var databasePoolSize: Int
+    /// How long a statement waits for a pooled PostgreSQL connection before the request gets a 503.
+    public var databaseLeaseTimeout: Duration = .seconds(1)
+    /// How long a graceful shutdown may drain before what remains is cancelled and the process exits 1.
+    public var shutdownTimeout: Duration = .seconds(15)
     public var redisPoolSize: Int
     /// Apply pending migrations at start instead of refusing to serve.
     public var autoMigrate: Bool
@@ -86,7 +90,9 @@ public struct AppConfig: Sendable {
         ("MONPS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
         ("MONPS_MAX_BODY_BYTES", "1048576", "Largest accepted request body; larger is a 413"),
         ("MONPS_DB_POOL_SIZE", "20", "Maximum PostgreSQL connections"),
+        ("MONPS_DB_LEASE_TIMEOUT_MS", "1000", "Milliseconds a request waits for a PostgreSQL connection before it is answered 503 (database unavailable or pool exhausted)"),
         ("MONPS_REDIS_POOL_SIZE", "8", "Maximum Redis connections"),
+        ("MONPS_SHUTDOWN_TIMEOUT", "15", "Seconds a graceful shutdown (SIGTERM) may drain; then what remains is cancelled, logged, and the process exits 1"),
         ("MONPS_AUTO_MIGRATE", "false", "Apply pending migrations when `serve` starts"),
         ("MONPS_DATA_KEY", "(unset)", "64 hex characters: key encrypting secrets at rest"),
         ("MONPS_DATA_DIR", "(unset)", "Folder of historical data files (football/, tennis/, …)"),
@@ -217,6 +223,8 @@ extension AppConfig {
             dataKeyHex: dataKey,
             dataDirectory: value("MONPS_DATA_DIR")
         )
+        config.databaseLeaseTimeout = .milliseconds(try integer("MONPS_DB_LEASE_TIMEOUT_MS", default: 1000, range: 10...60_000))
+        config.shutdownTimeout = .seconds(try integer("MONPS_SHUTDOWN_TIMEOUT", default: 15, range: 1...3600))
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
         config.jobsEnabled = try boolean("MONPS_JOBS", default: true)
         config.responseCacheEnabled = try boolean("MONPS_RESPONSE_CACHE", default: true)

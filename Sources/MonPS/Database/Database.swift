@@ -1,20 +1,32 @@
 import Logging
 import NIOCore
+import NIOPosix
 import PostgresNIO
 import Prometheus
 
 /// The PostgreSQL access every repository goes through: one `PostgresClient` pool, queries always as
 /// `PostgresQuery` with bound parameters, and timing/in-flight metrics per query.
+///
+/// Fails fast when PostgreSQL cannot serve: a connection that cannot be leased within `leaseTimeout`, a
+/// refused connection or a connection lost mid-statement all surface as `DatabaseUnavailable` (503 at the edge)
+/// rather than a request waiting on the pool's reconnect attempts.
 public struct Database: Sendable {
     public let client: PostgresClient
     let url: DatabaseURL
     let logger: Logger
+    /// How long a statement may wait for a pooled connection.
+    let leaseTimeout: Duration
     private let metrics: DatabaseMetrics
+    private let watches = ConnectionWatches()
 
-    public init(url: DatabaseURL, poolSize: Int, logger: Logger, registry: PrometheusCollectorRegistry) {
+    public init(
+        url: DatabaseURL, poolSize: Int, leaseTimeout: Duration = .seconds(1), logger: Logger,
+        registry: PrometheusCollectorRegistry
+    ) {
         self.client = PostgresClient(configuration: Self.clientConfiguration(url: url, poolSize: poolSize), backgroundLogger: logger)
         self.url = url
         self.logger = logger
+        self.leaseTimeout = leaseTimeout
         self.metrics = DatabaseMetrics(registry: registry, poolSize: poolSize)
     }
 
@@ -36,50 +48,97 @@ public struct Database: Sendable {
     @discardableResult
     public func query(_ query: PostgresQuery, file: String = #fileID, line: Int = #line) async throws -> [PostgresRow] {
         try await measured {
-            try await client.query(query, logger: logger, file: file, line: line).collect()
+            try await withConnection { connection in try await connection.query(query, file: file, line: line) }
         }
     }
 
-    /// Runs one statement and maps each row as it arrives: large reads never hold every `PostgresRow` at once.
+    /// Runs one statement and maps its rows.
     public func query<Value>(
         _ query: PostgresQuery, file: String = #fileID, line: Int = #line, _ transform: (PostgresRow) throws -> Value
     ) async throws -> [Value] {
         try await measured {
-            var values: [Value] = []
-            for try await row in try await client.query(query, logger: logger, file: file, line: line) {
-                values.append(try transform(row))
-            }
-            return values
+            try await withConnection { connection in try await connection.query(query, file: file, line: line).map(transform) }
         }
     }
 
     /// Runs a named prepared statement (parsed and planned once per connection) and collects its rows.
     public func execute<Statement: PostgresPreparedStatement>(
         _ statement: Statement, file: String = #fileID, line: Int = #line
-    ) async throws -> [Statement.Row] {
+    ) async throws -> [Statement.Row] where Statement.Row: Sendable {
         try await measured {
-            var rows: [Statement.Row] = []
-            for try await row in try await client.execute(statement, logger: logger, file: file, line: line) {
-                rows.append(row)
-            }
-            return rows
+            try await withConnection { connection in try await connection.execute(statement, file: file, line: line) }
         }
     }
 
     /// Runs `body` in one transaction on one connection: committed when it returns, rolled back when it throws.
     ///
-    /// PostgresNIO wraps whatever the body throws in `PostgresTransactionError`; after a clean rollback the
-    /// body's own error is rethrown as is, so callers and `ProblemMapper` see the domain error.
+    /// The body's own errors are rethrown as they are, so callers and `ProblemMapper` see the domain error.
+    /// Losing the database turns into `DatabaseUnavailable` saying whether the change can have been stored:
+    /// `.notApplied` before COMMIT was sent (PostgreSQL rolls back a transaction whose connection ends),
+    /// `.unknown` when the connection was lost while COMMIT was in flight.
     public func transaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (DatabaseConnection) async throws -> Result
     ) async throws -> Result {
         try await measured {
+            try await withConnection { connection in
+                do {
+                    try await connection.query("BEGIN")
+                } catch {
+                    throw DatabaseUnavailable.classify(error).map { $0.during(.notApplied) } ?? error
+                }
+                let result: Result
+                do {
+                    result = try await body(connection)
+                } catch {
+                    // A failed rollback means the connection is gone, and with it the transaction.
+                    _ = try? await connection.query("ROLLBACK")
+                    throw DatabaseUnavailable.classify(error).map { $0.during(.notApplied) } ?? error
+                }
+                do {
+                    try await connection.query("COMMIT")
+                } catch {
+                    if let unavailable = DatabaseUnavailable.classify(error) { throw unavailable.during(.unknown) }
+                    throw error  // e.g. a deferred constraint: the server rolled the transaction back
+                }
+                return result
+            }
+        }
+    }
+
+    /// Leases a pooled connection for `body`, waiting at most `leaseTimeout` for one.
+    ///
+    /// The pool's lease can only be abandoned by cancelling the task waiting for it, so a child task waits in
+    /// the pool and hands the connection over (`LeaseHandoff`); this task runs `body` and gives it back.
+    func withConnection<Result>(_ body: (DatabaseConnection) async throws -> Result) async throws -> Result {
+        let handoff = LeaseHandoff()
+        let client = self.client
+        return try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                do {
+                    try await client.withConnection { connection in
+                        if handoff.offer(connection) { await handoff.heldUntilReleased() }
+                    }
+                } catch {
+                    handoff.fail(error)
+                }
+            }
+            let timeout = leaseTimeout
+            let deadline = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(
+                in: .nanoseconds(Int64(timeout.nanoseconds))
+            ) {
+                handoff.expire(DatabaseUnavailable(reason: .poolExhausted, underlying: "no connection within \(timeout)"))
+            }
+            let connection: PostgresConnection
             do {
-                return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
-            } catch let error as PostgresTransactionError {
-                if let closureError = error.closureError, error.rollbackError == nil { throw closureError }
+                connection = try await handoff.connection()
+            } catch {
+                deadline.cancel()
+                group.cancelAll()  // withdraws the lease request from the pool's queue
                 throw error
             }
+            deadline.cancel()
+            defer { handoff.releaseConnection() }
+            return try await body(DatabaseConnection(underlying: connection, logger: logger, watch: watches.watch(connection)))
         }
     }
 
@@ -90,12 +149,17 @@ public struct Database: Sendable {
     /// at `max_connections`, where the pool cannot grow and waits without a deadline — starve it for good.
     /// A dedicated connection either opens at once or fails with the server's error.
     func withDedicatedConnection<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+        _ body: (DatabaseConnection) async throws -> Result
     ) async throws -> Result {
-        let connection = try await PostgresConnection.connect(
-            configuration: try Self.connectionConfiguration(url: url), id: Int.random(in: 1...Int.max), logger: logger)
+        let connection: PostgresConnection
         do {
-            let result = try await body(connection)
+            connection = try await PostgresConnection.connect(
+                configuration: try Self.connectionConfiguration(url: url), id: Int.random(in: 1...Int.max), logger: logger)
+        } catch {
+            throw DatabaseUnavailable.classify(error) ?? error
+        }
+        do {
+            let result = try await body(DatabaseConnection(underlying: connection, logger: logger, watch: watches.watch(connection)))
             try? await connection.close()
             return result
         } catch {
@@ -128,7 +192,8 @@ public struct Database: Sendable {
             return try await work()
         } catch {
             metrics.errors.increment()
-            throw error
+            // A lost or refused connection is the same condition whichever statement met it.
+            throw DatabaseUnavailable.classify(error) ?? error
         }
     }
 }

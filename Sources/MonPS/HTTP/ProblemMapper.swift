@@ -26,8 +26,13 @@ enum ProblemMapper {
             return mapHTTPError(httpError)
         case let decodingError as DecodingError:
             return Mapped(error: .badRequest(describe(decodingError)), isServerFault: false)
+        case let unavailable as DatabaseUnavailable:
+            return Mapped(error: .databaseUnavailable(unavailable), isServerFault: false)
         case is PSQLError:
-            return Mapped(error: .serviceUnavailableIfConnection(error), isServerFault: true)
+            if let unavailable = DatabaseUnavailable.classify(error) {
+                return Mapped(error: .databaseUnavailable(unavailable), isServerFault: false)
+            }
+            return Mapped(error: .internalError, isServerFault: true)
         case is CancellationError:
             return Mapped(error: .serviceUnavailable("the request was cancelled while the server shuts down"), isServerFault: false)
         default:
@@ -107,13 +112,16 @@ protocol APIErrorConvertible: Error {
 }
 
 extension APIError {
-    /// PostgreSQL unreachable → 503 (retry later); any other database failure → 500.
-    static func serviceUnavailableIfConnection(_ error: any Error) -> APIError {
-        if let psql = error as? PSQLError, psql.code == .connectionError || psql.code == .serverClosedConnection
-            || psql.code == .clientClosedConnection
-        {
-            return .serviceUnavailable("the database is unavailable; retry shortly")
+    /// PostgreSQL cannot serve now: 503 with `Retry-After`, saying whether a write was stored.
+    static func databaseUnavailable(_ error: DatabaseUnavailable) -> APIError {
+        var detail = "the database is unavailable; retry shortly"
+        switch error.writeOutcome {
+        case .notApplied?: detail += " (your change was not saved)"
+        case .unknown?: detail += " (the connection was lost while your change was being committed: check whether it was saved before retrying)"
+        case nil: break
         }
-        return .internalError
+        var unavailable = APIError.serviceUnavailable(detail)
+        unavailable.headers[.retryAfter] = "1"
+        return unavailable
     }
 }

@@ -28,7 +28,9 @@ struct ProblemMiddleware: RouterMiddleware {
                     : .methodNotAllowed(request.method, allowed: allowed)
             }
             if mapped.isServerFault {
-                context.logger.error("request failed", metadata: ["error": .string(String(reflecting: error))])
+                context.logger.error("request failed", metadata: ["error": .string(LogRedaction.describe(error))])
+            } else if let unavailable = DatabaseUnavailable.classify(error) {
+                context.logger.warning("database unavailable", metadata: ["reason": .string(unavailable.reason.rawValue)])
             }
             return ProblemDetails(mapped.error, instance: request.uri.path, requestID: context.requestID)
                 .response(headers: mapped.error.headers)

@@ -9,11 +9,14 @@ struct RequestObservationMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let metrics: HTTPMetrics
     let logger: Logger
+    let inFlight: InFlightRequests
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let start = ContinuousClock.now
+        let ticket = inFlight.begin(method: request.method.rawValue, path: request.uri.path, at: start)
+        defer { inFlight.end(ticket) }
         var context = context
         let requestID = Self.acceptedRequestID(request.headers[.requestID]) ?? Self.makeRequestID()
         context.requestID = requestID

@@ -17,11 +17,11 @@ struct IdentityPoolExecutor: IdentitySQLExecutor {
 }
 
 struct IdentityTransactionExecutor: IdentitySQLExecutor {
-    let connection: PostgresConnection
+    let connection: DatabaseConnection
     let logger: Logger
 
     func execute(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        try await connection.query(query)
     }
 }
 

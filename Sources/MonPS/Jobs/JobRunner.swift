@@ -71,8 +71,7 @@ actor JobRunner {
         let logger = self.logger
         do {
             return try await database.withDedicatedConnection { connection in
-                let locked = try await connection.query("SELECT pg_try_advisory_lock(\(key))", logger: logger)
-                    .collect().first?.decode(Bool.self) ?? false
+                let locked = try await connection.query("SELECT pg_try_advisory_lock(\(key))").first?.decode(Bool.self) ?? false
                 guard locked else {
                     started(.failure(JobError.alreadyRunning(job.name)))
                     return .notStarted(JobError.alreadyRunning(job.name))
@@ -81,7 +80,7 @@ actor JobRunner {
                 do {
                     record = try await runs.start(job: job.name, trigger: trigger, instance: instance)
                 } catch {
-                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).collect()
+                    _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))")
                     started(.failure(error))
                     return .notStarted(error)
                 }
@@ -103,7 +102,7 @@ actor JobRunner {
                     runLogger.error("job failed", metadata: ["error": .string(String(describing: error))])
                 }
                 try? await runs.finish(id: record.id, status: status, outcome: outcome)
-                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger).collect()
+                _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))")
                 runLogger.info(
                     "job finished",
                     metadata: ["status": .string(status), "items": .stringConvertible(outcome.items),

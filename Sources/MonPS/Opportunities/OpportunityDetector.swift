@@ -117,7 +117,7 @@ struct OpportunityDetector: Sendable {
                     WHERE status = 'active' AND event_id = ANY(\(ids)) AND NOT (id = ANY(\(kept)))
                     RETURNING 1
                 ) SELECT count(*) FROM withdrawn
-                """, logger: logger).collect().first?.decode(Int.self) ?? 0
+                """).first?.decode(Int.self) ?? 0
         }
         summary.timings.write = stopwatch.lap()
         summary.timings.total = stopwatch.total

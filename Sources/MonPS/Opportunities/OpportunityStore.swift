@@ -23,7 +23,7 @@ enum OpportunityStore {
     /// Upserts every opportunity in one statement (one round trip however many there are) and returns their ids.
     ///
     /// A selection given twice is written once, as its last occurrence (what one upsert after the other did).
-    static func upsert(_ pending: [Pending], connection: PostgresConnection, logger: Logger) async throws -> [UUID] {
+    static func upsert(_ pending: [Pending], connection: DatabaseConnection, logger: Logger) async throws -> [UUID] {
         var seen = Set<Selection>()
         let rows = Array(pending.reversed().filter { seen.insert(Selection($0.opportunity)).inserted }.reversed())
         guard !rows.isEmpty else { return [] }
@@ -66,8 +66,7 @@ enum OpportunityStore {
                 verdict = excluded.verdict, agents = excluded.agents, votes = excluded.votes, prices = excluded.prices,
                 starts_at = excluded.starts_at, status = 'active', updated_at = now()
             RETURNING id
-            """, logger: logger
-        ).collect().map { try $0.decode(UUID.self) }
+            """).map { try $0.decode(UUID.self) }
         // An event deleted since it was read: the run is refused, as a single upsert refused it.
         guard ids.count == rows.count else { throw IngestionStorageError.noRowReturned }
         return ids

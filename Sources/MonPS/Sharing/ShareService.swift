@@ -56,7 +56,7 @@ struct ShareService: Sendable {
                 """
                 SELECT id, email_normalized FROM users
                 WHERE email_normalized = ANY(\(normalized)) AND status = 'active' AND id <> \(owner)
-                """, logger: database.logger).collect()
+                """)
             var known: Set<String> = []
             for row in found {
                 let (recipient, email) = try row.decode((UUID, String).self)
@@ -68,7 +68,7 @@ struct ShareService: Sendable {
                     ON CONFLICT (opportunity_id, owner_id, recipient_id) WHERE recipient_id IS NOT NULL AND revoked_at IS NULL
                     DO UPDATE SET note = excluded.note, expires_at = excluded.expires_at
                     RETURNING id, created_at
-                    """, logger: database.logger).collect()
+                    """)
                 guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
                 let (id, at) = try row.decode((UUID, Date).self)
                 created.shares.append(ShareRecord(
@@ -83,7 +83,7 @@ struct ShareService: Sendable {
                     """
                     INSERT INTO opportunity_shares (opportunity_id, owner_id, token_hash, note, expires_at)
                     VALUES (\(opportunity), \(owner), \(hash), \(note), \(expires)) RETURNING id, created_at
-                    """, logger: database.logger).collect()
+                    """)
                 guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
                 let (id, at) = try row.decode((UUID, Date).self)
                 created.shares.append(ShareRecord(

@@ -14,16 +14,14 @@ struct OddsPartitionTests {
             try await database.transaction { load in
                 // A load in flight: it has written a price (ROW EXCLUSIVE on odds_snapshots) and not committed.
                 _ = try await load.query(
-                    "INSERT INTO odds_snapshots VALUES (1, 1, 'h2h', 'home', NULL, 2.0, now(), 'test')", logger: logger
-                ).collect()
+                    "INSERT INTO odds_snapshots VALUES (1, 1, 'h2h', 'home', NULL, 2.0, now(), 'test')")
                 // Another connection makes two months. CREATE TABLE … PARTITION OF would wait for the load's lock
                 // until it ends; `lock_timeout` (time spent waiting for locks only) turns such a wait into a failure
                 // rather than a hang, however slow the machine.
                 let created = try await database.withDedicatedConnection { other in
-                    _ = try await other.query("SET lock_timeout = '2s'", logger: logger).collect()
+                    _ = try await other.query("SET lock_timeout = '2s'")
                     return try await other.query(
-                        "SELECT ensure_odds_partitions('2041-03-05', '2041-04-20')", logger: logger
-                    ).collect().first?.decode(Int.self)
+                        "SELECT ensure_odds_partitions('2041-03-05', '2041-04-20')").first?.decode(Int.self)
                 }
                 #expect(created == 2)
             }

@@ -13,7 +13,7 @@ struct StagingTableTests {
                 let logger = TestEnvironment.logger
                 let statements = LoaderStatements(connection: connection, logger: logger, source: .file(.genericCSV))
                 func sql(_ query: PostgresQuery) async throws -> [PostgresRow] {
-                    try await connection.query(query, logger: logger).collect()
+                    try await connection.query(query)
                 }
                 func staged() async throws -> [Int] {
                     try await sql("SELECT (SELECT count(*) FROM stage_events)::int, (SELECT count(*) FROM stage_odds)::int")

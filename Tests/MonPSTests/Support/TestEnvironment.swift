@@ -42,6 +42,9 @@ enum TestEnvironment {
             "MONPS_JOBS": "false",
             // Revocations must show at once in the identity tests; the active-account cache has its own tests.
             "MONPS_AUTH_CACHE_SECONDS": "0",
+            // Opening a connection can take seconds while the whole parallel suite runs on two cores; the 1 s
+            // production deadline has tests of its own.
+            "MONPS_DB_LEASE_TIMEOUT_MS": "20000",
         ]
         environment.merge(overrides) { $1 }
         return try AppConfig.load(environment: environment, requiring: .server)

@@ -11,11 +11,10 @@ enum ClosingLine {
     /// Recomputes the closing prices of `eventIDs` (all must have started) and marks them done.
     /// Returns the number of closing prices inserted or changed.
     @discardableResult
-    static func mark(eventIDs: [Int64], connection: PostgresConnection, logger: Logger) async throws -> Int {
+    static func mark(eventIDs: [Int64], connection: DatabaseConnection, logger: Logger) async throws -> Int {
         guard !eventIDs.isEmpty else { return 0 }
         let bounds = try await connection.query(
-            "SELECT min(starts_at), max(starts_at) FROM events WHERE id = ANY(\(eventIDs))", logger: logger
-        ).collect()
+            "SELECT min(starts_at), max(starts_at) FROM events WHERE id = ANY(\(eventIDs))")
         guard let row = bounds.first, let (first, last) = try? row.decode((Date?, Date?).self),
               let first, let last else { return 0 }
         let lower = first.addingTimeInterval(-lookBack)
@@ -34,11 +33,9 @@ enum ClosingLine {
                     WHERE (c.point, c.price, c.captured_at) IS DISTINCT FROM (excluded.point, excluded.price, excluded.captured_at)
                 RETURNING 1
             ) SELECT count(*) FROM closing
-            """, logger: logger
-        ).collect()
+            """)
         try await connection.query(
-            "UPDATE events SET closing_marked_at = now() WHERE id = ANY(\(eventIDs))", logger: logger
-        ).collect()
+            "UPDATE events SET closing_marked_at = now() WHERE id = ANY(\(eventIDs))")
         return try changed.first?.decode(Int.self) ?? 0
     }
 

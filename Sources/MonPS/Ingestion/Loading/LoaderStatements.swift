@@ -4,7 +4,7 @@ import PostgresNIO
 
 /// The set-based statements of one load, run inside the loader's transaction on its connection.
 struct LoaderStatements {
-    let connection: PostgresConnection
+    let connection: DatabaseConnection
     let logger: Logger
     let source: IngestionSource
 
@@ -13,7 +13,7 @@ struct LoaderStatements {
 
     @discardableResult
     private func run(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query, logger: logger).collect()
+        try await connection.query(query)
     }
 
     private func count(_ query: PostgresQuery) async throws -> Int {

@@ -128,8 +128,8 @@ struct OddsLoader: Sendable {
         "regulation_away", "period_scores", "winner", "notes",
     ]
 
-    private func stageEvents(_ events: [ImportedEvent], groups: [String: String], connection: PostgresConnection) async throws {
-        try await connection.copyFrom(table: "stage_events", columns: Self.eventColumns, logger: logger) { writer in
+    private func stageEvents(_ events: [ImportedEvent], groups: [String: String], connection: DatabaseConnection) async throws {
+        try await connection.copyFrom(table: "stage_events", columns: Self.eventColumns) { writer in
             var encoder = CopyTextEncoder()
             for (seq, event) in events.enumerated() {
                 let home = event.home.trimmingCharacters(in: .whitespaces)

@@ -9,7 +9,7 @@ import PostgresNIO
 /// and their planned latest and closing lines into `latest_odds` and `closing_odds`. Prices of events seen
 /// before go through the staging table and `ON CONFLICT DO NOTHING`.
 struct SnapshotWriter {
-    let connection: PostgresConnection
+    let connection: DatabaseConnection
     let logger: Logger
     let source: IngestionSource
     let statements: LoaderStatements
@@ -53,7 +53,7 @@ struct SnapshotWriter {
         var columns = ["event_id", "bookmaker_id", "market", "outcome", "point", "price", "captured_at"]
         if withSource { columns.append("source") }
         var count = 0
-        try await connection.copyFrom(table: table, columns: columns, logger: logger) { writer in
+        try await connection.copyFrom(table: table, columns: columns) { writer in
             var encoder = CopyTextEncoder(capacity: 1 << 18)
             for row in rows where filter(row) {
                 encoder.int(Int(staged[Int(row.seq)].id))

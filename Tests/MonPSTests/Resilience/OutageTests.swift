@@ -1,0 +1,177 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import Synchronization
+import Testing
+
+/// A real `monps serve` process, its own PostgreSQL and Redis, and a request loop while one or both go away:
+/// the outcomes an operator relies on during a failover (issue #21). No durations are asserted beyond generous
+/// bounds that prove "does not hang".
+@Suite("Outages under load", .serialized)
+struct OutageTests {
+    enum Fault: String, CustomTestStringConvertible, CaseIterable {
+        case postgres, redis, both
+        var testDescription: String { rawValue }
+        var stopsPostgres: Bool { self != .redis }
+        var stopsRedis: Bool { self != .postgres }
+    }
+
+    @Test("responses stay 2xx or 503 through the outage, recover, and SIGTERM then exits 0", arguments: Fault.allCases)
+    func outageThenShutdown(fault: Fault) async throws {
+        let postgres = try PostgresServerProcess()
+        let redis = try RedisServerProcess()
+        defer { redis.stop() }
+        let environment = [
+            "DATABASE_URL": postgres.url, "REDIS_URL": redis.url, "MONPS_JWT_SECRETS": TestEnvironment.jwtSecret,
+            "MONPS_RATE_LIMITS": #"{"read":{"*":{"limit":100000,"window":60}},"auth":{"*":{"limit":1000,"window":60}}}"#,
+            "MONPS_SHUTDOWN_TIMEOUT": "15", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+        ]
+        try ServerProcess.runCommand(["migrate"], environment: environment)
+        let server = try await ServerProcess(environment: environment)
+        let token = try await Self.accessToken(server)
+
+        let loop = RequestLoop(url: server.baseURL + "/v1/bets?limit=50", token: token)
+        let traffic = Task { await loop.run(workers: 16) }
+        try await Task.sleep(for: .seconds(1))
+
+        loop.phase = .outage
+        if fault.stopsPostgres { try postgres.stop() }
+        if fault.stopsRedis { redis.stop(forcefully: true) }
+        if fault.stopsPostgres {
+            // Readiness notices within a second or so (generous bound: 5 s).
+            let readiness = try await Self.poll(server, path: "/readyz", until: 503, within: .seconds(5))
+            #expect(readiness == 503, "/readyz still reports ready with PostgreSQL down")
+        }
+        try await Task.sleep(for: .seconds(3))
+        if fault.stopsPostgres { try postgres.start() }
+        if fault.stopsRedis { try redis.start() }
+        loop.phase = .recovered
+        let recovered = try await Self.poll(server, path: "/readyz", until: 200, within: .seconds(20))
+        #expect(recovered == 200, "/readyz did not report ready after recovery")
+        try await Task.sleep(for: .seconds(2))
+        loop.stop()
+        await traffic.value
+
+        let outcomes = loop.outcomes
+        let unexpected = outcomes.filter { $0.status != 200 && $0.status != 503 }
+        #expect(unexpected.isEmpty, "statuses other than 200/503: \(unexpected.prefix(10))\nlog:\n\(server.log.suffix(4000))")
+        let hung = outcomes.filter { $0.seconds > 5 }
+        #expect(hung.isEmpty, "\(hung.count) requests took more than 5 s")
+        #expect(outcomes.contains { $0.phase == .before && $0.status == 200 })
+        #expect(outcomes.contains { $0.phase == .recovered && $0.status == 200 }, "no success after recovery")
+        if fault.stopsPostgres {
+            #expect(outcomes.contains { $0.status == 503 }, "the outage was never seen by a request")
+            #expect(loop.sample503?.retryAfter != nil, "503 without Retry-After")
+            #expect(loop.sample503?.contentType == "application/problem+json")
+        } else {
+            #expect(outcomes.allSatisfy { $0.status == 200 }, "Redis going away must not fail requests")
+        }
+
+        let status = await server.terminate(waitingAtMost: .seconds(25))
+        #expect(status == 0, "after SIGTERM: \(status.map { "exit status \($0)" } ?? "still running after 25 s")\n\(server.log.suffix(3000))")
+    }
+
+    static func accessToken(_ server: ServerProcess) async throws -> String {
+        let body = #"{"email":"outage@example.com","password":"Outage-test-2026!","display_name":"Outage"}"#
+        for path in ["/v1/auth/register", "/v1/auth/login"] {
+            var request = HTTPClientRequest(url: server.baseURL + path)
+            request.method = .POST
+            request.headers.add(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let data = try await response.body.collect(upTo: 1 << 20)
+            guard path.hasSuffix("login") else { continue }
+            let json = try JSONSerialization.jsonObject(with: Data(buffer: data)) as? [String: Any]
+            guard let token = json?["access_token"] as? String else {
+                throw ServerProcess.Failure(description: "login failed: \(response.status) \(String(buffer: data))")
+            }
+            return token
+        }
+        fatalError("unreachable")
+    }
+
+    /// Polls `path` every 100 ms until it answers `wanted` or `limit` passes; returns the last status.
+    static func poll(_ server: ServerProcess, path: String, until wanted: Int, within limit: Duration) async throws -> Int {
+        let deadline = ContinuousClock.now + limit
+        var last = 0
+        while ContinuousClock.now < deadline {
+            last = (try? await HTTPProbe.status(port: server.port, path: path)) ?? 0
+            if last == wanted { return last }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return last
+    }
+}
+
+/// Clients hammering one endpoint, recording every outcome with the phase it started in.
+final class RequestLoop: Sendable {
+    enum Phase: Sendable { case before, outage, recovered }
+
+    struct Outcome: Sendable, CustomStringConvertible {
+        var phase: Phase
+        /// HTTP status, or 0 when the request failed without a response (timeout, connection reset).
+        var status: Int
+        var seconds: Double
+        var description: String { "\(phase) \(status) \(String(format: "%.2f", seconds)) s" }
+    }
+
+    struct Problem: Sendable {
+        var retryAfter: String?
+        var contentType: String?
+    }
+
+    let url: String
+    let token: String
+    private let state = Mutex<(phase: Phase, running: Bool, outcomes: [Outcome], sample503: Problem?)>(
+        (.before, true, [], nil))
+
+    init(url: String, token: String) {
+        self.url = url
+        self.token = token
+    }
+
+    var phase: Phase {
+        get { state.withLock { $0.phase } }
+        set { state.withLock { $0.phase = newValue } }
+    }
+    var outcomes: [Outcome] { state.withLock { $0.outcomes } }
+    var sample503: Problem? { state.withLock { $0.sample503 } }
+    func stop() { state.withLock { $0.running = false } }
+
+    func run(workers: Int) async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<workers {
+                group.addTask {
+                    while self.state.withLock({ $0.running }) { await self.once() }
+                }
+            }
+        }
+    }
+
+    private func once() async {
+        let phase = self.phase
+        let start = ContinuousClock.now
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "authorization", value: "Bearer \(token)")
+        var status = 0
+        var problem: Problem?
+        do {
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            _ = try await response.body.collect(upTo: 4 << 20)
+            status = Int(response.status.code)
+            if status == 503 {
+                problem = Problem(
+                    retryAfter: response.headers.first(name: "retry-after"), contentType: response.headers.first(name: "content-type"))
+            }
+        } catch {
+            status = 0
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        state.withLock { state in
+            state.outcomes.append(Outcome(phase: phase, status: status, seconds: seconds))
+            if let problem, state.sample503 == nil { state.sample503 = problem }
+        }
+        if status != 200 { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+}

@@ -1,0 +1,88 @@
+// Test helper: a private PostgreSQL cluster in a temp directory, on a free loopback port, that a test may stop
+// and start again (the suite's shared server must never go down under the other tests).
+
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+final class PostgresServerProcess: Sendable {
+    struct CommandFailed: Error, CustomStringConvertible {
+        var command: String
+        var output: String
+        var description: String { "\(command) failed:\n\(output)" }
+    }
+
+    let port: Int
+    let directory: URL
+    private let binDirectory: URL
+
+    /// Creates the cluster (trust authentication on loopback: throwaway test data) and starts it.
+    init() throws {
+        binDirectory = try Self.findBinDirectory()
+        directory = URL(fileURLWithPath: "/tmp/monps-pg-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        port = try RedisServerProcess.freeLoopbackPort()
+        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
+        try runAsOwner("initdb", ["-D", dataPath, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
+        try start()
+    }
+
+    deinit {
+        try? stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    var dataPath: String { directory.appendingPathComponent("data").path }
+    var url: String { "postgres://postgres:postgres@127.0.0.1:\(port)/postgres" }
+
+    func start() throws {
+        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+        try runAsOwner("pg_ctl", ["-D", dataPath, "-l", directory.appendingPathComponent("log").path, "-o", options, "-w", "-t", "30", "start"])
+    }
+
+    /// `pg_ctl stop -m fast`: the server ends every session (57P01) and stops, as in a failover.
+    func stop() throws {
+        try runAsOwner("pg_ctl", ["-D", dataPath, "-m", "fast", "-w", "-t", "30", "stop"])
+    }
+
+    private func runAsOwner(_ tool: String, _ arguments: [String]) throws {
+        let binary = binDirectory.appendingPathComponent(tool).path
+        if getuid() == 0 {
+            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", binary] + arguments)
+        } else {
+            try Self.run(binary, arguments)
+        }
+    }
+
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw CommandFailed(command: ([executable] + arguments).joined(separator: " "), output: text)
+        }
+        return text
+    }
+
+    private static func findBinDirectory() throws -> URL {
+        if let configured = ProcessInfo.processInfo.environment["MONPS_PG_BIN"] { return URL(fileURLWithPath: configured) }
+        let root = URL(fileURLWithPath: "/usr/lib/postgresql")
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+        guard let newest = versions.compactMap(Int.init).max() else {
+            throw CommandFailed(command: "find PostgreSQL", output: "no /usr/lib/postgresql/<version>/bin (set MONPS_PG_BIN)")
+        }
+        return root.appendingPathComponent("\(newest)/bin")
+    }
+}
