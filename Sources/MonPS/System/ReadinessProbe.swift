@@ -13,7 +13,8 @@ struct ReadinessProbe: Sendable {
 
     let database: Database
     let redis: RedisClient
-    var timeout: Duration = .seconds(2)
+    /// PostgreSQL down must show within a second (the statement's own lease deadline is 1 s too).
+    var timeout: Duration = .seconds(1)
 
     func run() async -> [Check] {
         async let postgres = check("postgres") { try await database.query("SELECT 1") }
@@ -49,7 +50,8 @@ func withDeadline<Result: Sendable>(
     return try await withCheckedThrowingContinuation { continuation in
         slot.fill(continuation)
         let worker = Task {
-            let result = await Task { try await work() }.result
+            let result: Swift.Result<Result, any Error>
+            do { result = .success(try await work()) } catch { result = .failure(error) }
             slot.take()?.resume(with: result)
         }
         Task {

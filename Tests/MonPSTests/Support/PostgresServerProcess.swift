@@ -49,31 +49,14 @@ final class PostgresServerProcess: Sendable {
 
     private func runAsOwner(_ tool: String, _ arguments: [String]) throws {
         let binary = binDirectory.appendingPathComponent(tool).path
-        if getuid() == 0 {
-            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", binary] + arguments)
-        } else {
-            try Self.run(binary, arguments)
-        }
+        // From /: the postgres user may not be allowed into the test's working directory.
+        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", binary] + arguments : [binary] + arguments
+        try Self.run("/bin/sh", ["-c", #"cd / && exec "$@""#, "sh"] + command)
     }
 
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(command: ([executable] + arguments).joined(separator: " "), output: text)
-        }
-        return text
+        try Subprocess.run(executable, arguments)
     }
 
     private static func findBinDirectory() throws -> URL {

@@ -15,7 +15,7 @@ final class ServerProcess: Sendable {
 
     let port: Int
     let logFile: URL
-    private let process: Process
+    private let pid: pid_t
 
     /// The `monps` binary built beside the test bundle (or `MONPS_BINARY`).
     static var binary: URL {
@@ -27,81 +27,50 @@ final class ServerProcess: Sendable {
     /// Runs `monps <arguments>` to completion (e.g. `migrate`), throwing with its output when it fails.
     @discardableResult
     static func runCommand(_ arguments: [String], environment: [String: String]) throws -> String {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "monps \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(text)")
-        }
-        return text
+        try Subprocess.run(binary.path, arguments, environment: environment)
     }
 
     /// Starts `monps serve` on a free port and waits until `/healthz` answers.
     init(environment: [String: String]) async throws {
         port = try RedisServerProcess.freeLoopbackPort()
         logFile = FileManager.default.temporaryDirectory.appendingPathComponent("monps-serve-\(UUID().uuidString).log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve"]
         var environment = environment
         environment["MONPS_PORT"] = String(port)
         environment["MONPS_HOST"] = "127.0.0.1"
-        process.environment = environment
-        let log = try FileHandle(forWritingTo: logFile)
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        // Child processes inherit the spawning thread's signal mask; the server must receive SIGTERM.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var previous = sigset_t()
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
-        self.process = process
+        pid = try Subprocess.spawn(Self.binary.path, ["serve"], environment: environment, logPath: logFile.path)
         let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                throw Failure(description: "monps serve exited \(process.terminationStatus):\n\(self.log)")
+            if let status = Subprocess.exitStatus(of: pid) {
+                throw Failure(description: "monps serve exited \(status):\n\(self.log)")
             }
             if (try? await HTTPProbe.status(port: port, path: "/healthz")) == 200 { return }
             try await Task.sleep(for: .milliseconds(100))
         }
-        kill(process.processIdentifier, SIGKILL)
+        kill(pid, SIGKILL)
         throw Failure(description: "monps serve did not answer /healthz within 60 s:\n\(self.log)")
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if Subprocess.exitStatus(of: pid) == nil {
+            kill(pid, SIGKILL)
+            _ = Subprocess.exitStatus(of: pid)
+        }
         try? FileManager.default.removeItem(at: logFile)
     }
 
     var log: String { (try? String(contentsOf: logFile, encoding: .utf8)) ?? "" }
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    /// Sends SIGTERM and waits at most `limit` for the process to exit; nil if it is still running.
+    /// Sends SIGTERM and waits at most `limit` for the process to exit; nil if it is still running (then killed).
     func terminate(waitingAtMost limit: Duration) async -> Int32? {
-        kill(process.processIdentifier, SIGTERM)
+        kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < deadline {
+        while ContinuousClock.now < deadline {
+            if let status = Subprocess.exitStatus(of: pid) { return status }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        guard !process.isRunning else {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
+        kill(pid, SIGKILL)
+        return nil
     }
 }
 
@@ -109,7 +78,7 @@ final class ServerProcess: Sendable {
 enum HTTPProbe {
     static func status(port: Int, path: String) async throws -> Int {
         let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(2))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(5))
         _ = try await response.body.collect(upTo: 1 << 20)
         return Int(response.status.code)
     }
