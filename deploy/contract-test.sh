@@ -4,8 +4,9 @@
 # following the document's `links`. deploy/test.sh runs it after `swift test`; it also runs alone:
 #   deploy/contract-test.sh            (builds nothing: uses the debug binary of `swift build --build-tests --enable-code-coverage`)
 # Environment: MONPS_CONTRACT_SEED (the fixed seed, default 20261205), MONPS_CONTRACT_RANDOM_SEED (default: random),
-# MONPS_CONTRACT_EXAMPLES (test cases per operation and phase, default 10), MONPS_PG_PORT / MONPS_REDIS_PORT (test
-# profile servers, started if needed).
+# MONPS_CONTRACT_EXAMPLES (test cases per operation and phase, default 10), MONPS_CONTRACT_IDENTITIES (default
+# "anonymous viewer user admin"), MONPS_CONTRACT_SEEDS (default "fixed random"; "fixed" for one run per identity),
+# MONPS_PG_PORT / MONPS_REDIS_PORT (test profile servers, started if needed).
 # Exit status: 0 when every run of every identity found no failure; 1 otherwise (or when the server does not start).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -97,15 +98,19 @@ printf '\n== Contract test: schemathesis %s, %s examples per operation, seeds: f
     "$schemathesis_version" "$examples" "$fixed_seed" "$random_seed"
 failed=0
 summary=()
-run_identity() { # name [token]
-    local name=$1 token=${2:-} seed log rc
-    for seed in "$fixed_seed" "$random_seed"; do
+run_identity() { # name [email password]
+    local name=$1 email=${2:-} password=${3:-} seed log rc
+    local seeds=()
+    [[ " ${MONPS_CONTRACT_SEEDS:-fixed random} " == *" fixed "* ]] && seeds+=("$fixed_seed")
+    [[ " ${MONPS_CONTRACT_SEEDS:-fixed random} " == *" random "* ]] && seeds+=("$random_seed")
+    [[ " ${MONPS_CONTRACT_IDENTITIES:-anonymous viewer user admin} " == *" $name "* ]] || return 0
+    for seed in "${seeds[@]}"; do
         log="$log_dir/$name-$seed.log"
-        local auth=()
-        # Logged in just before each run: an access token lives 15 minutes.
-        [[ -n "$token" ]] && auth=(-H "Authorization: Bearer $($token)")
         set +e
-        "$venv/bin/st" --config-file "$MONPS_DEPLOY_DIR/schemathesis.toml" run "$base/openapi.yaml" "${auth[@]}" \
+        # deploy/contract_hooks.py signs in as this identity (and again after a 401: logout-all is tested too).
+        PYTHONPATH="$MONPS_DEPLOY_DIR" SCHEMATHESIS_HOOKS=contract_hooks MONPS_CONTRACT_BASE="$base" \
+            MONPS_CONTRACT_EMAIL="$email" MONPS_CONTRACT_PASSWORD="$password" \
+            "$venv/bin/st" --config-file "$MONPS_DEPLOY_DIR/schemathesis.toml" run "$base/openapi.yaml" \
             --checks all --seed "$seed" --max-examples "$examples" --workers 2 --no-color \
             --phases examples,coverage,fuzzing,stateful --report json --report-json-path "$log_dir/$name-$seed.json" \
             >"$log" 2>&1
@@ -118,14 +123,14 @@ run_identity() { # name [token]
         printf '%-9s seed %-10s %s (exit %s)\n' "$name" "$seed" "$counts" "$rc"
         if [[ $rc -ne 0 ]]; then
             failed=1
-            sed -n '/FAILURES/,$p' "$log" | head -n 200
+            sed -n '/FAILURES/,$p' "$log" | head -n 200 || true
         fi
     done
 }
 run_identity anonymous
-run_identity viewer "login $viewer_email $viewer_password"
-run_identity user "login demo@monps.local MonPS-demo-2026!"
-run_identity admin "login admin@monps.local MonPS-admin-2026!"
+run_identity viewer "$viewer_email" "$viewer_password"
+run_identity user demo@monps.local 'MonPS-demo-2026!'
+run_identity admin admin@monps.local 'MonPS-admin-2026!'
 
 printf '\n== Contract test summary (logs in %s), %s ==\n' "$log_dir" "$(monps_elapsed "$t_start")"
 printf '%s\n' "${summary[@]}"

@@ -114,6 +114,10 @@ struct SchemaRule: Sendable {
     }
 
     private func checkString(_ string: String, at field: String, into issues: inout [Issue]) {
+        // The contract's rule for all text (PostgreSQL cannot store U+0000: such a value was a 500).
+        if string.utf8.contains(0) {
+            issues.append(Issue(field: field, message: "must not contain the NUL character (U+0000)", isStructural: false))
+        }
         if minLength != nil || maxLength != nil {
             let length = string.unicodeScalars.count
             if let minLength, length < minLength {
@@ -133,7 +137,9 @@ struct SchemaRule: Sendable {
 
     private func checkNumber(_ literal: String, isInteger: Bool, at field: String, into issues: inout [Issue]) {
         if isInteger, let format, format == .int32 || format == .int64 {
-            let fits = format == .int64 ? Int64(literal) != nil : Int32(literal) != nil
+            // `32304.0` is an integer too (JSON Schema counts values, not spellings).
+            let value = Int64(literal) ?? Double(literal).flatMap { $0.isFinite && abs($0) < 9.2e18 ? Int64(exactly: $0) : nil }
+            let fits = value.map { format == .int64 || Int32(exactly: $0) != nil } ?? false
             if !fits {
                 issues.append(Issue(field: field, message: "must fit in a signed \(format == .int64 ? 64 : 32)-bit integer", isStructural: false))
                 return
