@@ -84,7 +84,8 @@ curl -fsS "$base/healthz" >/dev/null || monps_die "monps serve did not answer on
 
 # 3. The identities: the demo user and admin of the seed, and a viewer the admin creates as an operator would.
 login() { # email password -> access token
-    curl -fsS -X POST "$base/v1/auth/login" -H 'content-type: application/json' \
+    # From 127.0.0.2, as the hooks sign in: the run's made-up logins from 127.0.0.1 may have locked that address.
+    curl -fsS --interface 127.0.0.2 -X POST "$base/v1/auth/login" -H 'content-type: application/json' \
         -d "{\"email\":\"$1\",\"password\":\"$2\"}" | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])'
 }
 viewer_email=viewer@monps.local
@@ -105,6 +106,11 @@ run_identity() { # name [email password]
     [[ " ${MONPS_CONTRACT_SEEDS:-fixed random} " == *" random "* ]] && seeds+=("$random_seed")
     [[ " ${MONPS_CONTRACT_IDENTITIES:-anonymous viewer user admin} " == *" $name "* ]] || return 0
     for seed in "${seeds[@]}"; do
+        # Each run starts from the run's own settings (an admin run may have closed registration, say).
+        curl -fsS --interface 127.0.0.2 -o /dev/null -X PUT "$base/v1/admin/settings" \
+            -H "authorization: Bearer $(login admin@monps.local 'MonPS-admin-2026!')" -H 'content-type: application/json' \
+            -d '{"reset":["odds_api_key","odds_intervals","settlement_interval_seconds","clv_interval_seconds","registration_open","rate_limits"]}' \
+            || monps_die "could not reset the platform settings"
         log="$log_dir/$name-$seed.log"
         set +e
         # deploy/contract_hooks.py signs in as this identity (and again after a 401: logout-all is tested too).

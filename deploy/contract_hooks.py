@@ -11,7 +11,10 @@
    request, and `positive_data_acceptance` cannot apply to it. Real cursors are followed through the document's
    links in the stateful phase, and made-up ones are still sent as invalid data (negative cases), where the 400 is
    checked.
-3. Works around a CPython 3.11 bug (`SystemError: AST constructor recursion depth mismatch` from `ast.parse`, fixed in
+3. Hands the rate limits back to the run's configuration whenever the admin run changes them (`PUT
+   /v1/admin/settings` with `rate_limits`, which it is right to test): the run needs its raised limits, or the rest of
+   it tests 429s (answered by the rate limiter before authentication, as designed) instead of the operations.
+4. Works around a CPython 3.11 bug (`SystemError: AST constructor recursion depth mismatch` from `ast.parse`, fixed in
    later CPython releases) that hypothesis hits when it names a filter lambda for a strategy's repr: the name is
    only cosmetic, so a failed lookup gives a generic one instead of aborting the operation's tests.
 """
@@ -33,22 +36,38 @@ if EMAIL:
     @schemathesis.auth(refresh_interval=300)
     class SignIn:
         def get(self, case, context):
-            url = urlsplit(BASE)
-            connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30, source_address=("127.0.0.2", 0))
-            try:
-                body = json.dumps({"email": EMAIL, "password": PASSWORD})
-                connection.request("POST", "/v1/auth/login", body=body, headers={"content-type": "application/json"})
-                response = connection.getresponse()
-                payload = response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"sign-in as {EMAIL} answered {response.status}: {payload[:300]!r}")
-                return json.loads(payload)["access_token"]
-            finally:
-                connection.close()
+            status, payload = _request("POST", "/v1/auth/login", {"email": EMAIL, "password": PASSWORD}, None)
+            if status != 200:
+                raise RuntimeError(f"sign-in as {EMAIL} answered {status}: {payload[:300]!r}")
+            return json.loads(payload)["access_token"]
 
         def set(self, case, data, context):
             case.headers = case.headers or {}
             case.headers["Authorization"] = f"Bearer {data}"
+
+
+def _request(method, path, body, authorization):
+    """A request from 127.0.0.2 (see the module's docstring); returns (status, payload)."""
+    url = urlsplit(BASE)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30, source_address=("127.0.0.2", 0))
+    try:
+        headers = {"content-type": "application/json"}
+        if authorization:
+            headers["authorization"] = authorization
+        connection.request(method, path, body=json.dumps(body), headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+@schemathesis.hook
+def after_call(context, case, response):
+    if case.operation.method.upper() != "PUT" or case.operation.path != "/v1/admin/settings":
+        return
+    if response.status_code == 200 and isinstance(case.body, dict) and "rate_limits" in case.body:
+        authorization = (case.headers or {}).get("Authorization")
+        _request("PUT", "/v1/admin/settings", {"reset": ["rate_limits"]}, authorization)
 
 
 def _without_cursor(query):

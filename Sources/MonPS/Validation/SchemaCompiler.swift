@@ -60,6 +60,8 @@ struct SchemaCompiler {
             case "minItems": rule.minItems = try Self.integer(value, keyword, at: path)
             case "maxItems": rule.maxItems = try Self.integer(value, keyword, at: path)
             case "uniqueItems": rule.uniqueItems = value == .bool(true)
+            case "minProperties": rule.minProperties = try Self.integer(value, keyword, at: path)
+            case "maxProperties": rule.maxProperties = try Self.integer(value, keyword, at: path)
             case "items": rule.items = try compile(value, at: path + "/items", depth: depth + 1)
             case "required":
                 guard case .array(let names) = value else { throw CompileError.unsupported(keyword, at: path) }

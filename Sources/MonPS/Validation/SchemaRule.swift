@@ -1,7 +1,7 @@
 import Foundation
 
 /// One JSON Schema of the contract, compiled once at start-up into the checks it implies (the subset of JSON Schema
-/// 2020-12 the document uses: type, enum, pattern, lengths, bounds, items, properties, required,
+/// 2020-12 the document uses: type, enum, pattern, lengths, bounds, items, properties, required, member counts,
 /// `additionalProperties`, `allOf` and the formats date-time, uuid, email, int32 and int64).
 ///
 /// Why compiled rather than read from the document per request: the checks run in front of every operation,
@@ -60,6 +60,8 @@ struct SchemaRule: Sendable {
     private var itemRules: [SchemaRule] = []
     var properties: [String: SchemaRule] = [:]
     var required: [String] = []
+    var minProperties: Int?
+    var maxProperties: Int?
     var additional: Additional = .allowed
     /// `allOf` members that could not be merged into this rule; each must hold too.
     var allOf: [SchemaRule] = []
@@ -188,6 +190,12 @@ struct SchemaRule: Sendable {
         func child(_ name: String) -> String { field.isEmpty ? name : "\(field).\(name)" }
         for name in required where members[name] == nil {
             issues.append(Issue(field: child(name), message: "is required", isStructural: true))
+        }
+        if let minProperties, members.count < minProperties {
+            issues.append(Issue(field: field, message: "must have at least \(minProperties) members", isStructural: false))
+        }
+        if let maxProperties, members.count > maxProperties {
+            issues.append(Issue(field: field, message: "must have at most \(maxProperties) members", isStructural: false))
         }
         // Sorted so that several issues always come in the same order.
         for name in members.keys.sorted() {

@@ -30,6 +30,7 @@ struct SchemaRuleTests {
         (#"{"type":"string","enum":["a","b"]}"#, #""c""#, "one of a, b"),
         (#"{"type":"object","required":["name"]}"#, "{}", "is required"),
         (#"{"type":"object","additionalProperties":false,"properties":{}}"#, #"{"x":1}"#, "not a known member"),
+        (#"{"type":"object","minProperties":1}"#, "{}", "at least 1 members"),
         (#"{"type":"integer"}"#, "1.5", "of type integer"),
         (#"{"type":"string","format":"uuid"}"#, #""not-a-uuid""#, "valid uuid"),
         (#"{"type":"string","format":"date-time"}"#, #""2026-02-30T00:00:00Z""#, "valid date-time"),
