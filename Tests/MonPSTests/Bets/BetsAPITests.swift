@@ -136,7 +136,7 @@ struct BetsAPITests {
                 ("\(base),\"event_description\":\"X v Y\",\"market\":\"h2h\",\"selection\":\"home\",\"odds\":2,\"stake\":100", "sport", nil),
                 ("\(base),\"event_description\":\"X v Y\",\"sport\":\"curling\",\"market\":\"h2h\",\"selection\":\"home\",\"odds\":2,\"stake\":100", "sport", nil),
                 ("\"bankroll_id\":\"\(bankroll)\",\"bookmaker\":\"Bet 365\",\(nhl),\"market\":\"h2h\",\"selection\":\"home\",\"odds\":2,\"stake\":100", "bookmaker", nil),
-                ("\(base),\(nhl),\"market\":\"h2h\",\"selection\":\"home\",\"odds\":2,\"stake\":100,\"tags\":[\"\"]", "tags", nil),
+                ("\(base),\(nhl),\"market\":\"h2h\",\"selection\":\"home\",\"odds\":2,\"stake\":100,\"tags\":[\"\"]", "tags[0]", nil),
             ]
             for (fields, field, slug) in cases {
                 try await fixture.placeBet(alice, fields).expectProblem(.unprocessableContent, slug: slug, field: field)
