@@ -117,7 +117,7 @@ run_identity() { # name [email password]
         PYTHONPATH="$MONPS_DEPLOY_DIR" SCHEMATHESIS_HOOKS=contract_hooks MONPS_CONTRACT_BASE="$base" \
             MONPS_CONTRACT_EMAIL="$email" MONPS_CONTRACT_PASSWORD="$password" \
             "$venv/bin/st" --config-file "$MONPS_DEPLOY_DIR/schemathesis.toml" run "$base/openapi.yaml" \
-            --checks all --seed "$seed" --max-examples "$examples" --workers 2 --no-color \
+            --generation-database none --checks all --seed "$seed" --max-examples "$examples" --workers 2 --no-color \
             --phases examples,coverage,fuzzing,stateful --report json --report-json-path "$log_dir/$name-$seed.json" \
             >"$log" 2>&1
         rc=$?
