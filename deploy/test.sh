@@ -2,7 +2,10 @@
 # Runs the whole test suite against throwaway PostgreSQL and Redis servers, then reports line
 # coverage of the project's own sources. This is what CI runs (.ci/run).
 #   deploy/test.sh [extra swift test arguments, e.g. --filter AuthTests]
-# Exit status: swift test's when it fails; 1 when the build fails or coverage cannot be computed.
+# After the whole suite (no extra arguments), the contract test (deploy/contract-test.sh: schemathesis against the
+# served OpenAPI document, four identities) runs against the same servers; MONPS_CONTRACT_TEST=0 skips it.
+# Exit status: swift test's when it fails; 1 when the build fails, the contract test finds a failure or coverage
+# cannot be computed.
 # Coverage below the goal prints a warning only (the goal is tracked, not enforced).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -86,7 +89,19 @@ if [[ $test_rc -eq 124 || $test_rc -eq 137 ]]; then
          END { for (name in open) print "  " name }' "$test_log" >&2
 fi
 
-# 3. Line coverage of the project's own sources.
+# 3. The contract test, on the whole-suite run only (a filtered run is a developer's quick loop).
+contract_rc=0
+contract_time="skipped"
+if [[ $# -eq 0 && "${MONPS_CONTRACT_TEST:-1}" != 0 ]]; then
+    t_contract=$(monps_now)
+    set +e
+    bash "$MONPS_DEPLOY_DIR/contract-test.sh"
+    contract_rc=$?
+    set -e
+    contract_time=$(monps_elapsed "$t_contract")
+fi
+
+# 4. Line coverage of the project's own sources.
 coverage_rc=0
 coverage_line=""
 compute_coverage() {
@@ -142,9 +157,9 @@ printf '%s\n' "$coverage_line"
 services stop test || true
 services_up=0
 
-printf '\nWall time: build %s, test %s, total %s\n' "$build_time" "$test_time" "$(monps_elapsed "$t_start")"
+printf '\nWall time: build %s, test %s, contract test %s, total %s\n' "$build_time" "$test_time" "$contract_time" "$(monps_elapsed "$t_start")"
 
-# 4. Repeat swift test's closing summary last, where CI reads it (XCTest's, then Swift Testing's).
+# 5. Repeat swift test's closing summary last, where CI reads it (XCTest's, then Swift Testing's).
 strip_ansi() { sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$test_log"; }
 xctest_line=$(strip_ansi | grep -E 'Executed [0-9]+ tests?, with' | tail -n 1 || true)
 testing_line=$(strip_ansi | grep -E 'Test run with [0-9]+ tests?' | tail -n 1 || true)
@@ -158,6 +173,10 @@ fi
 
 if [[ $test_rc -ne 0 ]]; then
     exit "$test_rc"
+fi
+if [[ $contract_rc -ne 0 ]]; then
+    monps_info "tests passed, but the contract test found failures (exit $contract_rc)"
+    exit 1
 fi
 if [[ $coverage_rc -ne 0 ]]; then
     monps_info "tests passed, but coverage could not be computed"

@@ -31,6 +31,8 @@ public func buildApplication(
     router.add(
         middleware: AuthenticationMiddleware(
             identity: auth.identity, policies: try AccessPolicyTable(document: document)))
+    // After authentication (anonymous callers learn nothing about protected inputs), before the cache and handlers.
+    router.add(middleware: ContractValidationMiddleware(contracts: try ContractTable(document: document), maxBodyBytes: config.maxBodyBytes))
     router.add(
         middleware: PublicCacheMiddleware(
             cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,

@@ -19,9 +19,8 @@ extension APIHandler {
         guard let id = UUID(uuidString: input.path.id),
               let record = try await backtests.get(id, user: principal.role == .admin ? nil : principal.userID)
         else { throw APIError.notFound("no backtest with id \(input.path.id.prefix(64))") }
+        // The contract bounds both (bets_offset ≥ 0, bets_limit 0–5000); the validation boundary has checked them.
         let offset = input.query.betsOffset ?? 0, limit = input.query.betsLimit ?? 1_000
-        guard offset >= 0 else { throw APIError.invalidParameter("bets_offset", "must be 0 or more") }
-        guard (0...5_000).contains(limit) else { throw APIError.invalidParameter("bets_limit", "must be between 0 and 5000") }
         let bets = limit == 0 ? [] : try await backtests.bets(of: id, offset: offset, limit: limit)
         return .ok(.init(body: .json(.init(record, bets: bets))))
     }
@@ -48,20 +47,10 @@ extension APIHandler {
             throw APIError.invalidParameter(
                 "staking", "use flat:<minor units>, kelly:<fraction> or kelly:<fraction>:<cap> (e.g. flat:100, kelly:0.5)")
         }
+        // The contract bounds the bankroll (1–10¹²) and the seed (≥ 0) and gives the sport's and the staking plan's
+        // patterns; the validation boundary has checked them. A flat stake above the bankroll is not an error: the
+        // backtest places no bet it cannot afford, as in any other run that runs out of money.
         let bankroll = body.bankroll ?? 100_000
-        guard bankroll > 0, bankroll <= BacktestParameters.maximumBankroll else {
-            throw APIError.invalidParameter("bankroll", "must be between 1 and \(BacktestParameters.maximumBankroll) minor units")
-        }
-        if case .flat(let stake) = staking, stake > bankroll {
-            throw APIError.invalidParameter("staking", "the flat stake is larger than the bankroll")
-        }
-        if let sport = body.sport,
-           !(1...64).contains(sport.count) || !sport.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") })
-        {
-            throw APIError.invalidParameter("sport", "must be a sport key, group or league such as soccer_epl, soccer or epl")
-        }
-        if let seed = body.seed, seed < 0 { throw APIError.invalidParameter("seed", "must be 0 or more") }
-        if let from = body.from, let to = body.to, to <= from { throw APIError.invalidParameter("to", "must be after from") }
         return BacktestParameters(
             strategy: body.strategy.rawValue, sport: body.sport, from: body.from, until: body.to, staking: staking,
             bankroll: bankroll, seed: body.seed.map(UInt64.init) ?? BacktestParameters.defaultSeed)

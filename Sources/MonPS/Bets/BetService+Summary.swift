@@ -30,7 +30,6 @@ extension BetService {
     func summary(
         userID: UUID, range: SummaryRange?, from: Date?, to: Date?, bankrollID: UUID?, currency: String?
     ) async throws -> Summary {
-        if let from, let to, to <= from { throw APIError.invalidParameter("to", "must be after from") }
         let start = from ?? (range?.days).map { now().addingTimeInterval(-Double($0) * 86_400) }
         if let bankrollID, try await bankrolls.get(id: bankrollID, owner: userID) == nil {
             throw BettingError.bankrollNotFound

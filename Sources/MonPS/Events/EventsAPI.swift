@@ -8,9 +8,6 @@ extension APIHandler {
     func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
         let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
         let query = input.query
-        if let from = query.from, let to = query.to, to <= from {
-            throw APIError.invalidParameter("to", "must be after from")
-        }
         let participant = query.participant?.trimmingCharacters(in: .whitespaces)
         let filter = EventFilter(
             sport: query.sport, group: query.group?.rawValue, competition: query.competition,
@@ -38,9 +35,6 @@ extension APIHandler {
 
     func getEventOddsHistory(_ input: Operations.GetEventOddsHistory.Input) async throws -> Operations.GetEventOddsHistory.Output {
         let query = input.query
-        if let from = query.from, let to = query.to, to < from {
-            throw APIError.invalidParameter("to", "must not be before from")
-        }
         let event = try await existingEvent(input.path.id)
         let filter = HistoryFilter(market: query.market?.rawValue, bookmaker: query.bookmaker, from: query.from, to: query.to)
         let points = try await events.history(eventID: event.id, filter: filter, limit: Self.historyPointLimit + 1)

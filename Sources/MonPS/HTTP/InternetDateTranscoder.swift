@@ -6,7 +6,7 @@ import OpenAPIRuntime
 /// Writes dates exactly as OpenAPIRuntime's default `.iso8601` transcoder does — `2026-11-26T13:45:00Z`, UTC,
 /// the time rounded to the millisecond, then to the second below — but with integer arithmetic: the default formats through one `ISO8601DateFormatter`
 /// behind a lock (ICU on Linux, microseconds per date), and a page of 50 opportunities has 150 dates.
-/// Reading dates is left to the default transcoder.
+/// Dates are read as RFC 3339 (`RFC3339`), fractions of a second and offsets included, as the contract says.
 struct InternetDateTranscoder: DateTranscoder {
     private let standard = ISO8601DateTranscoder()
 
@@ -16,7 +16,8 @@ struct InternetDateTranscoder: DateTranscoder {
     }
 
     func decode(_ dateString: String) throws -> Date {
-        try standard.decode(dateString)
+        if let date = RFC3339.parse(dateString) { return date }
+        return try standard.decode(dateString)
     }
 
     /// `yyyy-MM-ddTHH:mm:ssZ` for years 1…9999; nil outside (left to the formatter).

@@ -19,17 +19,29 @@ final class RouteTable: Sendable {
         routes.withLock { $0.append(Route(segments: segments, method: method)) }
     }
 
+    /// The methods of the route the router would match for `path`. Like the router, a literal segment wins over a
+    /// parameter (`/v1/bets/summary` is not `/v1/bets/{id}`), so only the most specific matching template counts;
+    /// merging every template that matches advertised `DELETE` and `PATCH` on `/v1/bets/summary`.
     func allowedMethods(forPath path: String) -> [HTTPRequest.Method] {
         let requested = path.split(separator: "/")
         let matches = routes.withLock { routes in
-            routes.filter { route in
-                route.segments.count == requested.count
-                    && zip(route.segments, requested).allSatisfy { pattern, actual in
-                        (pattern.hasPrefix("{") && pattern.hasSuffix("}")) || pattern.hasPrefix(":") || pattern == actual
-                    }
-            }.map(\.method)
+            routes.compactMap { route -> (specificity: [Bool], method: HTTPRequest.Method)? in
+                guard route.segments.count == requested.count else { return nil }
+                var specificity: [Bool] = []
+                for (pattern, actual) in zip(route.segments, requested) {
+                    let isParameter = (pattern.hasPrefix("{") && pattern.hasSuffix("}")) || pattern.hasPrefix(":")
+                    guard isParameter || pattern == actual else { return nil }
+                    specificity.append(!isParameter)
+                }
+                return (specificity, route.method)
+            }
         }
-        var methods = Set(matches.map(\.rawValue))
+        // Literal (true) before parameter (false), segment by segment from the left.
+        let moreSpecific = { (lhs: [Bool], rhs: [Bool]) in
+            zip(lhs, rhs).first { $0 != $1 }.map { $0.0 } ?? false
+        }
+        guard let best = matches.map(\.specificity).max(by: { moreSpecific($1, $0) }) else { return [] }
+        var methods = Set(matches.filter { $0.specificity == best }.map(\.method.rawValue))
         if methods.contains("GET") { methods.insert("HEAD") }
         return methods.sorted().compactMap { HTTPRequest.Method($0) }
     }

@@ -6,7 +6,6 @@ import MonPSCore
 extension APIHandler {
     func compareAgents(_ input: Operations.CompareAgents.Input) async throws -> Operations.CompareAgents.Output {
         let q = input.query
-        if let from = q.from, let to = q.to, to <= from { throw APIError.invalidParameter("to", "must be after from") }
         let filter = AgentRecordsRepository.Filter(sport: q.sport, market: q.market?.rawValue, from: q.from, until: q.to)
         let period = AgentComparison.Period(rawValue: q.period?.rawValue ?? "month") ?? .month
         // Agent D re-weights the others and has no picks of its own: its weights are shown on each agent's line.

@@ -33,12 +33,19 @@ enum StrictJSON {
 
     /// Parses a complete document whose top level must be an object.
     static func parseObject(_ bytes: [UInt8]) throws(ParseError) -> [String: Value] {
-        var parser = Parser(bytes: bytes)
+        guard case .object(let members) = try parse(bytes) else { throw ParseError() }
+        return members
+    }
+
+    /// Parses a complete document of any JSON value, nested at most `maxDepth` deep (request bodies use the
+    /// default; the contract's own document, read once at start-up, is deeper).
+    static func parse<Bytes: Collection<UInt8>>(_ bytes: Bytes, maxDepth: Int = StrictJSON.maxDepth) throws(ParseError) -> Value {
+        var parser = Parser(bytes: Array(bytes), maxDepth: maxDepth)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
-        guard parser.index == bytes.count, case .object(let members) = value else { throw ParseError() }
-        return members
+        guard parser.index == parser.bytes.count else { throw ParseError() }
+        return value
     }
 
     /// A JSON string literal, escaping `"`, `\` and control characters.
@@ -62,9 +69,13 @@ enum StrictJSON {
 
     private struct Parser {
         let bytes: [UInt8]
+        let maxDepth: Int
         var index = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: [UInt8], maxDepth: Int) {
+            self.bytes = bytes
+            self.maxDepth = maxDepth
+        }
 
         mutating func skipWhitespace() {
             while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -80,7 +91,7 @@ enum StrictJSON {
         }
 
         mutating func parseValue(depth: Int) throws(ParseError) -> Value {
-            guard depth <= StrictJSON.maxDepth, let char = peek() else { throw ParseError() }
+            guard depth <= maxDepth, let char = peek() else { throw ParseError() }
             switch char {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)

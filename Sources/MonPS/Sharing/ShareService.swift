@@ -13,69 +13,51 @@ struct ShareRecord: Sendable, Equatable {
     var active: Bool
 }
 
-enum ShareError: Error, Equatable {
-    case nothingToShare
-    case tooManyRecipients
-}
-
-extension ShareError: APIErrorConvertible {
-    var apiError: APIError {
-        switch self {
-        case .nothingToShare:
-            .unprocessable("give emails, or public: true, or both", field: "emails")
-        case .tooManyRecipients:
-            .unprocessable("at most 50 email addresses", field: "emails")
-        }
-    }
-}
-
 /// Shares of opportunities: with users by email, or as public links whose token is stored only as a hash.
+///
+/// Whether an address has an account is never revealed to the sharer: every address gets a share (stored under its
+/// normalised address), but only one an active account has is delivered; the answer and the list of sent shares look
+/// the same either way, so sharing cannot be used to probe for accounts (security finding #5).
+/// The contract bounds the request (at most 50 addresses of at most 254 characters, a note of at most 500) and the
+/// validation boundary enforces it before this runs.
 struct ShareService: Sendable {
     let database: Database
 
     struct Created: Sendable {
+        /// The shares made: one per (normalised) address, and the public link's.
         var shares: [ShareRecord]
-        var unknownEmails: [String]
         var linkToken: String?
     }
 
     func share(
         opportunity: UUID, owner: UUID, emails: [String], publicLink: Bool, expiresInHours: Int?, note: String?
     ) async throws -> Created {
-        guard !emails.isEmpty || publicLink else { throw ShareError.nothingToShare }
-        guard emails.count <= 50 else { throw ShareError.tooManyRecipients }
         guard try await database.query("SELECT 1 FROM opportunities WHERE id = \(opportunity)").first != nil else {
             throw APIError.notFound("no opportunity with id \(opportunity.uuidString.lowercased())")
         }
         let expires = expiresInHours.map { Date().addingTimeInterval(TimeInterval($0) * 3600) }
         let normalized = Array(Set(emails.map(EmailAddress.normalize))).sorted()
-        let note = note.map { String($0.prefix(500)) }
         return try await database.transaction { connection in
-            var created = Created(shares: [], unknownEmails: [], linkToken: nil)
-            let found = try await connection.query(
+            var created = Created(shares: [], linkToken: nil)
+            // Every address gets its share; only one an active account (not the sharer's) has is delivered. The
+            // rows, and so the answer and the list of sent shares, are the same whether or not an account has it.
+            let rows = try await connection.query(
                 """
-                SELECT id, email_normalized FROM users
-                WHERE email_normalized = ANY(\(normalized)) AND status = 'active' AND id <> \(owner)
+                INSERT INTO opportunity_shares (opportunity_id, owner_id, recipient_email, recipient_id, note, expires_at)
+                SELECT \(opportunity), \(owner), address.email, u.id, \(note), \(expires)
+                FROM unnest(\(normalized)::text[]) AS address(email)
+                LEFT JOIN users u ON u.email_normalized = address.email AND u.status = 'active' AND u.id <> \(owner)
+                ON CONFLICT (opportunity_id, owner_id, recipient_email) WHERE recipient_email IS NOT NULL AND revoked_at IS NULL
+                DO UPDATE SET note = excluded.note, expires_at = excluded.expires_at, recipient_id = excluded.recipient_id
+                RETURNING id, recipient_email, created_at
                 """)
-            var known: Set<String> = []
-            for row in found {
-                let (recipient, email) = try row.decode((UUID, String).self)
-                known.insert(email)
-                let rows = try await connection.query(
-                    """
-                    INSERT INTO opportunity_shares (opportunity_id, owner_id, recipient_id, note, expires_at)
-                    VALUES (\(opportunity), \(owner), \(recipient), \(note), \(expires))
-                    ON CONFLICT (opportunity_id, owner_id, recipient_id) WHERE recipient_id IS NOT NULL AND revoked_at IS NULL
-                    DO UPDATE SET note = excluded.note, expires_at = excluded.expires_at
-                    RETURNING id, created_at
-                    """)
-                guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
-                let (id, at) = try row.decode((UUID, Date).self)
+            for row in rows {
+                let (id, email, at) = try row.decode((UUID, String, Date).self)
                 created.shares.append(ShareRecord(
                     id: id, opportunityID: opportunity, isLink: false, recipientEmail: email, note: note, expiresAt: expires,
                     createdAt: at, active: true))
             }
-            created.unknownEmails = normalized.filter { !known.contains($0) }
+            created.shares.sort { ($0.recipientEmail ?? "") < ($1.recipientEmail ?? "") }
             if publicLink {
                 let token = Base64URL.encode(try CryptoPrimitives.secureRandomBytes(count: 32))
                 let hash = Hex.encode(CryptoPrimitives.sha256(token))
@@ -103,10 +85,10 @@ struct ShareService: Sendable {
         let liveOnly = received ? "AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())" : ""
         let rows = try await database.query(
             """
-            SELECT s.id, s.opportunity_id, s.token_hash IS NOT NULL, r.email, o.display_name, s.note, s.expires_at,
+            SELECT s.id, s.opportunity_id, s.token_hash IS NOT NULL, s.recipient_email, o.display_name, s.note, s.expires_at,
                    s.created_at, s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()),
                    \(unescaped: BettingSQL.micros("s.created_at"))
-            FROM opportunity_shares s JOIN users o ON o.id = s.owner_id LEFT JOIN users r ON r.id = s.recipient_id
+            FROM opportunity_shares s JOIN users o ON o.id = s.owner_id
             WHERE \(unescaped: side) = \(user) \(unescaped: liveOnly)
               AND (\(afterMicros)::int8 IS NULL
                    OR (\(unescaped: BettingSQL.micros("s.created_at")), s.id) < (\(afterMicros)::int8, \(afterID)::uuid))

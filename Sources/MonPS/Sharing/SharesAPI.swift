@@ -17,8 +17,8 @@ extension APIHandler {
             targetID: opportunity.uuidString.lowercased(), context: .current,
             details: ["users": .int(created.shares.filter { !$0.isLink }.count), "link": .bool(created.linkToken != nil)])
         return .created(.init(body: .json(.init(
-            shares: try await created.shares.asyncMap { try await self.share($0) }, unknownEmails: created.unknownEmails,
-            link: created.linkToken.map { "/v1/shared/\($0)" }))))
+            shares: try await created.shares.asyncMap { try await self.share($0) },
+            link: created.linkToken.map { "/v1/shared/\($0)" }, token: created.linkToken))))
     }
 
     func listReceivedShares(_ input: Operations.ListReceivedShares.Input) async throws -> Operations.ListReceivedShares.Output {

@@ -162,7 +162,7 @@ struct BankrollsAPITests {
                 .expectProblem(.notFound)
             let bobs = try await client.get("/v1/bankrolls?include_archived=true", token: bob.token).json()
             #expect((bobs["data"] as? [Any])?.isEmpty == true)
-            try await client.get("/v1/bankrolls/not-a-uuid", token: alice.token).expectProblem(.notFound)
+            try await client.get("/v1/bankrolls/not-a-uuid", token: alice.token).expectProblem(.badRequest, slug: "invalid-parameter", field: "id")
             try await client.get("/v1/bankrolls/\(UUID().uuidString)", token: alice.token).expectProblem(.notFound)
 
             // Viewers hold read:public only: no bankroll scope at all.

@@ -23,10 +23,11 @@ struct SharesTests {
                 token: owner)
             #expect(shared.status == .created)
             let result = try shared.json()
-            #expect(result["unknown_emails"] as? [String] == ["nobody@example.com"])
+            #expect(result["unknown_emails"] == nil)
             let link = try #require(result["link"] as? String)
             let shares = try #require(result["shares"] as? [[String: Any]])
-            #expect(shares.map { $0["kind"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["link", "user", "user"])
+            // One share per address (the one without an account too: nothing tells them apart) and the link's.
+            #expect(shares.map { $0["kind"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["link", "user", "user", "user"])
             #expect(!(try await app.services.database.query("SELECT token_hash FROM opportunity_shares WHERE token_hash IS NOT NULL")
                 .first?.decode(String.self) ?? "").contains(String(link.dropFirst("/v1/shared/".count))))
 
@@ -40,7 +41,7 @@ struct SharesTests {
             }
             #expect((try await client.get("/v1/shares/received", token: stranger).json()["data"] as? [Any])?.isEmpty == true)
             let sent = try await client.get("/v1/shares/sent", token: owner).json()
-            #expect((sent["data"] as? [[String: Any]])?.count == 3)
+            #expect((sent["data"] as? [[String: Any]])?.count == 4)
             #expect(try await client.get("/v1/shares/sent", token: viewer).status == .forbidden)
             #expect(try await client.postJSON(uri, #"{"public":true}"#, token: viewer).status == .forbidden)
 
@@ -58,8 +59,57 @@ struct SharesTests {
             #expect(try await client.get(link).status == .notFound)
             #expect(try await client.get("/v1/shared/not-a-token").status == .notFound)
 
-            #expect(try await client.postJSON(uri, #"{}"#, token: owner).status == .unprocessableContent)
+            // Nothing to share is not an error (as an address without an account is not): nothing is shared.
+            let nothing = try await client.postJSON(uri, #"{}"#, token: owner)
+            #expect(nothing.status == .created)
+            #expect((try nothing.json()["shares"] as? [Any])?.isEmpty == true)
             #expect(try await client.postJSON("/v1/opportunities/\(UUID())/shares", #"{"public":true}"#, token: owner).status == .notFound)
+        }
+    }
+}
+
+@Suite("Sharing never reveals accounts", .hangGuard)
+struct ShareEnumerationTests {
+    /// Security finding #5: the answer used to list `unknown_emails` (and a user share per known address), so one
+    /// request tested 50 addresses for an account. Both answers must now be the same, byte for byte but for ids.
+    @Test func anAddressWithAnAccountAndOneWithoutGetTheSameAnswer() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            _ = try await OpportunitiesTests.seed(app)
+            _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
+            let opportunity = try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+            let accounts = TestAccounts(app: app, client: client)
+            let owner = try await accounts.token(role: .user, email: "prober@example.com")
+            _ = try await accounts.token(role: .user, email: "member@example.com")
+            let uri = "/v1/opportunities/\(opportunity.uuidString.lowercased())/shares"
+
+            let known = try await client.postJSON(uri, #"{"emails":["member@example.com"]}"#, token: owner)
+            let unknown = try await client.postJSON(uri, #"{"emails":["nobody@example.com"]}"#, token: owner)
+            #expect(known.status == .created && unknown.status == .created)
+            #expect(try Self.shape(known.json()) == Self.shape(unknown.json()), "\(known.text) vs \(unknown.text)")
+            #expect(try unknown.json()["unknown_emails"] == nil)
+            // The list of sent shares does not tell them apart either.
+            let sent = try #require(try await client.get("/v1/shares/sent", token: owner).json()["data"] as? [[String: Any]])
+            #expect(sent.count == 2)
+            #expect(Set(sent.map { Self.shape($0) }).count == 1, "\(sent)")
+            // The member did get the share.
+            let shares = try await app.services.database.query("SELECT count(*) FROM opportunity_shares WHERE recipient_id IS NOT NULL")
+            #expect(try shares.first?.decode(Int.self) == 1)
+        }
+    }
+}
+
+extension ShareEnumerationTests {
+    /// A JSON value with every string, number and id replaced by its type: what the two answers may not differ in.
+    static func shape(_ value: Any) -> String {
+        switch value {
+        case let object as [String: Any]:
+            return "{" + object.keys.sorted().map { "\($0):\(shape(object[$0]!))" }.joined(separator: ",") + "}"
+        case let array as [Any]:
+            return "[" + array.map(shape).joined(separator: ",") + "]"
+        case is String: return "s"
+        case is NSNumber: return "\(value)"
+        default: return "null"
         }
     }
 }

@@ -82,7 +82,8 @@ struct CalculatorEndpointTests {
             let response = try await post(client, "/v1/calc/devig", #"{"odds":[1.0,2.0]}"#, token: token)
             #expect(response.status == .unprocessableContent)
             let body = try response.json()
-            #expect(body["type"] as? String == "https://monps.dev/problems/unprocessable")
+            // The contract bounds odds (1.001–10,000): the validation boundary answers, naming the element.
+            #expect(body["type"] as? String == "https://monps.dev/problems/validation-failed")
             #expect((body["detail"] as? String)?.contains("odds[0]") == true)
             let arbitrage = try await post(client, "/v1/calc/devig", #"{"odds":[2.2,2.2]}"#, token: token)
             #expect(arbitrage.status == .unprocessableContent)

@@ -52,8 +52,8 @@ struct ErrorResponseTests {
     @Test func invalidQueryParameterIs400Problem() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
-            try expectProblem(try await client.get("/v1/sports?limit=abc"), status: .badRequest, slug: "bad-request")
-            try expectProblem(try await client.get("/v1/sports?group=cricket"), status: .badRequest, slug: "bad-request")
+            try expectProblem(try await client.get("/v1/sports?limit=abc"), status: .badRequest, slug: "invalid-parameter")
+            try expectProblem(try await client.get("/v1/sports?group=cricket"), status: .badRequest, slug: "invalid-parameter")
         }
     }
 

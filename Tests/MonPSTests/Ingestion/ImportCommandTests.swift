@@ -159,7 +159,8 @@ struct ImportCommandTests {
             #expect(try strict.json()["title"] as? String == "Import refused")
 
             #expect(try await upload("format=football-data&file_name=E0_fixture.csv", token: user).status == .forbidden)
-            #expect(try await upload("format=sbr&file_name=nhl_odds_2019-20.csv", token: admin).status == .badRequest)
+            // A rule across parameters: well-formed, refused (422), as the contract says.
+            #expect(try await upload("format=sbr&file_name=nhl_odds_2019-20.csv", token: admin).status == .unprocessableContent)
             #expect(try await upload("format=football-data&file_name=a.csv", token: admin, body: []).status == .badRequest)
             #expect(try await upload("format=football-data&file_name=a.csv", token: admin, type: "image/png").status == .unsupportedMediaType)
             let garbage = try await upload("format=football-data&file_name=a.csv", token: admin, body: Array("\u{0}\u{1}binary".utf8))

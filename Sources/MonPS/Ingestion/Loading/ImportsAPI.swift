@@ -17,7 +17,13 @@ extension APIHandler {
         let query = input.query
         let source = ImportSource(MonPSCommands.ImportFormat(rawValue: query.format.rawValue) ?? .csv)
         let sport = query.sport.flatMap { SBRParser.Sport(rawValue: $0.rawValue) }
-        if source == .sbr, sport == nil { throw APIError.invalidParameter("sport", "is required for SBR archives (nhl, mlb, nba)") }
+        // A rule across parameters (the contract cannot state it in a schema): a well-formed request it refuses is a 422.
+        if source == .sbr, sport == nil {
+            throw APIError(
+                status: .unprocessableContent, slug: "validation-failed", title: "Validation failed",
+                detail: "sport: is required for SBR archives (nhl, mlb, nba)",
+                fieldIssues: [.init(field: "sport", message: "is required for SBR archives (nhl, mlb, nba)")])
+        }
         let file = ImportFile(source: source, name: query.fileName, bytes: bytes, sbrSport: sport)
         let reports = try await importer.run([file], strict: query.strict ?? false, requestedBy: principal.userID)
         guard let report = reports.first else { throw APIError.internalError }
