@@ -2,7 +2,7 @@ import Foundation
 import PostgresNIO
 
 /// Platform usage from PostgreSQL (accounts, bets, jobs, backtests) and the request counters in Redis.
-struct AdminAnalyticsReport: Sendable, Equatable {
+struct AdminAnalyticsReport: Sendable {
     struct Job: Sendable, Equatable {
         var name: String
         var lastSuccess: Date?
@@ -17,11 +17,6 @@ struct AdminAnalyticsReport: Sendable, Equatable {
     var requests: [(principal: String, routeClass: String, count: Int64)]
     var jobs: [Job]
     var backtests: (total: Int, lastMonth: Int, failed: Int)
-
-    static func == (a: Self, b: Self) -> Bool {
-        a.activeUsers == b.activeUsers && a.jobs == b.jobs && a.backtests == b.backtests
-            && a.betsPerDay.elementsEqual(b.betsPerDay, by: ==) && a.requests.elementsEqual(b.requests, by: ==)
-    }
 }
 
 struct AdminAnalytics: Sendable {
@@ -71,11 +66,11 @@ struct AdminAnalytics: Sendable {
             activeUsers: (Int(try a("day", Int64.self)), Int(try a("week", Int64.self)), Int(try a("month", Int64.self))),
             betsPerDay: try await bets.map { row in
                 let c = NamedColumns(row)
-                return (try c("date", String.self), Int(try c("count", Int64.self)))
+                return (date: try c("date", String.self), count: Int(try c("count", Int64.self)))
             },
             requests: requests.map { field, count in
                 let parts = field.split(separator: "|", maxSplits: 1).map(String.init)
-                return (parts[0], parts.count > 1 ? parts[1] : "", count)
+                return (principal: parts[0], routeClass: parts.count > 1 ? parts[1] : "", count: count)
             }.sorted { ($0.count, $1.principal, $1.routeClass) > ($1.count, $0.principal, $0.routeClass) },
             jobs: try await jobs.map { row in
                 let c = NamedColumns(row)

@@ -15,10 +15,7 @@ extension APIHandler {
         let format = ExportStream.Format(rawValue: q.format?.rawValue ?? "csv") ?? .csv
         let stream = try await analytics.exporters.bets(owner: principal.userID, filter: filter, format: format)
         let body = HTTPBody(stream, length: .unknown, iterationBehavior: .single)
-        let disposition = "attachment; filename=\"bets.\(format.fileExtension)\""
-        return .ok(.init(
-            headers: .init(contentDisposition: disposition),
-            body: format == .csv ? .textCsv(body) : .applicationXNdjson(body)))
+        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 
     func exportBankrollTransactions(
@@ -32,9 +29,6 @@ extension APIHandler {
         let format = ExportStream.Format(rawValue: q.format?.rawValue ?? "csv") ?? .csv
         let stream = try await analytics.exporters.ledger(bankrollID: id, owner: principal.userID, from: q.from, to: q.to, format: format)
         let body = HTTPBody(stream, length: .unknown, iterationBehavior: .single)
-        let disposition = "attachment; filename=\"bankroll-\(id.uuidString.lowercased()).\(format.fileExtension)\""
-        return .ok(.init(
-            headers: .init(contentDisposition: disposition),
-            body: format == .csv ? .textCsv(body) : .applicationXNdjson(body)))
+        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
     }
 }

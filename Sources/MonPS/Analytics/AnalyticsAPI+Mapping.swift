@@ -19,7 +19,7 @@ extension Components.Schemas.AnalyticsFigures {
     init(_ sums: FigureSums) {
         self.init(
             bets: sums.bets, voidBets: sums.voidBets, staked: sums.staked, profit: sums.profit, _yield: sums.yield,
-            yieldCi: .init(sums.yieldInterval), hitRate: sums.hitRate, averageOdds: sums.averageOdds,
+            yieldCi: Components.Schemas.AnalyticsInterval(sums.yieldInterval), hitRate: sums.hitRate, averageOdds: sums.averageOdds,
             averageClv: sums.averageCLV, beatCloseShare: sums.beatCloseShare, clvBets: sums.clvBets)
     }
 }
@@ -75,7 +75,7 @@ extension Components.Schemas.AnalyticsCLV {
     init(_ result: CLVResult) {
         let histogram = Bands.clvHistogram, buckets = Bands.clvYield
         self.init(
-            period: .init(result.period), bets: result.bets, mean: result.mean, meanCi: .init(result.meanInterval),
+            period: .init(result.period), bets: result.bets, mean: result.mean, meanCi: Components.Schemas.AnalyticsInterval(result.meanInterval),
             beatCloseShare: result.beatCloseShare,
             histogram: result.histogram.map {
                 .init(

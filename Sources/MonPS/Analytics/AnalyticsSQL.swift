@@ -12,8 +12,13 @@ extension PostgresQuery.StringInterpolation {
         appendLiteral(" AND b.status <> 'cancelled'")
     }
 
+    /// ` AND column = value`, or nothing when there is no value. `column` is the caller's literal.
+    mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable>(and column: String, _ value: Value?) {
+        appendInterpolation(and: column, "=", value)
+    }
+
     /// ` AND column op value`, or nothing when there is no value. `column` and `op` are the caller's literals.
-    mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable>(and column: String, _ op: String = "=", _ value: Value?) {
+    mutating func appendInterpolation<Value: PostgresDynamicTypeEncodable>(and column: String, _ op: String, _ value: Value?) {
         guard let value else { return }
         appendLiteral(" AND \(column) \(op) ")
         appendInterpolation(value)

@@ -17,8 +17,9 @@ struct AnalyticsService: Sendable {
         if filter.from == nil, let days = query.range?.days {
             filter.from = now().addingTimeInterval(-Double(days) * 86_400)
         }
-        if let bankroll = filter.bankrollID, try await !repository.ownsBankroll(bankroll, owner: owner) {
-            throw AnalyticsError.bankrollNotFound
+        if let bankroll = filter.bankrollID {
+            let owned = try await repository.ownsBankroll(bankroll, owner: owner)
+            guard owned else { throw AnalyticsError.bankrollNotFound }
         }
         return filter
     }

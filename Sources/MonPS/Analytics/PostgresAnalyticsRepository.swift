@@ -13,7 +13,8 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
     }
 
     func ownsBankroll(_ id: UUID, owner: UUID) async throws -> Bool {
-        try await !database.query("SELECT 1 FROM bankrolls WHERE id = \(id) AND user_id = \(owner)").isEmpty
+        let rows = try await database.query("SELECT 1 FROM bankrolls WHERE id = \(id) AND user_id = \(owner)")
+        return !rows.isEmpty
     }
 
     func breakdown(owner: UUID, filter: AnalyticsFilter, by: BreakdownDimension, timeZone: String) async throws -> [BreakdownRow] {

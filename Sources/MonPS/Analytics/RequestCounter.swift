@@ -51,7 +51,7 @@ final class RequestCounter: Sendable {
         guard !batch.isEmpty else { return }
         var keys: [String] = [], args: [String] = [String(Int64(Self.retention.components.seconds))]
         for (minute, counts) in batch {
-            keys.append(redis.prefixed(Self.key(minute: minute)))
+            keys.append(Self.key(minute: minute))  // evalScript adds the key prefix
             args.append(String(counts.count))
             for (field, count) in counts { args += [field, String(count)] }
         }
@@ -62,18 +62,33 @@ final class RequestCounter: Sendable {
     func totals(since: Date) async throws -> [String: Int64] {
         try await flush()
         let first = Int64(since.timeIntervalSince1970 / 60), last = Int64(now().timeIntervalSince1970 / 60)
+        // One round trip: the script sums the minute hashes (up to 2,880 for 48 hours) on the server.
+        let keys = (first...max(first, last)).map { Self.key(minute: $0) }
+        guard case .array(let items) = try await redis.evalScript(Self.sumScript, keys: keys) else { return [:] }
         var totals: [String: Int64] = [:]
-        for minute in first...max(first, last) {
-            guard case .array(let items) = try await redis.command(["HGETALL", redis.prefixed(Self.key(minute: minute))]) else {
-                continue
-            }
-            for pair in stride(from: 0, to: items.count - 1, by: 2) {
-                guard let field = items[pair].string, let count = items[pair + 1].string.flatMap({ Int64($0) }) else { continue }
-                totals[field, default: 0] += count
-            }
+        for pair in stride(from: 0, to: items.count - 1, by: 2) {
+            guard let field = items[pair].string, let count = items[pair + 1].string.flatMap({ Int64($0) }) else { continue }
+            totals[field, default: 0] += count
         }
         return totals
     }
+
+    /// Field/total pairs summed over every key.
+    static let sumScript = RedisScript(
+        """
+        local totals, order = {}, {}
+        for k = 1, #KEYS do
+          local pairs = redis.call('HGETALL', KEYS[k])
+          for i = 1, #pairs, 2 do
+            local field = pairs[i]
+            if totals[field] == nil then totals[field] = 0; order[#order + 1] = field end
+            totals[field] = totals[field] + tonumber(pairs[i + 1])
+          end
+        end
+        local out = {}
+        for _, field in ipairs(order) do out[#out + 1] = field; out[#out + 1] = tostring(totals[field]) end
+        return out
+        """)
 
     /// ARGV[1] = TTL seconds; then per key: the number of fields, then field/count pairs.
     static let script = RedisScript(

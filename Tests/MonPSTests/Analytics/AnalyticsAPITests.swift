@@ -101,7 +101,7 @@ struct AnalyticsAPITests {
             let points = try #require(try weeks.json()["points"] as? [[String: Any]])
             #expect(points.map { $0["start"] as? String } == ["2026-03-23", "2026-03-30"])
             #expect(points[0]["bets"] as? Int == 3 && close(points[0]["hit_rate"], 0.5))
-            #expect(close(points[0]["expected_hit_rate"], 0.45) && close(points[0]["yield"], 1_900.0 / 4_000))
+            #expect(close(points[0]["expected_hit_rate"], 0.45) && close(points[0]["yield"], 900.0 / 4_000))
             #expect(points[1]["bets"] as? Int == 1 && points[1]["hit_rate"] == nil && close(points[1]["yield"], 0))
             let days = try await client.get("/v1/analytics/win-rate?period=day&bankroll_id=\(f.euros)", token: token).json()
             #expect((days["points"] as? [[String: Any]])?.map { $0["start"] as? String }

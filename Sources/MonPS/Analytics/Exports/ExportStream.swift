@@ -8,9 +8,6 @@ struct ExportStream: AsyncSequence, Sendable {
 
     enum Format: String, Sendable {
         case csv, json
-
-        var contentType: String { self == .csv ? "text/csv; charset=utf-8" : "application/x-ndjson" }
-        var fileExtension: String { self == .csv ? "csv" : "jsonl" }
     }
 
     let rows: PostgresRowSequence
