@@ -25,6 +25,7 @@ final class APIHandler: APIProtocol {
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry
     let document: OpenAPIDocument
+    let analytics: AnalyticsFeature
 
     init(
         sports: any SportsRepository,
@@ -43,7 +44,8 @@ final class APIHandler: APIProtocol {
         auth: AuthServices,
         readiness: ReadinessProbe,
         registry: PrometheusCollectorRegistry,
-        document: OpenAPIDocument
+        document: OpenAPIDocument,
+        analytics: AnalyticsFeature
     ) {
         self.sports = sports
         self.events = events
@@ -62,5 +64,6 @@ final class APIHandler: APIProtocol {
         self.readiness = readiness
         self.registry = registry
         self.document = document
+        self.analytics = analytics
     }
 }

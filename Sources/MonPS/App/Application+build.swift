@@ -33,6 +33,8 @@ public func buildApplication(
             identity: auth.identity, policies: try AccessPolicyTable(document: document)))
     // After authentication (anonymous callers learn nothing about protected inputs), before the cache and handlers.
     router.add(middleware: ContractValidationMiddleware(contracts: try ContractTable(document: document), maxBodyBytes: config.maxBodyBytes))
+    let analytics = AnalyticsFeature(services: services)
+    router.add(middleware: analytics.middleware)  // after authentication: counts requests per caller
     router.add(
         middleware: PublicCacheMiddleware(
             cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,
@@ -63,7 +65,8 @@ public func buildApplication(
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis),
         registry: services.registry,
-        document: document
+        document: document,
+        analytics: analytics
     )
     // Dates written without ICU (`InternetDateTranscoder`). Compact JSON: the runtime's default also pretty-prints,
     // ~40 % more bytes to write, send and parse; sorted keys stay, so equal bodies (and their ETags) stay equal.
@@ -96,6 +99,8 @@ public func buildApplication(
 enum SharedRoutes {
     static func policy(for request: Request) -> CachePolicy? {
         let path = request.uri.path
+        // Past opportunities change as grading runs and belong to no odds tag: never shared.
+        if path == "/v1/opportunities/history" { return nil }
         if path.hasPrefix("/v1/sports") { return .shared(ttl: .seconds(300), tags: ["sports"]) }
         if path.hasPrefix("/v1/bookmakers") { return .shared(ttl: .seconds(300), tags: ["bookmakers"]) }
         // Authenticated but caller-independent: odds move, so short lifetimes (and the loader bumps the tag).
