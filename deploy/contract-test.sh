@@ -106,6 +106,11 @@ run_identity() { # name [email password]
     [[ " ${MONPS_CONTRACT_SEEDS:-fixed random} " == *" random "* ]] && seeds+=("$random_seed")
     [[ " ${MONPS_CONTRACT_IDENTITIES:-anonymous viewer user admin} " == *" $name "* ]] || return 0
     for seed in "${seeds[@]}"; do
+        # Each run starts with the seed's accounts as they were (an admin run may have disabled or promoted them).
+        psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "
+            UPDATE users SET status = 'active', role = 'admin' WHERE email_normalized = 'admin@monps.local';
+            UPDATE users SET status = 'active', role = 'user' WHERE email_normalized = 'demo@monps.local';
+            UPDATE users SET status = 'active', role = 'viewer' WHERE email_normalized = '$viewer_email';" >/dev/null
         # Each run starts from the run's own settings (an admin run may have closed registration, say).
         curl -fsS --interface 127.0.0.2 -o /dev/null -X PUT "$base/v1/admin/settings" \
             -H "authorization: Bearer $(login admin@monps.local 'MonPS-admin-2026!')" -H 'content-type: application/json' \

@@ -74,8 +74,30 @@ def _without_cursor(query):
     return {name: value for name, value in query.items() if name != "cursor"}
 
 
+_own_id = None
+
+
+def _own_user_id():
+    """The signed-in identity's own user id (fetched once)."""
+    global _own_id
+    if _own_id is None and EMAIL:
+        status, payload = _request("POST", "/v1/auth/login", {"email": EMAIL, "password": PASSWORD}, None)
+        if status == 200:
+            token = json.loads(payload)["access_token"]
+            status, payload = _request("GET", "/v1/me", None, f"Bearer {token}")
+            if status == 200:
+                _own_id = json.loads(payload).get("id")
+    return _own_id
+
+
 @schemathesis.hook
 def map_case(context, case):
+    # The run's own account is out of bounds for the account-changing admin operations: links found on
+    # GET /v1/admin/users would otherwise disable or demote the identity under test and lose every later call
+    # (an administrator may do that to themselves; the Swift suite tests it). Another id is used instead.
+    if (case.operation.path == "/v1/admin/users/{id}" and case.operation.method.upper() in ("PATCH", "DELETE")
+            and case.path_parameters and case.path_parameters.get("id") == _own_user_id()):
+        case.path_parameters = dict(case.path_parameters, id="00000000-0000-4000-8000-000000000000")
     # The coverage phase: a positive case with an invented cursor (see the module's docstring) loses it.
     meta = case.meta
     if meta is not None and meta.generation.mode.is_positive and case.query and "cursor" in case.query:

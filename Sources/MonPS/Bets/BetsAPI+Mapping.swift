@@ -43,7 +43,8 @@ extension Components.Schemas.StakeSuggestion {
         self.init(
             bankrollId: suggestion.bankroll.id.uuidString.lowercased(), currency: suggestion.bankroll.currency,
             balance: suggestion.bankroll.balance, odds: suggestion.odds, probability: suggestion.probability,
-            fairOdds: 1 / suggestion.probability,
+            // A zero probability has no fair price (1/0 is not JSON): the optional field is left out.
+            fairOdds: (1 / suggestion.probability).isFinite ? 1 / suggestion.probability : nil,
             devigMethod: suggestion.devigMethod.flatMap { Components.Schemas.DevigMethod(rawValue: $0.rawValue) },
             sharpBookmaker: suggestion.sharpBookmaker, edge: sizing.expectedValue, expectedValue: sizing.expectedValue,
             fullKellyFraction: sizing.fullKellyFraction, kellyMultiplier: suggestion.kellyMultiplier,
