@@ -24,7 +24,6 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let id = try UUID.parameter(input.path.id)
         let q = input.query
-        if let from = q.from, let to = q.to, to <= from { throw AnalyticsError.invalidParameter("to", "must be after from") }
         guard try await analytics.service.repository.ownsBankroll(id, owner: principal.userID) else { throw AnalyticsError.bankrollNotFound }
         let format = ExportStream.Format(rawValue: q.format?.rawValue ?? "csv") ?? .csv
         let stream = try await analytics.exporters.ledger(bankrollID: id, owner: principal.userID, from: q.from, to: q.to, format: format)

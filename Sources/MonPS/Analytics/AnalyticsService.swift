@@ -8,12 +8,10 @@ struct AnalyticsService: Sendable {
     /// The clock `range=7d|30d|90d` counts back from.
     let now: @Sendable () -> Date
 
-    /// The filter with `range` turned into `from` (explicit `from`/`to` win), checked.
+    /// The filter with `range` turned into `from` (explicit `from`/`to` win), checked. A `to` not after `from` is
+    /// an empty window, as everywhere in the API.
     func resolve(_ query: AnalyticsQuery, owner: UUID) async throws -> AnalyticsFilter {
         var filter = query.filter
-        if let from = filter.from, let to = filter.to, to <= from {
-            throw AnalyticsError.invalidParameter("to", "must be after from")
-        }
         if filter.from == nil, let days = query.range?.days {
             filter.from = now().addingTimeInterval(-Double(days) * 86_400)
         }

@@ -90,7 +90,7 @@ public struct AppConfig: Sendable {
         ("MONPS_LOG_LEVEL", "info", "trace, debug, info, notice, warning, error, critical"),
         ("MONPS_MAX_BODY_BYTES", "1048576", "Largest accepted request body; larger is a 413"),
         ("MONPS_DB_POOL_SIZE", "20", "Maximum PostgreSQL connections"),
-        ("MONPS_DB_LEASE_TIMEOUT_MS", "1000", "Milliseconds a request waits for a PostgreSQL connection before it is answered 503 (database unavailable or pool exhausted)"),
+        ("MONPS_DB_LEASE_TIMEOUT_MS", "1000", "Milliseconds a request waits for a PostgreSQL connection before it is answered 503 (database unavailable or pool exhausted); CLI batch commands default to 600000"),
         ("MONPS_REDIS_POOL_SIZE", "8", "Maximum Redis connections"),
         ("MONPS_SHUTDOWN_TIMEOUT", "15", "Seconds a graceful shutdown (SIGTERM) may drain; then what remains is cancelled, logged, and the process exits 1"),
         ("MONPS_AUTO_MIGRATE", "false", "Apply pending migrations when `serve` starts"),
@@ -223,7 +223,11 @@ extension AppConfig {
             dataKeyHex: dataKey,
             dataDirectory: value("MONPS_DATA_DIR")
         )
-        config.databaseLeaseTimeout = .milliseconds(try integer("MONPS_DB_LEASE_TIMEOUT_MS", default: 1000, range: 10...60_000))
+        // Serving fails fast (a 503 a client retries); the CLI's batch commands (import, backtest, …) may wait out a
+        // busy pool of their own making.
+        let leaseDefault = requirements.contains(.jwt) ? 1000 : 600_000
+        config.databaseLeaseTimeout = .milliseconds(
+            try integer("MONPS_DB_LEASE_TIMEOUT_MS", default: leaseDefault, range: 10...600_000))
         config.shutdownTimeout = .seconds(try integer("MONPS_SHUTDOWN_TIMEOUT", default: 15, range: 1...3600))
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
         config.jobsEnabled = try boolean("MONPS_JOBS", default: true)

@@ -14,13 +14,14 @@ public struct Database: Sendable {
     public let client: PostgresClient
     let url: DatabaseURL
     let logger: Logger
-    /// How long a statement may wait for a pooled connection.
+    /// How long a statement may wait for a pooled connection. `serve` passes `MONPS_DB_LEASE_TIMEOUT_MS` (1 s by
+    /// default); the initialiser's own default is for tools and tests, where opening a connection may be slow.
     let leaseTimeout: Duration
     private let metrics: DatabaseMetrics
     private let watches = ConnectionWatches()
 
     public init(
-        url: DatabaseURL, poolSize: Int, leaseTimeout: Duration = .seconds(1), logger: Logger,
+        url: DatabaseURL, poolSize: Int, leaseTimeout: Duration = .seconds(60), logger: Logger,
         registry: PrometheusCollectorRegistry
     ) {
         self.client = PostgresClient(configuration: Self.clientConfiguration(url: url, poolSize: poolSize), backgroundLogger: logger)

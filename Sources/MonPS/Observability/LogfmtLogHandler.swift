@@ -29,7 +29,8 @@ public struct LogfmtLogHandler: LogHandler {
         ]
         let merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
         for key in merged.keys.sorted() { fields.append((key, "\(merged[key]!)")) }
-        write(fields.map { "\($0)=\(Self.quote($1))" }.joined(separator: " "))
+        // Last line of defence: a credential embedded in any message or value never reaches the log.
+        write(LogRedaction.scrub(fields.map { "\($0)=\(Self.quote($1))" }.joined(separator: " ")))
     }
 
     static func quote(_ value: String) -> String {

@@ -10,7 +10,6 @@ struct OddsPartitionTests {
         let app = try await TestApp.make()
         try await app.test { _ in
             let database = app.services.database
-            let logger = TestEnvironment.logger
             try await database.transaction { load in
                 // A load in flight: it has written a price (ROW EXCLUSIVE on odds_snapshots) and not committed.
                 _ = try await load.query(

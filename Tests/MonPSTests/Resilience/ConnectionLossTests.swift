@@ -12,7 +12,7 @@ struct ConnectionLossTests {
     /// A pool of four; new connections can take seconds on a busy test machine, so the lease deadline is long
     /// unless a test is about it (and then warms the pool first).
     private func withDatabase(
-        leaseTimeout: Duration = .seconds(20), _ body: @Sendable (Database) async throws -> Void
+        leaseTimeout: Duration = .seconds(60), _ body: @Sendable (Database) async throws -> Void
     ) async throws {
         let url = try await TestDatabases.shared.makeMigrated()
         let database = Database(

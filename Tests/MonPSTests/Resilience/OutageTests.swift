@@ -55,8 +55,9 @@ struct OutageTests {
         let outcomes = loop.outcomes
         let unexpected = outcomes.filter { $0.status != 200 && $0.status != 503 }
         #expect(unexpected.isEmpty, "statuses other than 200/503: \(unexpected.prefix(10))\nlog:\n\(server.log.suffix(4000))")
-        let hung = outcomes.filter { $0.seconds > 5 }
-        #expect(hung.isEmpty, "\(hung.count) requests took more than 5 s")
+        // Generous: the suite runs beside dozens of others on two cores; a hang is the 10 s client timeout (status 0).
+        let hung = outcomes.filter { $0.seconds > 9 }
+        #expect(hung.isEmpty, "\(hung.count) requests took more than 9 s")
         #expect(outcomes.contains { $0.phase == .before && $0.status == 200 })
         #expect(outcomes.contains { $0.phase == .recovered && $0.status == 200 }, "no success after recovery")
         if fault.stopsPostgres {

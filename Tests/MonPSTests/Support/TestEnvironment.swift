@@ -44,7 +44,7 @@ enum TestEnvironment {
             "MONPS_AUTH_CACHE_SECONDS": "0",
             // Opening a connection can take seconds while the whole parallel suite runs on two cores; the 1 s
             // production deadline has tests of its own.
-            "MONPS_DB_LEASE_TIMEOUT_MS": "20000",
+            "MONPS_DB_LEASE_TIMEOUT_MS": "60000",
         ]
         environment.merge(overrides) { $1 }
         return try AppConfig.load(environment: environment, requiring: .server)
