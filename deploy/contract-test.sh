@@ -107,10 +107,18 @@ run_identity() { # name [email password]
     [[ " ${MONPS_CONTRACT_IDENTITIES:-anonymous viewer user admin} " == *" $name "* ]] || return 0
     for seed in "${seeds[@]}"; do
         # Each run starts with the seed's accounts as they were (an admin run may have disabled or promoted them).
-        psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" -c "
-            UPDATE users SET status = 'active', role = 'admin' WHERE email_normalized = 'admin@monps.local';
-            UPDATE users SET status = 'active', role = 'user' WHERE email_normalized = 'demo@monps.local';
-            UPDATE users SET status = 'active', role = 'viewer' WHERE email_normalized = '$viewer_email';" >/dev/null
+        # The seed's row of each address (the first made) is live again; any later account on that address is not.
+        psql -q -v ON_ERROR_STOP=1 "$DATABASE_URL" >/dev/null <<SQL
+CREATE TEMP TABLE seed_accounts AS
+    SELECT DISTINCT ON (u.email_normalized) u.id, u.email_normalized AS email, seed.role
+    FROM users u
+    JOIN (VALUES ('admin@monps.local', 'admin'), ('demo@monps.local', 'user'), ('$viewer_email', 'viewer')) AS seed(email, role)
+      ON seed.email = u.email_normalized
+    ORDER BY u.email_normalized, u.created_at, u.id;
+UPDATE users u SET status = 'deleted', deleted_at = now()
+    FROM seed_accounts s WHERE u.email_normalized = s.email AND u.id <> s.id AND u.status <> 'deleted';
+UPDATE users u SET status = 'active', deleted_at = NULL, role = s.role FROM seed_accounts s WHERE u.id = s.id;
+SQL
         # Each run starts from the run's own settings (an admin run may have closed registration, say).
         curl -fsS --interface 127.0.0.2 -o /dev/null -X PUT "$base/v1/admin/settings" \
             -H "authorization: Bearer $(login admin@monps.local 'MonPS-admin-2026!')" -H 'content-type: application/json' \

