@@ -15,14 +15,20 @@ final class ShutdownWatchdog: Service, Sendable {
     let logger: Logger
     let requests: InFlightRequests
     let roster: ServiceRoster
+    /// Ends the process (tests observe it instead).
+    let exitProcess: @Sendable (Int32) -> Void
     private let expired = Atomic<Bool>(false)
 
-    init(timeout: Duration, grace: Duration = .seconds(5), logger: Logger, requests: InFlightRequests, roster: ServiceRoster) {
+    init(
+        timeout: Duration, grace: Duration = .seconds(5), logger: Logger, requests: InFlightRequests, roster: ServiceRoster,
+        exitProcess: @escaping @Sendable (Int32) -> Void = { exit($0) }
+    ) {
         self.timeout = timeout
         self.grace = grace
         self.logger = logger
         self.requests = requests
         self.roster = roster
+        self.exitProcess = exitProcess
     }
 
     /// Whether the shutdown outlasted `timeout` (the process should then exit non-zero).
@@ -37,8 +43,9 @@ final class ShutdownWatchdog: Service, Sendable {
             expired.store(true, ordering: .releasing)
             logger.error("shutdown did not finish in time; cancelling what remains", metadata: stuckMetadata())
             try? await Task.sleep(for: grace)
+            guard !roster.running.isEmpty else { return }  // everything stopped once cancelled
             logger.critical("shutdown still blocked after cancelling; exiting", metadata: stuckMetadata())
-            exit(1)
+            exitProcess(1)
         }
     }
 
