@@ -7,6 +7,8 @@ struct BacktestRepository: Sendable {
     let database: Database
     /// Backtests one user may have queued or running at once.
     var waitingLimit = 3
+    /// Tells the requester that the run finished (`backtest.finished`), in the transaction that records it.
+    var outbox: NotificationOutbox?
 
     private static let columns = """
         id, user_id, strategy, sport, starts_from, starts_before, staking, bankroll, seed, status, attempts, error,
@@ -31,7 +33,7 @@ struct BacktestRepository: Sendable {
                 RETURNING \(unescaped: Self.columns)
                 """)
         }
-        guard let row = rows.first else { throw APIError.internalError }
+        guard let row = rows.first else { throw MissingRowError(statement: "INSERT INTO backtests") }
         return try Self.record(row)
     }
 
@@ -112,7 +114,7 @@ struct BacktestRepository: Sendable {
         encoder.outputFormatting = .sortedKeys
         let summaryJSON = String(decoding: try encoder.encode(summary), as: UTF8.self)
         let equityJSON = String(decoding: try encoder.encode(equity.map { [Int64($0.at.timeIntervalSince1970), $0.bankroll] }), as: UTF8.self)
-        try await database.transaction { connection in
+        let recorded = try await database.transaction { connection in
             _ = try await connection.query("DELETE FROM backtest_bets WHERE backtest_id = \(id)")
             var start = 0
             while start < bets.count {
@@ -126,15 +128,42 @@ struct BacktestRepository: Sendable {
                     error = NULL, finished_at = now()
                 WHERE id = \(id)
                 """)
+            return try await finished(id, bets: bets.count, error: nil, on: connection)
         }
+        await outbox?.announce(recorded)
     }
 
     func fail(_ id: UUID, reason: String) async throws {
-        _ = try await database.query(
-            """
-            UPDATE backtests SET status = 'failed', error = \(String(reason.prefix(2000))), finished_at = now()
-            WHERE id = \(id)
-            """)
+        let recorded = try await database.transaction { connection in
+            _ = try await connection.query(
+                """
+                UPDATE backtests SET status = 'failed', error = \(String(reason.prefix(2000))), finished_at = now()
+                WHERE id = \(id)
+                """)
+            return try await finished(id, bets: nil, error: String(reason.prefix(500)), on: connection)
+        }
+        await outbox?.announce(recorded)
+    }
+
+    /// `backtest.finished` for the backtest's requester.
+    private func finished(_ id: UUID, bets: Int?, error: String?, on connection: DatabaseConnection) async throws
+        -> [RecordedNotification]
+    {
+        struct Finished: Encodable {
+            let backtest_id: String
+            let strategy: String
+            let sport: String?
+            let status: String
+            let bets: Int?
+            let error: String?
+        }
+        guard let outbox, let row = try await connection.query(
+            "SELECT user_id, strategy, sport, status FROM backtests WHERE id = \(id)").first else { return [] }
+        let (owner, strategy, sport, status) = try row.decode((UUID, String, String?, String).self)
+        let payload = Finished(backtest_id: id.uuidString.lowercased(), strategy: strategy, sport: sport, status: status, bets: bets, error: error)
+        return try await outbox.record(
+            [try NotificationDraft(userID: owner, type: .backtestFinished, subject: id.uuidString.lowercased(), payload: payload)],
+            on: connection)
     }
 
     /// One statement per chunk; PostgresNIO has no arrays of optionals, so absent lines and CLVs travel as NaN.

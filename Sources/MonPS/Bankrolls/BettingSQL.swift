@@ -15,11 +15,9 @@ enum BettingSQL {
     }
 
     /// A timestamp-and-id keyset position from a cursor (`[micros, id]`).
-    static func position(_ values: [String]?) throws(APIError) -> (micros: Int64, id: String)? {
+    static func position(_ values: [String]?) throws(QueryInputError) -> (micros: Int64, id: String)? {
         guard let values else { return nil }
-        guard values.count == 2, let micros = Int64(values[0]) else {
-            throw .invalidParameter("cursor", "is not a cursor returned by this API")
-        }
+        guard values.count == 2, let micros = Int64(values[0]) else { throw .foreignCursor }
         return (micros, values[1])
     }
 }

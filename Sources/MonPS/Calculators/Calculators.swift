@@ -23,14 +23,14 @@ public enum Calculators {
             fairProbability = probability
         case (nil, let sharpOdds?):
             guard let selection = request.selection else {
-                throw APIError.unprocessable("selection is required with sharp_odds", field: "selection")
+                throw CalculatorInputError("selection is required with sharp_odds", field: "selection")
             }
             fairProbability = try ValueAnalysis.assess(
                 decimalOdds: request.odds, sharpOdds: sharpOdds, selection: selection,
                 method: DevigMethod(request.method ?? .multiplicative)
             ).fairProbability
         default:
-            throw APIError.unprocessable("give exactly one of probability or sharp_odds", field: "probability")
+            throw CalculatorInputError("give exactly one of probability or sharp_odds", field: "probability")
         }
         let expectedValue = try ValueAnalysis.expectedValue(decimalOdds: request.odds, fairProbability: fairProbability)
         return .init(
@@ -78,13 +78,13 @@ public enum Calculators {
             clv = try ClosingLineValue(betOdds: request.betOdds, fairClosingOdds: fair)
         case (nil, let closing?):
             guard let selection = request.selection else {
-                throw APIError.unprocessable("selection is required with closing_odds", field: "selection")
+                throw CalculatorInputError("selection is required with closing_odds", field: "selection")
             }
             clv = try ClosingLineValue(
                 betOdds: request.betOdds, closingOdds: closing, selection: selection,
                 method: DevigMethod(request.method ?? .multiplicative))
         default:
-            throw APIError.unprocessable("give exactly one of fair_closing_odds or closing_odds", field: "fair_closing_odds")
+            throw CalculatorInputError("give exactly one of fair_closing_odds or closing_odds", field: "fair_closing_odds")
         }
         return .init(
             betOdds: clv.betOdds, fairClosingOdds: clv.fairClosingOdds, fairClosingProbability: clv.fairClosingProbability,

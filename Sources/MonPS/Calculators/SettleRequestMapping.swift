@@ -16,7 +16,7 @@ enum SettleRequestMapping {
         }
         func line() throws -> Double {
             guard let line = market.line else {
-                throw APIError.unprocessable("market.line is required for \(market._type.rawValue)", field: "market.line")
+                throw CalculatorInputError("market.line is required for \(market._type.rawValue)", field: "market.line")
             }
             return line
         }
@@ -46,13 +46,13 @@ enum SettleRequestMapping {
     static func status(_ event: Components.Schemas.SettleEvent) throws -> EventStatus {
         func scheduledStart() throws -> Int64 {
             guard let start = event.scheduledStart else {
-                throw APIError.unprocessable("event.scheduled_start is required for a \(event.status.rawValue) event", field: "event.scheduled_start")
+                throw CalculatorInputError("event.scheduled_start is required for a \(event.status.rawValue) event", field: "event.scheduled_start")
             }
             return Int64(start.timeIntervalSince1970)
         }
         func advancing() throws -> Side {
             guard let advancing = event.advancing, let side = Side(rawValue: advancing.rawValue) else {
-                throw APIError.unprocessable("event.advancing is required for a \(event.status.rawValue) event", field: "event.advancing")
+                throw CalculatorInputError("event.advancing is required for a \(event.status.rawValue) event", field: "event.advancing")
             }
             return side
         }
@@ -65,7 +65,7 @@ enum SettleRequestMapping {
         case .retired: return .retired(advancing: try advancing(), completedSets: event.completedSets ?? 0)
         case .completed:
             guard let home = event.homeScore, let away = event.awayScore else {
-                throw APIError.unprocessable("event.home_score and event.away_score are required for a completed event", field: "event")
+                throw CalculatorInputError("event.home_score and event.away_score are required for a completed event", field: "event")
             }
             let final = FinalScore(home: home, away: away)
             if let regulationHome = event.regulationHomeScore, let regulationAway = event.regulationAwayScore {
@@ -75,7 +75,7 @@ enum SettleRequestMapping {
         }
     }
 
-    private static func invalid(_ field: String, _ message: String) -> APIError {
-        .unprocessable("\(field): \(message)", field: field)
+    private static func invalid(_ field: String, _ message: String) -> CalculatorInputError {
+        CalculatorInputError("\(field): \(message)", field: field)
     }
 }

@@ -55,9 +55,9 @@ struct OpportunityFilter: Sendable, Equatable {
         }
 
         /// The keyset `(value, id)` of a cursor's values.
-        static func keyset(_ values: [String]) throws(APIError) -> (value: Double, id: UUID) {
+        static func keyset(_ values: [String]) throws(QueryInputError) -> (value: Double, id: UUID) {
             guard values.count == 2, let value = Double(values[0]), value.isFinite, let id = UUID(uuidString: values[1]) else {
-                throw .invalidParameter("cursor", "is not a cursor returned by this API")
+                throw .foreignCursor
             }
             return (value, id)
         }
@@ -87,7 +87,7 @@ struct PostgresOpportunityRepository: Sendable {
     /// statements holding only the predicates in use. Pages leave out `votes`/`prices` (see `OpportunityRecord`).
     func list(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) async throws -> [OpportunityRecord] {
         guard (1...OpportunityPageQuery.maximumRows).contains(limit) else {
-            throw APIError.invalidParameter("limit", "must be between 1 and \(PageRequest.maximumLimit)")
+            throw QueryInputError(parameter: "limit", message: "must be between 1 and \(PageRequest.maximumLimit)")
         }
         if let page = OpportunityPageQuery.prepared(filter, after: after, limit: limit) {
             return try await run(page)

@@ -7,8 +7,16 @@ struct PlatformSettingsChange: Sendable, Equatable {
     var settlementInterval: Int?
     var clvInterval: Int?
     var registrationOpen: Bool?
+    var emailVerification: Bool?
     var rateLimitsJSON: String?
     var reset: Set<String> = []
+}
+
+/// A setting the writer refuses: `field` names it, `detail` says why (mapped to 422 in `InvalidPlatformSetting+HTTP`).
+struct InvalidPlatformSetting: Error, Equatable, CustomStringConvertible {
+    var field: String
+    var detail: String
+    var description: String { detail }
 }
 
 /// Writes a change to `platform_settings` (one statement, so it is all or nothing) and reloads the store.
@@ -23,11 +31,11 @@ struct PlatformSettingsWriter {
         var last4: String?
         if let key = change.oddsAPIKey {
             guard key.allSatisfy({ $0.isASCII && !$0.isWhitespace && !$0.isNewline && $0.asciiValue.map { $0 >= 0x21 && $0 < 0x7F } == true }) else {
-                throw APIError.unprocessable("odds_api_key: printable characters only", field: "odds_api_key")
+                throw InvalidPlatformSetting(field: "odds_api_key", detail: "odds_api_key: printable characters only")
             }
             guard let cipher = store.cipher else {
-                throw APIError.unprocessable(
-                    "odds_api_key: the server has no MONPS_DATA_KEY to store secrets encrypted", field: "odds_api_key")
+                throw InvalidPlatformSetting(
+                    field: "odds_api_key", detail: "odds_api_key: the server has no MONPS_DATA_KEY to store secrets encrypted")
             }
             sealed = try cipher.encrypt(key, associatedData: PlatformSettingsStore.keyContext)
             last4 = String(key.suffix(4))
@@ -36,10 +44,10 @@ struct PlatformSettingsWriter {
             let known = Set(try await store.database.query("SELECT key FROM sports").map { try $0.decode(String.self) })
             for (sport, seconds) in intervals.sorted(by: { $0.key < $1.key }) {
                 guard known.contains(sport) else {
-                    throw APIError.unprocessable("odds_intervals: unknown sport key '\(sport.prefix(64))'", field: "odds_intervals")
+                    throw InvalidPlatformSetting(field: "odds_intervals", detail: "odds_intervals: unknown sport key '\(sport.prefix(64))'")
                 }
                 guard Self.intervalRange.contains(seconds) else {
-                    throw APIError.unprocessable("odds_intervals.\(sport): between 60 and 604800 seconds", field: "odds_intervals")
+                    throw InvalidPlatformSetting(field: "odds_intervals", detail: "odds_intervals.\(sport): between 60 and 604800 seconds")
                 }
             }
         }
@@ -47,7 +55,7 @@ struct PlatformSettingsWriter {
             do {
                 _ = try RateLimitPolicies(json: Data(json.utf8))
             } catch {
-                throw APIError.unprocessable("rate_limits: \(error)", field: "rate_limits")
+                throw InvalidPlatformSetting(field: "rate_limits", detail: "rate_limits: \(error)")
             }
         }
         let intervalsJSON = try change.oddsIntervals.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
@@ -65,6 +73,8 @@ struct PlatformSettingsWriter {
                                     ELSE coalesce(\(change.clvInterval)::int, clv_interval) END,
                 registration_open = CASE WHEN \(reset.contains("registration_open")) THEN NULL
                                          ELSE coalesce(\(change.registrationOpen), registration_open) END,
+                email_verification = CASE WHEN \(reset.contains("email_verification")) THEN NULL
+                                          ELSE coalesce(\(change.emailVerification), email_verification) END,
                 rate_limits = CASE WHEN \(reset.contains("rate_limits")) THEN NULL
                                    ELSE coalesce(\(change.rateLimitsJSON)::jsonb, rate_limits) END,
                 updated_at = now(), updated_by = \(actor)
@@ -78,6 +88,7 @@ struct PlatformSettingsWriter {
         if change.clvInterval != nil { fields.append("clv_interval_seconds") }
         if change.registrationOpen != nil { fields.append("registration_open") }
         if change.rateLimitsJSON != nil { fields.append("rate_limits") }
+        if change.emailVerification != nil { fields.append("email_verification") }
         return fields + reset.sorted().map { "reset:\($0)" }
     }
 }

@@ -33,7 +33,7 @@ struct ShareService: Sendable {
         opportunity: UUID, owner: UUID, emails: [String], publicLink: Bool, expiresInHours: Int?, note: String?
     ) async throws -> Created {
         guard try await database.query("SELECT 1 FROM opportunities WHERE id = \(opportunity)").first != nil else {
-            throw APIError.notFound("no opportunity with id \(opportunity.uuidString.lowercased())")
+            throw ShareError.opportunityNotFound(opportunity)
         }
         let expires = expiresInHours.map { Date().addingTimeInterval(TimeInterval($0) * 3600) }
         let normalized = Array(Set(emails.map(EmailAddress.normalize))).sorted()
@@ -108,7 +108,7 @@ struct ShareService: Sendable {
     func revoke(_ id: UUID, owner: UUID) async throws {
         let rows = try await database.query(
             "UPDATE opportunity_shares SET revoked_at = coalesce(revoked_at, now()) WHERE id = \(id) AND owner_id = \(owner) RETURNING 1")
-        guard !rows.isEmpty else { throw APIError.notFound("no such share") }
+        guard !rows.isEmpty else { throw ShareError.shareNotFound }
     }
 
     /// The opportunity behind a live public link.
@@ -122,4 +122,10 @@ struct ShareService: Sendable {
             """
         ).first?.decode(UUID.self)
     }
+}
+
+/// What sharing refuses; `ShareError+HTTP` maps both to 404 (another user's share is not found either).
+enum ShareError: Error, Equatable {
+    case opportunityNotFound(UUID)
+    case shareNotFound
 }

@@ -1,0 +1,3 @@
+extension QueryInputError: APIErrorConvertible {
+    var apiError: APIError { .invalidParameter(parameter, message) }
+}

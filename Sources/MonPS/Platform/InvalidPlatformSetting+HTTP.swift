@@ -1,0 +1,3 @@
+extension InvalidPlatformSetting: APIErrorConvertible {
+    var apiError: APIError { .unprocessable(detail, field: field) }
+}

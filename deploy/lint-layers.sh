@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Layering lint (issue 20): HTTP stays at the edge, and the maths core stays pure. Run by deploy/test.sh before
+# the Swift tests; runs alone in well under a second:  deploy/lint-layers.sh
+#
+# Rule http-below-edge — in Sources/MonPS, only the edge may name the API's HTTP vocabulary: `APIError`,
+#   `APIErrorConvertible`, `.apiError`, `ProblemMapper`, `HTTPError`, `HTTPRequest`, `HTTPResponse`, `HTTPFields`,
+#   `HTTPField`, or import `Hummingbird*`/`HTTPTypes`. Services, repositories, jobs and domain errors throw domain
+#   errors; a `<Type>+HTTP.swift` next to the type maps them to problem+json.
+#   The edge (paths relative to Sources/MonPS):
+#     *API.swift, *API+*.swift   handlers (`extension APIHandler`) and their generated-type mapping
+#     *Middleware.swift           middleware
+#     *+HTTP.swift                domain error → problem mapping
+#     HTTP/                       the problem mapper, APIError, request context, HTTP plumbing
+#     App/                        application assembly (router, middleware order, listeners)
+#   plus the allow-list below. Outbound HTTP clients (AsyncHTTPClient/NIOHTTP1 in OddsAPI/) are not the API's
+#   surface and are not checked. Comments are not checked.
+# Rule core-imports — Sources/MonPSCore imports none of MonPS, MonPSAPI, Hummingbird*, HTTPTypes, OpenAPI*,
+#   Postgres*, NIO*, AsyncHTTPClient: it is pure logic, testable without servers.
+# Exit status: 0 clean, 1 with one `file:line: [rule] …` line per offence on stderr.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Allow-list: path prefixes (relative to Sources/MonPS) that are HTTP code outside the naming convention, one reason each.
+allow=(
+    "Web/" # the browser face: static files, the refresh cookie and CSRF/Origin checks are request/response code by nature
+    "Notifications/Stream/StreamGate.swift" # decides a WebSocket upgrade from the HTTP request head, before the router
+    "Notifications/Stream/StreamUpgradeChannel.swift" # the HTTP/1 channel that upgrades to WebSocket or hands over
+)
+
+# Prints `file:line: text` for code lines (comments stripped) of the given files matching an ERE.
+code_matches() {
+    local pattern=$1
+    shift
+    [[ $# -gt 0 ]] || return 0
+    awk -v pattern="$pattern" '
+        FNR == 1 { block = 0 }
+        {
+            line = $0
+            if (block) { if (index(line, "*/") == 0) next; line = substr(line, index(line, "*/") + 2); block = 0 }
+            if (line ~ /^[[:space:]]*\/\*/ && index(line, "*/") == 0) { block = 1; next }
+            if (line ~ /^[[:space:]]*\/\//) next
+            sub(/[[:space:]]\/\/.*$/, "", line) # a trailing comment (URLs in strings have no space before //)
+            if (line ~ pattern) { sub(/^[[:space:]]+/, "", line); printf "%s:%d: %s\n", FILENAME, FNR, line }
+        }' "$@"
+}
+
+in_edge() {
+    local rel=${1#Sources/MonPS/} name=${1##*/} prefix
+    case $name in *API.swift | *API+*.swift | *Middleware.swift | *+HTTP.swift) return 0 ;; esac
+    case $rel in HTTP/* | App/*) return 0 ;; esac
+    for prefix in "${allow[@]}"; do [[ $rel == "$prefix"* ]] && return 0; done
+    return 1
+}
+
+offences=0
+report() { # report RULE MESSAGE < file:line: text
+    local rule=$1 message=$2 hit
+    while IFS= read -r hit; do
+        printf '%s\n' "${hit%%: *}: [$rule] $message: ${hit#*: }" >&2
+        offences=$((offences + 1))
+    done
+}
+
+below_edge=()
+while IFS= read -r -d '' file; do
+    in_edge "$file" || below_edge+=("$file")
+done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
+
+w='(^|[^[:alnum:]_])' e='([^[:alnum:]_]|$)'
+http_names="${w}(APIError|APIErrorConvertible|ProblemMapper|HTTPError|HTTPRequest|HTTPResponse|HTTPFields|HTTPField)${e}|\\.apiError${e}"
+http_imports="^[[:space:]]*(@[[:alnum:]_]+[[:space:]]+)*import[[:space:]]+([a-z]+[[:space:]]+)?(Hummingbird[[:alnum:]_]*|HTTPTypes[[:alnum:]_]*)${e}"
+report http-below-edge "HTTP below the edge" \
+    < <(code_matches "$http_names|$http_imports" "${below_edge[@]}")
+
+core_files=()
+while IFS= read -r -d '' file; do core_files+=("$file"); done < <(find Sources/MonPSCore -name '*.swift' -print0 | sort -z)
+core_imports="^[[:space:]]*(@[[:alnum:]_]+[[:space:]]+)*import[[:space:]]+([a-z]+[[:space:]]+)?(MonPS|MonPSAPI|Hummingbird[[:alnum:]_]*|HTTPTypes[[:alnum:]_]*|OpenAPI[[:alnum:]_]*|Postgres[[:alnum:]_]*|NIO[[:alnum:]_]*|AsyncHTTPClient)${e}"
+report core-imports "MonPSCore imports a non-pure module" \
+    < <(code_matches "$core_imports" "${core_files[@]}")
+
+if [[ $offences -gt 0 ]]; then
+    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
+    exit 1
+fi
+printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked)\n' "${#below_edge[@]}" "${#core_files[@]}" >&2
