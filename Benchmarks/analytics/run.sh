@@ -2,7 +2,7 @@
 # Latency of the analytics endpoints and throughput of the bet export (release build, loopback, one client):
 #   one user (the demo account) with 100,000 settled bets over 3 years in 5 bankrolls (3 EUR, GBP, USD) and their
 #   ledger (~200,000 entries). Each endpoint is called BENCH_REQUESTS times in a row (uncached: analytics are per
-#   user and never shared) and its p50/p99 printed; then the full CSV and JSON Lines exports are downloaded once each
+#   user and never shared) and its p50/p99 printed; then the full CSV, JSON array and JSON Lines exports are downloaded once each
 #   with their size, time, throughput and the server's peak RSS (VmHWM) before and after.
 # Usage: Benchmarks/analytics/run.sh
 #   BENCH_PORT (18093), BENCH_DB (monps_bench_analytics), BENCH_REQUESTS (200), BENCH_KEEP_DB=1 keeps (and reuses) the
@@ -84,7 +84,7 @@ measure breakdown-30d "/v1/analytics/breakdown?by=sport&currency=EUR&range=30d"
 echo "== exports (all 100,000 bets) =="
 rss() { awk '/VmHWM/ {print $2 / 1024 " MiB"}' "/proc/$server/status"; }
 echo "server peak RSS before: $(rss)"
-for format in csv json; do
+for format in csv json ndjson; do
   curl -fs -o "$workdir/export.$format" -w "$format: %{size_download} bytes in %{time_total} s\n" \
     -H "authorization: Bearer $token" "localhost:$port/v1/bets/export?format=$format" | python3 -c '
 import sys

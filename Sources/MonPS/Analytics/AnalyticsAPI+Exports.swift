@@ -3,6 +3,7 @@ import MonPSAPI
 import OpenAPIRuntime
 
 /// The exports: the response body is the database cursor itself (see `ExportStream`), never a collected array.
+/// `format=json` hands its body to `ExportBodyMiddleware` (the generator cannot stream `application/json`).
 extension APIHandler {
     func exportBets(_ input: Operations.ExportBets.Input) async throws -> Operations.ExportBets.Output {
         let principal = try RequestScope.requirePrincipal()
@@ -12,10 +13,17 @@ extension APIHandler {
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
             currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
         let filter = try await analytics.service.resolve(query, owner: principal.userID)
-        let format = ExportStream.Format(rawValue: q.format?.rawValue ?? "csv") ?? .csv
+        let format = ExportFormat(rawValue: q.format?.rawValue ?? "csv") ?? .csv
         let stream = try await analytics.exporters.bets(owner: principal.userID, filter: filter, format: format)
-        let body = HTTPBody(stream, length: .unknown, iterationBehavior: .single)
-        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+        let headers = Operations.ExportBets.Output.Ok.Headers(
+            contentDisposition: Self.attachment("bets", format: format, on: analytics.now()))
+        switch format {
+        case .csv: return .ok(.init(headers: headers, body: .csv(Self.body(stream))))
+        case .ndjson: return .ok(.init(headers: headers, body: .applicationXNdjson(Self.body(stream))))
+        case .json:
+            try ExportOutlet.deliver(stream)
+            return .ok(.init(headers: headers, body: .json([])))
+        }
     }
 
     func exportBankrollTransactions(
@@ -25,9 +33,27 @@ extension APIHandler {
         let id = try UUID.parameter(input.path.id)
         let q = input.query
         guard try await analytics.service.repository.ownsBankroll(id, owner: principal.userID) else { throw AnalyticsError.bankrollNotFound }
-        let format = ExportStream.Format(rawValue: q.format?.rawValue ?? "csv") ?? .csv
+        let format = ExportFormat(rawValue: q.format?.rawValue ?? "csv") ?? .csv
         let stream = try await analytics.exporters.ledger(bankrollID: id, owner: principal.userID, from: q.from, to: q.to, format: format)
-        let body = HTTPBody(stream, length: .unknown, iterationBehavior: .single)
-        return .ok(.init(body: format == .csv ? .csv(body) : .applicationXNdjson(body)))
+        let headers = Operations.ExportBankrollTransactions.Output.Ok.Headers(
+            contentDisposition: Self.attachment("transactions", format: format, on: analytics.now()))
+        switch format {
+        case .csv: return .ok(.init(headers: headers, body: .csv(Self.body(stream))))
+        case .ndjson: return .ok(.init(headers: headers, body: .applicationXNdjson(Self.body(stream))))
+        case .json:
+            try ExportOutlet.deliver(stream)
+            return .ok(.init(headers: headers, body: .json([])))
+        }
+    }
+
+    private static func body(_ stream: ExportStream) -> HTTPBody {
+        HTTPBody(stream.arraySlices, length: .unknown, iterationBehavior: .single)
+    }
+
+    /// `attachment; filename="monps-<what>-YYYYMMDD.<format>"`, dated in UTC.
+    static func attachment(_ what: String, format: ExportFormat, on date: Date) -> String {
+        let day = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: date)
+        let stamp = String(format: "%04d%02d%02d", day.year ?? 0, day.month ?? 0, day.day ?? 0)
+        return "attachment; filename=\"monps-\(what)-\(stamp).\(format.fileExtension)\""
     }
 }

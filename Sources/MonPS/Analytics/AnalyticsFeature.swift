@@ -11,7 +11,8 @@ struct AnalyticsFeature: Sendable {
     let now: @Sendable () -> Date
 
     init(services: AppServices, now: @escaping @Sendable () -> Date = Date.init) {
-        let database = services.database
+        // Read-only endpoints: the read replica when one is configured (`ReadRoutingMiddleware` decides per request).
+        let database = services.readDatabase
         self.now = now
         service = AnalyticsService(repository: PostgresAnalyticsRepository(database: database), now: now)
         exporters = Exporters(database: database)
@@ -19,6 +20,4 @@ struct AnalyticsFeature: Sendable {
         counter = RequestCounter(redis: services.redis, now: now)
         admin = AdminAnalytics(database: database, counter: counter, now: now)
     }
-
-    var middleware: RequestCountingMiddleware { RequestCountingMiddleware(counter: counter) }
 }

@@ -2,8 +2,8 @@ import Foundation
 import MonPSCore
 import PostgresNIO
 
-/// SQL of the analytics: one aggregate statement per endpoint over the owner's rows (`bets_user_placed_idx` and the
-/// covering indexes of migration 0015), grouped by currency.
+/// SQL of the analytics: one aggregate statement per endpoint over the owner's rows of `bet_facts` (migration 0017:
+/// one narrow row per settled bet, kept by trigger) or of the ledger, grouped by currency.
 struct PostgresAnalyticsRepository: AnalyticsRepository {
     let database: Database
 
@@ -18,10 +18,17 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
     }
 
     func breakdown(owner: UUID, filter: AnalyticsFilter, by: BreakdownDimension, timeZone: String) async throws -> [BreakdownRow] {
+        // Months and weekdays: grouped per local month or day first, then labelled (and days added up per weekday).
+        let unit: String? = by == .month ? "month" : by == .weekday ? "day" : nil
         let query: PostgresQuery = """
-            SELECT r.currency, \(groupKey: by, timeZone: timeZone) AS key, \(unescaped: AnalyticsSQL.figureColumns)
-            FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
-            WHERE \(bets: filter, owner: owner) AND \(unescaped: AnalyticsSQL.settled)
+            \(edges: unit, owner: owner, timeZone: timeZone)
+            SELECT g.currency, \(groupLabel: by) AS key, \(unescaped: AnalyticsSQL.summedFigureColumns)
+            FROM (
+                SELECT b.currency, \(groupKey: by, timeZone: timeZone) AS k, \(unescaped: AnalyticsSQL.figureColumns)
+                FROM bet_facts b
+                WHERE \(facts: filter, owner: owner)
+                GROUP BY 1, 2
+            ) g
             GROUP BY 1, 2
             """
         return try await database.query(query) { row in
@@ -31,16 +38,21 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
     }
 
     func heatmap(owner: UUID, filter: AnalyticsFilter, clock: HeatmapClock, timeZone: String) async throws -> [HeatmapRow] {
-        // Local wall-clock time in the user's zone; PostgreSQL's zone rules place each instant on the right side of a
+        // Local wall-clock time in the user's zone, converted once per bet (`OFFSET 0` keeps the subquery from being
+        // flattened into two conversions); PostgreSQL's zone rules place each instant on the right side of a
         // daylight-saving change.
         let time = clock == .placed ? "b.placed_at" : "e.starts_at"
+        let join = clock == .placed ? "" : "LEFT JOIN events e ON e.id = b.event_id"
         let rows = try await database.query(
             """
-            SELECT r.currency, extract(isodow FROM \(unescaped: time) AT TIME ZONE \(timeZone))::int AS weekday,
-                   extract(hour FROM \(unescaped: time) AT TIME ZONE \(timeZone))::int AS hour,
-                   count(*)::int8 AS bets, sum(b.stake)::int8 AS staked, sum(b.payout - b.stake)::int8 AS profit
-            FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id LEFT JOIN events e ON e.id = b.event_id
-            WHERE \(bets: filter, owner: owner) AND \(unescaped: AnalyticsSQL.settled) AND b.status <> 'void'
+            SELECT l.currency, date_part('isodow', l.local)::int AS weekday, date_part('hour', l.local)::int AS hour,
+                   count(*)::int8 AS bets, sum(l.stake)::int8 AS staked, sum(l.profit)::int8 AS profit
+            FROM (
+                SELECT b.currency, \(unescaped: time) AT TIME ZONE \(timeZone) AS local, b.stake, b.profit
+                FROM bet_facts b \(unescaped: join)
+                WHERE \(facts: filter, owner: owner) AND NOT b.void
+                OFFSET 0
+            ) l
             GROUP BY 1, 2, 3
             """)
         return try rows.map { row in
@@ -55,14 +67,17 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
     func winRate(owner: UUID, filter: AnalyticsFilter, period: AnalyticsPeriodLength, timeZone: String) async throws -> [WinRateRow] {
         let rows = try await database.query(
             """
-            SELECT r.currency,
-                   to_char(date_trunc(\(period.rawValue), b.placed_at AT TIME ZONE \(timeZone)), 'YYYY-MM-DD') AS start,
-                   avg(b.fair_probability) FILTER (WHERE b.status IN ('won', 'half_won', 'half_lost', 'lost'))::float8
-                       AS expected,
-                   \(unescaped: AnalyticsSQL.figureColumns)
-            FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
-            WHERE \(bets: filter, owner: owner) AND \(unescaped: AnalyticsSQL.settled)
-            GROUP BY 1, 2 ORDER BY 2, 1
+            \(edges: period.rawValue, owner: owner, timeZone: timeZone)
+            SELECT g.currency, to_char((SELECT local FROM edges)[g.k], 'YYYY-MM-DD') AS start, g.expected,
+                   \(unescaped: AnalyticsSQL.groupedFigureColumns)
+            FROM (
+                SELECT b.currency, width_bucket(b.placed_at, (SELECT at FROM edges)) AS k,
+                       avg(b.fair_probability)::float8 AS expected, \(unescaped: AnalyticsSQL.figureColumns)
+                FROM bet_facts b
+                WHERE \(facts: filter, owner: owner)
+                GROUP BY 1, 2
+            ) g
+            ORDER BY g.k, g.currency
             """)
         return try rows.map { row in
             let columns = NamedColumns(row)
@@ -75,14 +90,13 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
     func clv(owner: UUID, filter: AnalyticsFilter) async throws -> [CLVRow] {
         let rows = try await database.query(
             """
-            SELECT r.currency, width_bucket(b.clv::float8, \(Bands.clvHistogram.bounds)) AS bin,
-                   width_bucket(b.clv::float8, \(Bands.clvYield.bounds)) AS bucket, count(*)::int8 AS bets,
+            SELECT b.currency, width_bucket(b.clv, \(Bands.clvHistogram.bounds)) AS bin,
+                   width_bucket(b.clv, \(Bands.clvYield.bounds)) AS bucket, count(*)::int8 AS bets,
                    sum(b.clv)::float8 AS clv_sum, sum(b.clv * b.clv)::float8 AS clv_squares,
                    count(*) FILTER (WHERE b.clv > 0)::int8 AS beat_close,
-                   sum(b.stake)::int8 AS staked, sum(b.payout - b.stake)::int8 AS profit
-            FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
-            WHERE \(bets: filter, owner: owner) AND \(unescaped: AnalyticsSQL.settled) AND b.status <> 'void'
-              AND b.clv IS NOT NULL
+                   sum(b.stake)::int8 AS staked, sum(b.profit)::int8 AS profit
+            FROM bet_facts b
+            WHERE \(facts: filter, owner: owner) AND b.clv IS NOT NULL
             GROUP BY 1, 2, 3
             """)
         return try rows.map { row in

@@ -2,7 +2,8 @@ import Foundation
 import PostgresNIO
 
 /// The SQL of the exports. Every column is written by PostgreSQL, as text for CSV or as one JSON object per row, so
-/// Swift only copies bytes; timestamps are UTC with microseconds, money integer minor units.
+/// Swift only copies bytes; timestamps are UTC with microseconds, money integer minor units. Read through an
+/// `ExportCursor` (the guarded, lease-bounded connection every statement uses).
 struct Exporters: Sendable {
     let database: Database
 
@@ -38,66 +39,42 @@ struct Exporters: Sendable {
     ]
 
     /// `expr::text AS name, …` (tags as `a;b`), or `json_build_object('name', expr, …)::text AS line`.
-    static func select(_ columns: [Column], format: ExportStream.Format) -> String {
+    static func select(_ columns: [Column], format: ExportFormat) -> String {
         switch format {
         case .csv:
             return columns.map { column in
                 column.name == "tags" ? "array_to_string(\(column.sql), ';') AS tags" : "(\(column.sql))::text AS \(column.name)"
             }.joined(separator: ", ")
-        case .json:
+        case .json, .ndjson:
             return "json_build_object(" + columns.map { "'\($0.name)', \($0.sql)" }.joined(separator: ", ") + ")::text AS line"
         }
     }
 
     /// The owner's bets matching `filter` (pending and cancelled included unless `status` says otherwise), oldest first.
-    func bets(owner: UUID, filter: AnalyticsFilter, format: ExportStream.Format) async throws -> ExportStream {
-        let rows = try await database.client.query(
-            """
-            SELECT \(unescaped: Self.select(Self.betColumns, format: format))
-            FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
-            WHERE \(exportedBets: filter, owner: owner)
-            ORDER BY b.placed_at, b.id
-            """, logger: database.logger)
-        return Self.stream(rows, columns: Self.betColumns, format: format)
+    func bets(owner: UUID, filter: AnalyticsFilter, format: ExportFormat) async throws -> ExportStream {
+        try await ExportStream.open(
+            database,
+            query: """
+                SELECT \(unescaped: Self.select(Self.betColumns, format: format))
+                FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
+                WHERE \(bets: filter, owner: owner, currencyColumn: "r.currency")
+                ORDER BY b.placed_at, b.id
+                """,
+            encoder: ExportRowEncoder(format: format, columns: Self.betColumns.map(\.name)))
     }
 
     /// A bankroll's ledger (the caller checked it is the owner's), oldest entry first.
-    func ledger(bankrollID: UUID, owner: UUID, from: Date?, to: Date?, format: ExportStream.Format) async throws -> ExportStream {
-        let rows = try await database.client.query(
-            """
-            SELECT \(unescaped: Self.select(Self.ledgerColumns, format: format))
-            FROM bankroll_entries x JOIN bankrolls r ON r.id = x.bankroll_id
-            WHERE x.bankroll_id = \(bankrollID) AND r.user_id = \(owner)
-              \(and: "x.created_at", ">=", from) \(and: "x.created_at", "<", to)
-            ORDER BY x.id
-            """, logger: database.logger)
-        return Self.stream(rows, columns: Self.ledgerColumns, format: format)
-    }
-
-    private static func stream(_ rows: PostgresRowSequence, columns: [Column], format: ExportStream.Format) -> ExportStream {
-        format == .csv ? .csv(rows, columns: columns.map(\.name)) : .jsonLines(rows)
+    func ledger(bankrollID: UUID, owner: UUID, from: Date?, to: Date?, format: ExportFormat) async throws -> ExportStream {
+        try await ExportStream.open(
+            database,
+            query: """
+                SELECT \(unescaped: Self.select(Self.ledgerColumns, format: format))
+                FROM bankroll_entries x JOIN bankrolls r ON r.id = x.bankroll_id
+                WHERE x.bankroll_id = \(bankrollID) AND r.user_id = \(owner)
+                  \(and: "x.created_at", ">=", from) \(and: "x.created_at", "<", to)
+                ORDER BY x.id
+                """,
+            encoder: ExportRowEncoder(format: format, columns: Self.ledgerColumns.map(\.name)))
     }
 }
 
-extension PostgresQuery.StringInterpolation {
-    /// The analytics filter without the "never cancelled" rule: an export lists every bet it matches.
-    mutating func appendInterpolation(exportedBets filter: AnalyticsFilter, owner: UUID) {
-        appendLiteral("b.user_id = ")
-        appendInterpolation(owner)
-        appendInterpolation(and: "b.sport_key", filter.sport)
-        appendInterpolation(and: "b.competition", filter.competition)
-        appendInterpolation(and: "b.bookmaker", filter.bookmaker)
-        appendInterpolation(and: "b.market", filter.market)
-        appendInterpolation(and: "b.source", filter.source)
-        appendInterpolation(and: "b.status", filter.status)
-        appendInterpolation(and: "r.currency", filter.currency)
-        appendInterpolation(and: "b.bankroll_id", filter.bankrollID)
-        if let agent = filter.agent {
-            appendLiteral(" AND ")
-            appendInterpolation(agent)
-            appendLiteral("::text = ANY (string_to_array(b.agent, ','))")
-        }
-        appendInterpolation(and: "b.placed_at", ">=", filter.from)
-        appendInterpolation(and: "b.placed_at", "<", filter.to)
-    }
-}
