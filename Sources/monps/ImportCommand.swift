@@ -15,9 +15,19 @@ struct Import: AsyncParsableCommand {
 
         @Flag(help: "No progress bar.") var quiet = false
 
-        @Argument(help: "Files, or folders whose .csv files are imported in name order.") var files: [String]
+        @Flag(help: "Only parse and check the files (no database, nothing written): counts and issues.") var check = false
+
+        @Argument(help: "Files (.csv or .xlsx), or folders whose .csv and .xlsx files are imported in name order.") var files: [String]
 
         func run(_ format: MonPSCommands.ImportFormat, sbrSport: String? = nil) async throws {
+            if check {
+                do {
+                    print(try MonPSCommands.checkImportFiles(format: format, paths: files, sbrSport: sbrSport))
+                } catch {
+                    throw CLIFailure(CommandLineError.describe(error))
+                }
+                return
+            }
             let (config, logger) = try connection.load(requiring: .database)
             let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) == 1)
             do {

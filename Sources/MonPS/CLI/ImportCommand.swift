@@ -17,16 +17,7 @@ extension MonPSCommands {
         config: AppConfig, logger: Logger, format: ImportFormat, paths: [String], sbrSport: String?, strict: Bool,
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ label: String) -> Void
     ) async throws -> String {
-        let sport: SBRParser.Sport?
-        if format == .sbr {
-            guard let name = sbrSport, let parsed = SBRParser.Sport(rawValue: name.lowercased()) else {
-                throw ImportError.invalidInput("--sport must be one of nhl, mlb, nba for SBR archives")
-            }
-            sport = parsed
-        } else {
-            sport = nil
-        }
-        let files = try ImportFileReader.read(paths: paths, source: ImportSource(format), sbrSport: sport)
+        let files = try ImportFileReader.read(paths: paths, format: format, sbrSport: sbrSport)
         let services = try AppServices(config: config, logger: logger)
         let importer = HistoricalImporter(loader: OddsLoader(database: services.database, logger: logger))
         let detector = OpportunityDetector(database: services.database, logger: logger, settings: config.detection)
@@ -52,6 +43,28 @@ extension MonPSCommands {
     }
 }
 
+extension MonPSCommands {
+    /// `monps import … --check`: parses the files as an import would (same parsers, same issues) without a database
+    /// and writes nothing. Returns one line per file (rows, events, prices, skipped rows) and the issues.
+    public static func checkImportFiles(format: ImportFormat, paths: [String], sbrSport: String?) throws -> String {
+        let files = try ImportFileReader.read(paths: paths, format: format, sbrSport: sbrSport)
+        var lines = ["file                                      rows  events  prices  skipped"]
+        var issues: [String] = []
+        for file in files {
+            let parsed = try HistoricalImporter.parse(file)
+            let skipped = parsed.issues.filter { $0.effect == .rowSkipped }.count
+            let prices = parsed.events.reduce(0) { $0 + $1.snapshots.count }
+            lines.append(
+                ImportSummaryText.label(file.name) + ImportSummaryText.pad(parsed.rowCount, 6)
+                    + ImportSummaryText.pad(parsed.events.count, 8) + ImportSummaryText.pad(prices, 8)
+                    + ImportSummaryText.pad(skipped, 9))
+            issues += parsed.issues.map { "  \(file.name): \($0)" }
+        }
+        lines += ImportSummaryText.issueLines(issues, more: "")
+        return lines.joined(separator: "\n")
+    }
+}
+
 extension ImportSource {
     init(_ format: MonPSCommands.ImportFormat) {
         switch format {
@@ -67,6 +80,18 @@ extension ImportSource {
 enum ImportFileReader {
     static let maxFileBytes = 256 << 20
 
+    /// The files of a CLI import; SBR archives need `--sport`.
+    static func read(paths: [String], format: MonPSCommands.ImportFormat, sbrSport: String?) throws -> [ImportFile] {
+        var sport: SBRParser.Sport?
+        if format == .sbr {
+            guard let name = sbrSport, let parsed = SBRParser.Sport(rawValue: name.lowercased()) else {
+                throw ImportError.invalidInput("--sport must be one of nhl, mlb, nba for SBR archives")
+            }
+            sport = parsed
+        }
+        return try read(paths: paths, source: ImportSource(format), sbrSport: sport)
+    }
+
     static func read(paths: [String], source: ImportSource, sbrSport: SBRParser.Sport?) throws -> [ImportFile] {
         guard !paths.isEmpty else { throw ImportError.invalidInput("no files given") }
         var files: [ImportFile] = []
@@ -79,8 +104,9 @@ enum ImportFileReader {
             let members: [String]
             if isDirectory.boolValue {
                 let names = (try? manager.contentsOfDirectory(atPath: path)) ?? []
-                members = names.filter { $0.lowercased().hasSuffix(".csv") }.sorted().map { "\(path)/\($0)" }
-                guard !members.isEmpty else { throw ImportError.invalidInput("\(path): no .csv files in this folder") }
+                members = names.filter { name in [".csv", ".xlsx"].contains { name.lowercased().hasSuffix($0) } }
+                    .sorted().map { "\(path)/\($0)" }
+                guard !members.isEmpty else { throw ImportError.invalidInput("\(path): no .csv or .xlsx files in this folder") }
             } else {
                 members = [path]
             }
@@ -120,22 +146,31 @@ enum ImportSummaryText {
             lines.append(line("total", rows, total.eventsCreated + total.eventsMatched, total, skipped))
         }
         let issues = reports.flatMap { report in report.issues.map { "  \(report.file): \($0)" } }
-        if !issues.isEmpty {
-            lines.append("")
-            lines.append("\(issues.count) issue(s):")
-            lines.append(contentsOf: issues.prefix(200))
-            if issues.count > 200 { lines.append("  … and \(issues.count - 200) more (see import_runs.issues)") }
-        }
+        lines += issueLines(issues, more: " (see import_runs.issues)")
         return lines.joined(separator: "\n")
     }
 
+    /// The first 200 issues under a count, and how many more there are.
+    static func issueLines(_ issues: [String], more: String) -> [String] {
+        guard !issues.isEmpty else { return [] }
+        var lines = ["", "\(issues.count) issue(s):"] + issues.prefix(200)
+        if issues.count > 200 { lines.append("  … and \(issues.count - 200) more\(more)") }
+        return lines
+    }
+
+    /// A file name in a 40-character column.
+    static func label(_ name: String) -> String {
+        name.count > 40 ? String(name.prefix(39)) + "…" : name.padding(toLength: 40, withPad: " ", startingAt: 0)
+    }
+
+    /// A number right-aligned in `width` characters.
+    static func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: " ", count: max(0, width - text.count)) + text
+    }
+
     private static func line(_ name: String, _ rows: Int, _ events: Int, _ load: LoadSummary, _ skipped: Int) -> String {
-        func pad(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: " ", count: max(0, width - text.count)) + text
-        }
-        let label = name.count > 40 ? String(name.prefix(39)) + "…" : name.padding(toLength: 40, withPad: " ", startingAt: 0)
-        return label + pad(rows, 6) + pad(events, 8) + pad(load.eventsCreated, 9) + pad(load.eventsMatched, 9)
+        label(name) + pad(rows, 6) + pad(events, 8) + pad(load.eventsCreated, 9) + pad(load.eventsMatched, 9)
             + pad(load.snapshotsAdded, 11) + pad(load.snapshotsKnown, 7) + pad(load.resultsStored, 9) + pad(skipped, 9)
     }
 }

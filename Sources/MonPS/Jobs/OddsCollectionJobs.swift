@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import Prometheus
 
 /// What both collection jobs share: the client settings, the loader and the sports to collect.
 struct OddsFeed: Sendable {
@@ -8,26 +9,42 @@ struct OddsFeed: Sendable {
     let database: Database
     let loader: OddsLoader
     let cache: ResponseCache?
-    let httpClient: HTTPClient
+    /// No redirects: the API key travels in the query.
+    let http: OutboundHTTPClients
+    /// Tells admins when the credits left fall under the reserve (`quota.low`, once a day).
+    var outbox: NotificationOutbox?
+    /// `monps_odds_api_credits_remaining`, the balance the last run saw (what the credits alert watches).
+    var creditsRemaining: Gauge?
 
     /// A fresh client per run: its credit counter is that run's credits used.
-    func client(logger: Logger) -> OddsAPIClient? {
+    func client(logger: Logger) throws -> OddsAPIClient? {
         let config = platform.config
         guard let key = platform.oddsAPIKey else { return nil }
         let configuration = OddsAPIConfiguration(
             baseURL: config.oddsAPIBaseURL, apiKey: key, regions: config.oddsAPIRegions,
             reserveCredits: config.oddsAPIReserveCredits)
-        return OddsAPIClient(configuration: configuration, httpClient: httpClient, logger: logger)
+        return OddsAPIClient(configuration: configuration, httpClient: try http.client(), logger: logger)
     }
 
-    /// Active catalogue sports that The Odds API covers: (MonPS key, Odds API key).
-    func sports() async throws -> [(key: String, oddsAPIKey: String)] {
-        try await database.query(
-            "SELECT key, odds_api_key FROM sports WHERE active AND odds_api_key IS NOT NULL ORDER BY key"
-        ).map { row in
-            let (key, remote) = try row.decode((String, String).self)
-            return (key, remote)
+    /// Active catalogue sports that The Odds API covers: (MonPS key, Odds API key). Tennis has no fixed key: The Odds
+    /// API lists it per tournament and the active set changes every week, so the active `tennis_atp_*` and
+    /// `tennis_wta_*` keys of `listed` (the free `/v4/sports` answer of this very run) are collected into the
+    /// catalogue's `tennis_atp` / `tennis_wta` while those are active. A tournament that ends drops out by itself.
+    func sports(listed: [OddsAPISport]) async throws -> [(key: String, oddsAPIKey: String)] {
+        let rows = try await database.query("SELECT key, odds_api_key FROM sports WHERE active ORDER BY key").map { row in
+            try row.decode((String, String?).self)
         }
+        let fixed = rows.compactMap { key, remote in remote.map { (key: key, oddsAPIKey: $0) } }
+        return fixed + Self.tennisTournaments(listed, activeTours: Set(rows.map(\.0)))
+    }
+
+    /// The active tournaments of `listed` for each active tour (outright markets excluded), by key.
+    static func tennisTournaments(_ listed: [OddsAPISport], activeTours: Set<String>) -> [(key: String, oddsAPIKey: String)] {
+        listed.filter { $0.active && !$0.hasOutrights }.compactMap { sport -> (key: String, oddsAPIKey: String)? in
+            guard let tour = ["tennis_atp", "tennis_wta"].first(where: { sport.key.hasPrefix($0 + "_") }),
+                  activeTours.contains(tour) else { return nil }
+            return (tour, sport.key)
+        }.sorted { $0.oddsAPIKey < $1.oddsAPIKey }
     }
 
     static let notConfigured = JobOutcome.skipped("no Odds API key (MONPS_ODDS_API_KEY or the admin settings): nothing collected")
@@ -58,13 +75,13 @@ struct OddsFeed: Sendable {
         _ collect: (OddsAPIClient, _ sport: (key: String, oddsAPIKey: String), inout JobOutcome, inout [String])
             async throws -> LoadSummary?
     ) async throws -> JobOutcome {
-        guard let client = client(logger: logger) else { return Self.notConfigured }
+        guard let client = try client(logger: logger) else { return Self.notConfigured }
         var outcome = JobOutcome()
         var notes: [String] = []
         var loaded = LoadSummary()
-        // Free call: learns the credit balance before any paid one.
-        _ = try await client.sports()
-        for sport in try await sports() {
+        // Free call: learns the credit balance before any paid one, and which tennis tournaments are on.
+        let listed = try await client.sports()
+        for sport in try await sports(listed: listed) {
             do {
                 if let load = try await collect(client, sport, &outcome, &notes) { loaded = loaded + load }
             } catch let error as OddsAPIError {
@@ -74,10 +91,30 @@ struct OddsFeed: Sendable {
             }
         }
         outcome.creditsUsed = await client.creditsSpent
+        if let remaining = await client.quota.remaining {
+            creditsRemaining?.set(Double(remaining))
+            await warnIfLow(remaining: remaining)
+        }
         outcome.message = notes.isEmpty ? summary(outcome) : notes.joined(separator: "; ")
         loaded.followUpJobs.forEach(follow)
         if loaded.snapshotsAdded + loaded.resultsStored > 0 { try? await cache?.invalidate(tag: "events") }
         return outcome
+    }
+}
+
+extension OddsFeed {
+    /// `quota.low` for admins when `remaining` is under the reserve: one event per UTC day (its subject).
+    func warnIfLow(remaining: Int) async {
+        let reserve = platform.config.oddsAPIReserveCredits
+        guard let outbox, remaining < reserve else { return }
+        struct Low: Encodable {
+            let remaining: Int
+            let reserve: Int
+        }
+        let (year, month, day) = UTCCalendar.civil(fromDays: Int(Date().timeIntervalSince1970) / 86_400)
+        await outbox.tellAdmins(
+            type: .quotaLow, subject: "credits:\(year)-\(month)-\(day)", payload: Low(remaining: remaining, reserve: reserve),
+            database: database)
     }
 }
 
@@ -91,11 +128,18 @@ struct OddsCollectionJob: Job {
     var summary: String { "Current h2h, spreads and totals prices from The Odds API, for every active sport" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        try await feed.eachSport(
+        var due: [String: Bool] = [:]
+        return try await feed.eachSport(
             logger: context.logger, summary: { "\($0.items) new price(s)" }, follow: context.follow
         ) { client, sport, outcome, notes in
-            // A manual run collects everything now; a scheduled one only the sports that are due.
-            if context.trigger == .schedule, try await !feed.isDue(sport.key) { return nil }
+            // A manual run collects everything now; a scheduled one only the sports that are due, decided once per
+            // catalogue sport before any of its keys is marked (several tennis tournaments share one sport).
+            if context.trigger == .schedule {
+                let isDue: Bool
+                if let known = due[sport.key] { isDue = known } else { isDue = try await feed.isDue(sport.key) }
+                due[sport.key] = isDue
+                if !isDue { return nil }
+            }
             let batch = try await client.odds(sportKey: sport.oddsAPIKey, monpsSportKey: sport.key)
             let loaded = try await feed.loader.load(batch.events, source: .oddsAPI, options: LoadOptions(updatesSchedule: true))
             outcome.items += loaded.snapshotsAdded

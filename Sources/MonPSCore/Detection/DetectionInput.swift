@@ -106,13 +106,16 @@ public struct MarketSnapshot: Sendable, Codable, Hashable {
     public var sharpBookmaker: String?
     /// Keys that are not bookmakers one can bet with (market average/maximum): never used.
     public var aggregateBookmakers: Set<String>
+    /// How many bookmakers the aggregates summarise (football-data's `Bb1X2`), when the source says.
+    public var aggregateBookCount: Int?
 
     /// Creates a snapshot.
     public init(
         eventID: Int64, sport: String? = nil, market: MarketKey = .h2h, outcomes: [String],
         startsAt: Date? = nil, quotes: [BookmakerQuote] = [], history: [PriceObservation] = [],
         sharpBookmaker: String? = "pinnacle",
-        aggregateBookmakers: Set<String> = ["market_avg", "market_max", "betbrain_avg", "betbrain_max"]
+        aggregateBookmakers: Set<String> = ["market_avg", "market_max", "betbrain_avg", "betbrain_max"],
+        aggregateBookCount: Int? = nil
     ) {
         self.eventID = eventID
         self.sport = sport
@@ -123,6 +126,7 @@ public struct MarketSnapshot: Sendable, Codable, Hashable {
         self.history = history
         self.sharpBookmaker = sharpBookmaker
         self.aggregateBookmakers = aggregateBookmakers
+        self.aggregateBookCount = aggregateBookCount
     }
 
     /// `true` for the market average/maximum style keys.

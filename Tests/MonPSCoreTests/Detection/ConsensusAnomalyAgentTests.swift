@@ -56,14 +56,15 @@ struct ConsensusAnomalyAgentTests {
         #expect(signal.edge == 0.125 && signal.fairProbability == 0.375)
     }
 
-    @Test func aggregatesAreIgnored() {
-        // An aggregate at 10.0 would be the best price and lift the mean; it must count for neither.
+    @Test func aggregatesAreIgnoredWhenNotUsedAsTheConsensus() {
+        // With aggregate pairs switched off, an aggregate at 10.0 would be the best price and lift the mean; it must
+        // count for neither.
+        let books = ConsensusAnomalyAgent(configuration: .init(alpha: 0.25, aggregatePairs: []))
         let aggregate = [F.quote("market_max", [10.0, 10.0]), F.quote("market_avg", [9.0, 9.0])]
-        let with = Self.quarterAlpha.signals(
-            for: Self.market(home: [4.5, 1.25, 1.125, 1.125], extra: aggregate), at: F.now)
+        let with = books.signals(for: Self.market(home: [4.5, 1.25, 1.125, 1.125], extra: aggregate), at: F.now)
         #expect(with == Self.quarterAlpha.signals(for: Self.market(home: [4.5, 1.25, 1.125, 1.125]), at: F.now))
-        // Three real books plus an aggregate are still three: counted, the neutral average (2.0)
-        // would make it four with the same mean, and the anomaly would fire.
+        // An average without its maximum is no usable pair: three real books plus an aggregate are still three:
+        // counted, the neutral average (2.0) would make it four with the same mean, and the anomaly would fire.
         let three = F.twoWay([
             F.quote("b1", [3.0, 1.5]), F.quote("b2", [1.5, 1.5]), F.quote("b3", [1.5, 1.5]),
             F.quote("market_avg", [2.0, 1.5]),
@@ -72,6 +73,40 @@ struct ConsensusAnomalyAgentTests {
         var real = three
         real.quotes[3].bookmaker = "b4"
         #expect(ConsensusAnomalyAgent(configuration: .init(alpha: 0.125)).signals(for: real, at: F.now).count == 1)
+    }
+
+    /// A football-data match with its aggregate columns: five individual books that never qualify, and the market's
+    /// mean and maximum over ~40 books, which the paper used.
+    static func aggregated(count: Int? = nil, betBrainOnly: Bool = false) -> MarketSnapshot {
+        var quotes = (1...5).map { F.quote("b\($0)", [2.05, 3.3, 3.9]) }
+        quotes += betBrainOnly ? [] : [F.quote("market_avg", [2.0, 3.4, 4.0]), F.quote("market_max", [2.3, 3.6, 4.5])]
+        quotes += [F.quote("betbrain_avg", [2.0, 3.4, 4.0]), F.quote("betbrain_max", [2.4, 3.6, 4.5])]
+        var market = F.threeWay(quotes)
+        market.aggregateBookCount = count
+        return market
+    }
+
+    @Test func aggregatesAreThePapersMeanAndMaximumWhenPresent() throws {
+        let agent = ConsensusAnomalyAgent()
+        // Home: mean 2.0 → p = 0.5, threshold 1/(0.5 − 0.05) = 2.222; the maximum 2.30 exceeds it, margin 0.035.
+        // Draw: threshold 1/(1/3.4 − 0.05) ≈ 4.10 > 3.6; away: 1/(0.25 − 0.05) = 5 > 4.5. The books alone: nothing.
+        let signal = try #require(agent.signals(for: Self.aggregated(), at: F.now).first)
+        #expect(agent.signals(for: Self.aggregated(), at: F.now).count == 1)
+        #expect(signal.outcome == "home" && signal.bookmaker == "market_max" && signal.decimalOdds == 2.3)
+        expectClose(signal.fairProbability, 0.45, 1e-15)
+        expectClose(signal.edge, 0.45 * 2.3 - 1, 1e-12)
+        #expect(signal.reason.hasPrefix(
+            "Kaunitz et al. on football-data's Max/Avg columns (maximum and mean over about 40 bookmakers) on home: "
+                + "mean odds 2.00, p = 50.00%; best price 2.30 at market_max exceeds 1/(p − 0.05) = 2.22"))
+        // The books' own consensus (mean 2.05, best 2.05) would not fire.
+        #expect(ConsensusAnomalyAgent(configuration: .init(aggregatePairs: [])).signals(for: Self.aggregated(), at: F.now).isEmpty)
+
+        // Older seasons: BetBrain's pair, and the book count from Bb1X2 when the file gives it.
+        let betBrain = try #require(agent.signals(for: Self.aggregated(count: 38, betBrainOnly: true), at: F.now).first)
+        #expect(betBrain.bookmaker == "betbrain_max" && betBrain.decimalOdds == 2.4)
+        #expect(betBrain.reason.hasPrefix("Kaunitz et al. on football-data's BetBrain BbMx/BbAv columns (maximum and mean over 38 bookmakers)"))
+        // Fewer books than the paper's minimum behind the aggregate: no bet.
+        #expect(agent.signals(for: Self.aggregated(count: 3), at: F.now).isEmpty)
     }
 
     @Test func futurePricesAndOrderChangeNothing() {

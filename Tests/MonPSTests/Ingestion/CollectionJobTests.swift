@@ -144,6 +144,22 @@ struct CollectionJobTests {
         }
     }
 
+    /// The key travels in the query: a redirect must not carry it anywhere else.
+    @Test func theOddsAPIClientFollowsNoRedirect() async throws {
+        let server = OddsAPIFakeServer()
+        try await server.run { port in
+            server.stub("/v4/sports", .init(status: 302, headers: ["location": "http://127.0.0.1:\(port)/elsewhere"], body: ""))
+            server.stub("/elsewhere", .json(OddsAPIFixtures.sports, quota: (500, 0, 0)))
+            let app = try await app(port: port)
+            try await app.test { _ in
+                let run = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
+                #expect(run.status == "failed", "\(run.message ?? "")")
+                #expect(server.received(path: "/v4/sports").count >= 1)
+                #expect(server.received(path: "/elsewhere").isEmpty)
+            }
+        }
+    }
+
     @Test func closingJobMarksStartedEventsOnlyOnce() async throws {
         let app = try await app(port: nil)
         try await app.test { _ in
@@ -193,7 +209,7 @@ struct CollectionJobTests {
             let jobs = try await client.get("/v1/admin/jobs", token: admin)
             #expect(jobs.status == .ok)
             let names = (try jobs.json()["data"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["odds.collect", "scores.collect", "closing.mark", "bets.settle", "clv.compute", "opportunities.detect", "opportunities.grade", "backtests.run", "partitions.maintain"])
+            #expect(names == ["odds.collect", "scores.collect", "closing.mark", "bets.settle", "clv.compute", "opportunities.detect", "opportunities.grade", "backtests.run", "partitions.maintain", "notifications.kickoff", "notifications.prune", "accounts.prune"])
 
             let started = try await client.postJSON("/v1/admin/jobs/partitions.maintain/run", "", token: admin)
             #expect(started.status == .accepted)

@@ -120,7 +120,7 @@ struct CorpusImportTests {
                 strategy: "sharp_value", sport: "soccer", staking: .flat(100), bankroll: 100_000,
                 seed: BacktestParameters.defaultSeed)
             let stored = try await BacktestJob.replay(parameters, history: StoredHistory(database: database))
-            let football = try files.filter { $0.source == .footballData }.flatMap { try importer.parse($0).events }
+            let football = try files.filter { $0.source == .footballData }.flatMap { try HistoricalImporter.parse($0).events }
             let fromFiles = try Backtest.run(
                 HistoricalMarkets.map(football, options: HistoricalMarketOptions(sport: "soccer")).markets,
                 strategy: try #require(parameters.replay()).strategy,

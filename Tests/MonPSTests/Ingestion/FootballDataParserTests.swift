@@ -133,4 +133,53 @@ struct FootballDataParserTests {
         #expect(bohs.price("bet365", "h2h", "away", closing: true)?.price == 6)
         #expect(bohs.price("pinnacle", "h2h", "home", closing: true)?.price == 1.34)
     }
+    // MARK: - Every league (issue #18)
+
+    static let mainCodes = ["E0", "E1", "E2", "E3", "EC", "SC0", "SC1", "SC2", "SC3", "D1", "D2", "I1", "I2", "SP1", "SP2",
+                            "F1", "F2", "N1", "B1", "P1", "T1", "G1"]
+    static let countries = ["Argentina", "Austria", "Brazil", "China", "Denmark", "Finland", "Ireland", "Japan", "Mexico",
+                            "Norway", "Poland", "Romania", "Russia", "Sweden", "Switzerland", "USA"]
+
+    @Test func everyMainLeagueCode() throws {
+        var lines = ["Div,Date,Time,HomeTeam,AwayTeam,FTHG,FTAG,FTR,B365H,B365D,B365A,MaxH,MaxD,MaxA,AvgH,AvgD,AvgA,Bb1X2"]
+        for (index, code) in (Self.mainCodes + ["X9"]).enumerated() {
+            lines.append("\(code),\(10 + index % 18)/08/2024,15:00,Home \(code),Away \(code),2,1,H,2.1,3.4,3.5,2.2,3.6,3.8,2.05,3.35,3.45,41")
+        }
+        let parsed = try parser.parse(IngestionFixtures.bytes(lines.joined(separator: "\r\n")), fileName: "mixed.csv")
+        #expect(parsed.rowCount == 23)
+        #expect(parsed.events.count == 22)
+        #expect(parsed.events.map(\.competition) == Self.mainCodes)
+        #expect(parsed.events.map(\.sportKey) == Self.mainCodes.map { FootballDataParser.divisionSportKeys[$0]! })
+        #expect(parsed.events.first { $0.competition == "EC" }?.sportKey == "soccer_england_national_league")
+        #expect(parsed.events.allSatisfy { $0.snapshots.count == 9 && $0.aggregateBookCounts == ["h2h": 41] })
+        #expect(parsed.issues.count == 1 && parsed.issues[0].line == 24)
+        #expect(parsed.issues[0].reason == "unknown league code 'X9' (no MonPS sport key)")
+        #expect(Set(FootballDataParser.divisionSportKeys.values).count == FootballDataParser.divisionSportKeys.count)
+    }
+
+    @Test func everyExtraLeagueCountryAcrossSeasons() throws {
+        var lines = ["Country,League,Season,Date,Time,Home,Away,HG,AG,Res,PSCH,PSCD,PSCA,MaxCH,MaxCD,MaxCA,AvgCH,AvgCD,AvgCA,BFECH,BFECD,BFECA"]
+        for (index, country) in Self.countries.enumerated() {
+            for season in ["2023", "2024/2025"] {
+                let year = season == "2023" ? 2023 : 2024
+                lines.append("\(country),League \(index),\(season),0\(1 + index % 9)/06/\(year),18:30,H\(index),A\(index),0,0,D,2.5,3.1,3,2.6,3.3,3.1,2.45,3.05,2.9,2.62,3.3,3.15")
+            }
+        }
+        lines.append("Atlantis,League,2024,01/06/2024,18:30,H,A,0,0,D,2.5,3.1,3,,,,,,,,,")
+        lines.append("SWZ,Super League,2024,02/06/2024,18:30,Basel,Zurich,1,0,H,2.5,3.1,3,,,,,,,,,")
+        let parsed = try parser.parse(IngestionFixtures.bytes(lines.joined(separator: "\n")), fileName: "extra.csv")
+        #expect(parsed.rowCount == 34)
+        #expect(parsed.events.count == 33)
+        let codes = ["ARG", "AUT", "BRA", "CHN", "DNK", "FIN", "IRL", "JPN", "MEX", "NOR", "POL", "ROU", "RUS", "SWE", "SWZ", "USA"]
+        #expect(Array(parsed.events.map { $0.competition ?? "" }.prefix(32)) == codes.flatMap { [$0, $0] })
+        #expect(parsed.events.last?.sportKey == "soccer_switzerland_superleague")  // the code as the Country value
+        #expect(parsed.events.first?.sportKey == "soccer_argentina_primera_division")
+        #expect(parsed.events.first { $0.competition == "USA" }?.sportKey == "soccer_usa_mls")
+        // Closing prices only: Pinnacle, the market max/avg and Betfair exchange, 12 per match.
+        #expect(parsed.events.allSatisfy { $0.snapshots.count == 12 || $0.competition == "SWZ" && $0.home == "Basel" })
+        #expect(parsed.events.allSatisfy { $0.snapshots.allSatisfy(\.isClosing) })
+        #expect(parsed.events.first?.startsAt == IngestionFixtures.utc("2023-06-01T17:30:00Z"))
+        #expect(parsed.issues.map(\.line) == [34])
+        #expect(parsed.issues.first?.reason == "no MonPS league for country 'Atlantis'")
+    }
 }

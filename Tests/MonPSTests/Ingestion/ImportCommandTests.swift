@@ -170,6 +170,51 @@ struct ImportCommandTests {
             #expect(try await app.services.database.count("SELECT count(*) FROM audit_log WHERE action = 'import.file'") == 2)
         }
     }
+
+    /// A workbook through `monps import` (a folder holding it) and the admin upload: same rows, issues and `--strict`
+    /// as a CSV; an old `.xls` is refused with the way to convert it.
+    @Test func xlsxThroughTheCommandAndTheUpload() async throws {
+        let app = try await TestApp.make()
+        let workbook = try XLSXImportTests.workbook()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("monps-xlsx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try Data(workbook).write(to: folder.appendingPathComponent("E0_2019-20.xlsx"))
+        @Sendable func run(strict: Bool) async throws -> String {
+            try await MonPSCommands.importFiles(
+                config: app.services.config, logger: TestEnvironment.logger, format: .footballData, paths: [folder.path],
+                sbrSport: nil, strict: strict, progress: { _, _, _ in })
+        }
+        try await app.test { client in
+            let database = app.services.database
+            await #expect(throws: ImportError.self) { _ = try await run(strict: true) }
+            #expect(try await database.count("SELECT count(*) FROM events") == 0)
+            let summary = try await run(strict: false)
+            let line = summary.split(separator: "\n")[1]
+            #expect(line.hasPrefix("E0_2019-20.xlsx"))
+            #expect(Array(line.split(separator: " ").suffix(8)) == ["4", "2", "2", "0", "8", "0", "2", "2"])
+            #expect(summary.contains("line 5: missing home team [row_skipped]"))
+
+            let admin = try await TestAccounts(app: app, client: client).token(role: .admin)
+            func upload(_ bytes: [UInt8], name: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/v1/admin/imports?format=football-data&file_name=\(name)", method: .post,
+                    headers: [.authorization: "Bearer \(admin)", .contentType: "application/octet-stream"],
+                    body: ByteBuffer(bytes: bytes))
+            }
+            let again = try await upload(workbook, name: "E0_2019-20.xlsx")
+            #expect(again.status == .ok)
+            let report = try again.json()
+            #expect(report["rows_read"] as? Int == 4 && report["rows_skipped"] as? Int == 2)
+            #expect(report["events_matched"] as? Int == 2 && report["snapshots_added"] as? Int == 0)
+            #expect(report["snapshots_known"] as? Int == 8)
+            let xls = try await upload([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 100), name: "E0.xls")
+            #expect(xls.status == .unprocessableContent)
+            #expect(xls.headers[.contentType] == "application/problem+json")
+            #expect((try xls.json()["detail"] as? String)?.contains("save it as .xlsx or CSV") == true)
+            #expect(try await database.count("SELECT count(*) FROM events") == 2)
+        }
+    }
 }
 
 /// Records progress callbacks (called from the importer's task).

@@ -5,7 +5,7 @@ import Foundation
 /// `IRL`). Every column is looked up by header name.
 ///
 /// - Sport: `Div` → ``divisionSportKeys`` (`E0` → `soccer_epl`, …, `SC0` → `soccer_spl`); extra
-///   layout: `Country` → ``countryCodes`` (`Ireland` → `IRL` → `soccer_league_of_ireland`).
+///   layout: `Country` → ``countryCodes`` (`Ireland` → `IRL` → `soccer_league_of_ireland`; 16 countries).
 ///   `competition` is the league code (`E0`, `IRL`).
 /// - Start: `Date` is day first (`dd/mm/yy` → 20yy, or `dd/mm/yyyy`); `Time` (`HH:MM`) is UK local
 ///   time (Europe/London, DST aware). Without a Time column or value: **15:00 UK local**.
@@ -20,17 +20,35 @@ import Foundation
 public struct FootballDataParser: HistoricalFileParser {
     public static let source = ImportSource.footballData
 
-    /// football-data.co.uk league codes → MonPS sport keys.
+    /// football-data.co.uk league codes → MonPS sport keys: every main league and every extra league the publisher
+    /// has (migration 0018 stores the same table as `sport_aliases`; a test keeps the two equal).
     public static let divisionSportKeys: [String: String] = [
-        "E0": "soccer_epl", "E1": "soccer_efl_champ", "D1": "soccer_germany_bundesliga",
-        "SP1": "soccer_spain_la_liga", "I1": "soccer_italy_serie_a", "F1": "soccer_france_ligue_one",
-        "N1": "soccer_netherlands_eredivisie", "P1": "soccer_portugal_primeira_liga",
-        "B1": "soccer_belgium_first_div", "T1": "soccer_turkey_super_league",
-        "G1": "soccer_greece_super_league", "SC0": "soccer_spl", "IRL": "soccer_league_of_ireland",
+        "E0": "soccer_epl", "E1": "soccer_efl_champ", "E2": "soccer_england_league1",
+        "E3": "soccer_england_league2", "EC": "soccer_england_national_league",
+        "SC0": "soccer_spl", "SC1": "soccer_scotland_championship", "SC2": "soccer_scotland_league_one",
+        "SC3": "soccer_scotland_league_two",
+        "D1": "soccer_germany_bundesliga", "D2": "soccer_germany_bundesliga2",
+        "I1": "soccer_italy_serie_a", "I2": "soccer_italy_serie_b",
+        "SP1": "soccer_spain_la_liga", "SP2": "soccer_spain_segunda_division",
+        "F1": "soccer_france_ligue_one", "F2": "soccer_france_ligue_two",
+        "N1": "soccer_netherlands_eredivisie", "B1": "soccer_belgium_first_div",
+        "P1": "soccer_portugal_primeira_liga", "T1": "soccer_turkey_super_league",
+        "G1": "soccer_greece_super_league",
+        // Extra leagues (one file per country).
+        "ARG": "soccer_argentina_primera_division", "AUT": "soccer_austria_bundesliga",
+        "BRA": "soccer_brazil_campeonato", "CHN": "soccer_china_superleague", "DNK": "soccer_denmark_superliga",
+        "FIN": "soccer_finland_veikkausliiga", "IRL": "soccer_league_of_ireland", "JPN": "soccer_japan_j_league",
+        "MEX": "soccer_mexico_ligamx", "NOR": "soccer_norway_eliteserien", "POL": "soccer_poland_ekstraklasa",
+        "ROU": "soccer_romania_liga_1", "RUS": "soccer_russia_premier_league", "SWE": "soccer_sweden_allsvenskan",
+        "SWZ": "soccer_switzerland_superleague", "USA": "soccer_usa_mls",
     ]
 
-    /// Extra-league `Country` values → league code.
-    public static let countryCodes: [String: String] = ["Ireland": "IRL"]
+    /// Extra-league `Country` values → league code (the codes themselves are accepted too).
+    public static let countryCodes: [String: String] = [
+        "Argentina": "ARG", "Austria": "AUT", "Brazil": "BRA", "China": "CHN", "Denmark": "DNK", "Finland": "FIN",
+        "Ireland": "IRL", "Japan": "JPN", "Mexico": "MEX", "Norway": "NOR", "Poland": "POL", "Romania": "ROU",
+        "Russia": "RUS", "Sweden": "SWE", "Switzerland": "SWZ", "USA": "USA",
+    ]
 
     /// Default kick-off when the file has no time: 15:00 UK local.
     public static let defaultKickOff = (hour: 15, minute: 0)
@@ -38,7 +56,7 @@ public struct FootballDataParser: HistoricalFileParser {
     public init() {}
 
     public func parse(_ bytes: [UInt8], fileName: String) throws(ImportFileError) -> ParsedFile {
-        let document = try HistoricalCSV.read(bytes, fallback: .windows1252)
+        let document = try HistoricalTable.read(bytes, fallback: .windows1252)
         let layout = try Layout(document)
         let priceColumns = FootballDataColumns.bind(document.header)
         var issues = document.issues
@@ -75,6 +93,8 @@ public struct FootballDataParser: HistoricalFileParser {
         let fullTimeResult: Int?
         let halfHome: Int?
         let halfAway: Int?
+        /// BetBrain's book counts (`Bb1X2`, `BbOU`, `BbAH`) by market.
+        let bookCounts: [(market: String, column: Int)]
 
         init(_ document: HistoricalCSV.Document) throws(ImportFileError) {
             division = document.index(of: "Div")
@@ -97,6 +117,9 @@ public struct FootballDataParser: HistoricalFileParser {
             fullTimeResult = document.index(ofAny: ["FTR", "Res"])
             halfHome = document.index(of: "HTHG")
             halfAway = document.index(of: "HTAG")
+            bookCounts = [("h2h", "Bb1X2"), ("totals", "BbOU"), ("spreads", "BbAH")].compactMap { market, name in
+                document.index(of: name).map { (market, $0) }
+            }
         }
     }
 
@@ -123,7 +146,8 @@ public struct FootballDataParser: HistoricalFileParser {
             code = div
         } else {
             guard let country = record.value(layout.country) else { return skip("missing Country") }
-            guard let mapped = Self.countryCodes[country] else {
+            guard let mapped = Self.countryCodes[country]
+                ?? (Self.divisionSportKeys[country] != nil && country.count == 3 ? country : nil) else {
                 return skip("no MonPS league for country '\(PriceCollector.clip(country))'")
             }
             code = mapped
@@ -178,10 +202,14 @@ public struct FootballDataParser: HistoricalFileParser {
 
         // Result.
         let result = Self.result(record, layout: layout, issues: &issues)
+        var counts: [String: Int] = [:]
+        for (market, column) in layout.bookCounts {
+            if let count = record.value(column).flatMap(ImportNumber.integer), count > 0 { counts[market] = count }
+        }
         let event = ImportedEvent(
             sportKey: sportKey, competition: code, home: home, away: away, startsAt: start,
             externalID: "\(code):\(ImportClock.isoDay(year: day.year, month: day.month, day: day.day)):\(home):\(away)",
-            snapshots: collector.snapshots, result: result, sourceLine: line)
+            snapshots: collector.snapshots, result: result, sourceLine: line, aggregateBookCounts: counts)
         return .parsed(RowResult(event: event, issues: issues))
     }
 

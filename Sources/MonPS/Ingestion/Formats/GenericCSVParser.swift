@@ -93,7 +93,7 @@ public struct GenericCSVParser: HistoricalFileParser {
     }
 
     public func parse(_ bytes: [UInt8], fileName: String) throws(ImportFileError) -> ParsedFile {
-        let document = try HistoricalCSV.read(bytes, fallback: .windows1252)
+        let document = try HistoricalTable.read(bytes, fallback: .windows1252)
         let columns = try Columns(document)
         var issues = document.issues
         var builder = GenericEventBuilder(columns: columns)

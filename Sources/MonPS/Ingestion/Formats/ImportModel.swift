@@ -44,11 +44,14 @@ public struct ImportedEvent: Sendable, Equatable {
     public var result: ImportedResult?
     /// 1-based line of the (first) row of this event in the file.
     public var sourceLine: Int
+    /// How many bookmakers the aggregate prices summarise, per market (`h2h`, `totals`, `spreads`), when the file
+    /// says (football-data's `Bb1X2`, `BbOU`, `BbAH`); not stored, read by the backtest's agent A.
+    public var aggregateBookCounts: [String: Int]
 
     public init(
         sportKey: String, competition: String?, home: String, away: String, startsAt: Date,
         externalID: String, snapshots: [ImportedPrice], quotedLines: [ImportedLine] = [],
-        result: ImportedResult?, sourceLine: Int
+        result: ImportedResult?, sourceLine: Int, aggregateBookCounts: [String: Int] = [:]
     ) {
         self.sportKey = sportKey
         self.competition = competition
@@ -60,6 +63,7 @@ public struct ImportedEvent: Sendable, Equatable {
         self.quotedLines = quotedLines
         self.result = result
         self.sourceLine = sourceLine
+        self.aggregateBookCounts = aggregateBookCounts
     }
 }
 

@@ -109,7 +109,7 @@ public struct SBRParser: HistoricalFileParser {
             throw ImportFileError(
                 "cannot tell the season of '\(fileName)': the SBR dates have no year; name the file like nhl_odds_2019-20.csv or pass a season")
         }
-        let document = try HistoricalCSV.read(bytes, fallback: .windows1252)
+        let document = try HistoricalTable.read(bytes, fallback: .windows1252)
         let layout = try SBRLayout(document, sport: sport)
         var issues = document.issues
         var rows: [SBRRow] = []

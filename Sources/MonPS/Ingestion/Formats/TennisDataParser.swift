@@ -58,7 +58,7 @@ public struct TennisDataParser: HistoricalFileParser {
     }
 
     public func parse(_ bytes: [UInt8], fileName: String) throws(ImportFileError) -> ParsedFile {
-        let document = try HistoricalCSV.read(bytes, fallback: .cp437)
+        let document = try HistoricalTable.read(bytes, fallback: .cp437)
         let layout = try Self.layout(document, fileName: fileName)
         let order = Self.dateOrder(document.records.compactMap { $0.value(layout.date) })
         var issues = document.issues

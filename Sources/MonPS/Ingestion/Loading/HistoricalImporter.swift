@@ -45,20 +45,6 @@ enum ImportError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-extension ImportError: APIErrorConvertible {
-    var apiError: APIError {
-        switch self {
-        case .strictRefused(let issues):
-            APIError(
-                status: .unprocessableContent, slug: "import-refused", title: "Import refused",
-                detail: "strict mode: nothing imported because of \(issues.count) bad row(s)",
-                fieldIssues: issues.prefix(100).map { APIError.FieldIssue(field: "file", message: $0) })
-        default:
-            APIError(status: .unprocessableContent, slug: "import-unreadable", title: "File cannot be imported", detail: description)
-        }
-    }
-}
-
 /// Imports historical files: parse every file first (a broken file stops everything before any write),
 /// refuse all in strict mode if any row is bad, then load file by file, each in its own transaction.
 struct HistoricalImporter: Sendable {
@@ -69,7 +55,8 @@ struct HistoricalImporter: Sendable {
         case loaded(file: String, index: Int, of: Int, report: FileImportReport)
     }
 
-    func parse(_ file: ImportFile) throws -> ParsedFile {
+    /// Parses one file with its format's parser (no database: `monps import --check` and backtests use it too).
+    static func parse(_ file: ImportFile) throws -> ParsedFile {
         do {
             switch file.source {
             case .footballData: return try FootballDataParser().parse(file.bytes, fileName: file.name)
@@ -163,7 +150,7 @@ struct HistoricalImporter: Sendable {
             var next = 0
             func startNext() {
                 let index = next, file = files[index]
-                group.addTask { (index, Result { try parse(file) }) }
+                group.addTask { (index, Result { try Self.parse(file) }) }
                 next += 1
             }
             while next < width { startNext() }

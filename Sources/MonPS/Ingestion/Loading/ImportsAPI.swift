@@ -19,10 +19,7 @@ extension APIHandler {
         let sport = query.sport.flatMap { SBRParser.Sport(rawValue: $0.rawValue) }
         // A rule across parameters (the contract cannot state it in a schema): a well-formed request it refuses is a 422.
         if source == .sbr, sport == nil {
-            throw APIError(
-                status: .unprocessableContent, slug: "validation-failed", title: "Validation failed",
-                detail: "sport: is required for SBR archives (nhl, mlb, nba)",
-                fieldIssues: [.init(field: "sport", message: "is required for SBR archives (nhl, mlb, nba)")])
+            throw APIError.validation(field: "sport", message: "is required for SBR archives (nhl, mlb, nba)")
         }
         let file = ImportFile(source: source, name: query.fileName, bytes: bytes, sbrSport: sport)
         let reports = try await importer.run([file], strict: query.strict ?? false, requestedBy: principal.userID)

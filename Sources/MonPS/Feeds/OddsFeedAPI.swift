@@ -1,0 +1,41 @@
+import Foundation
+import MonPSAPI
+
+/// `POST /v1/feeds/odds`: maps the contract's batch onto the loader's events; the rules are `OddsFeedService`'s.
+extension APIHandler {
+    func pushOdds(_ input: Operations.PushOdds.Input) async throws -> Operations.PushOdds.Output {
+        _ = try RequestScope.requirePrincipal()
+        let batch: Components.Schemas.OddsFeedBatch
+        switch input.body {
+        case .json(let body): batch = body
+        }
+        let items = batch.events.map { item in
+            OddsFeedService.Item(
+                event: ImportedEvent(
+                    sportKey: item.sportKey, competition: item.competition.map(Self.trimmed), home: Self.trimmed(item.home),
+                    away: Self.trimmed(item.away), startsAt: item.startsAt, externalID: item.id,
+                    snapshots: (item.prices ?? []).map { price in
+                        ImportedPrice(
+                            bookmakerKey: price.bookmaker, market: price.market.rawValue, outcome: price.outcome.rawValue,
+                            point: price.point, price: price.price, capturedAt: price.capturedAt,
+                            isClosing: price.isClosing ?? false)
+                    },
+                    result: nil, sourceLine: 0),
+                result: item.result.map { result in
+                    OddsFeedService.Result(
+                        status: result.status.rawValue, homeScore: result.homeScore, awayScore: result.awayScore,
+                        winner: result.winner?.rawValue)
+                })
+        }
+        let summary = try await OddsFeedService(loader: importer.loader).push(source: batch.source, items: items)
+        try? await auth.responseCache.invalidate(tag: "events")
+        // In the background, as after an upload: a job already running refuses the start; its next run takes these.
+        for job in summary.followUpJobs { _ = try? await jobs.start(job, trigger: .manual) }
+        return .ok(.init(body: .json(.init(
+            source: batch.source, eventsReceived: items.count, eventsCreated: summary.eventsCreated,
+            eventsMatched: summary.eventsMatched, snapshotsAdded: summary.snapshotsAdded,
+            snapshotsKnown: summary.snapshotsKnown, resultsStored: summary.resultsStored))))
+    }
+
+    private static func trimmed(_ text: String) -> String { text.trimmingCharacters(in: .whitespaces) }
+}
