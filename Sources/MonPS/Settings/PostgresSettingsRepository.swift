@@ -18,7 +18,7 @@ struct PostgresSettingsRepository: SettingsRepository {
         return UserSettingsRecord(
             defaultBankrollID: bankroll, kellyFraction: kelly, maxStakePct: maxStake, minEdge: minEdge,
             devigMethod: DevigMethod(rawValue: method) ?? .shin, sharpBookmaker: sharp, timeZone: zone,
-            alerts: (try? JSONDecoder().decode(AlertPreferences.self, from: Data(alerts.utf8))) ?? AlertPreferences(),
+            alerts: AlertPreferences(stored: alerts),
             updatedAt: updatedAt)
     }
 

@@ -29,8 +29,7 @@ extension APIHandler {
         if let value = body.sharpBookmaker { settings.sharpBookmaker = value }
         if let value = body.timeZone { settings.timeZone = value }
         if let value = body.alerts {
-            settings.alerts = AlertPreferences(
-                email: value.email, websocket: value.websocket, webhook: value.webhook, minEdge: value.minEdge)
+            settings.alerts = AlertPreferences(value)
         }
         let saved = try await userSettings.replace(userID: principal.userID, with: settings)
         return .ok(.init(body: .json(try .init(saved))))
@@ -46,9 +45,7 @@ extension Components.Schemas.UserSettings {
             defaultBankrollId: record.defaultBankrollID?.uuidString.lowercased(), kellyFraction: record.kellyFraction,
             maxStakePct: record.maxStakePct, minEdge: record.minEdge, devigMethod: method,
             sharpBookmaker: record.sharpBookmaker, timeZone: record.timeZone,
-            alerts: .init(
-                email: record.alerts.email, websocket: record.alerts.websocket, webhook: record.alerts.webhook,
-                minEdge: record.alerts.minEdge),
+            alerts: record.alerts.api,
             updatedAt: record.updatedAt)
     }
 }

@@ -1,20 +1,6 @@
 import Foundation
 import MonPSCore
 
-/// Notification preferences, stored now and used by alerts later.
-struct AlertPreferences: Sendable, Equatable, Codable {
-    var email = false
-    var websocket = true
-    var webhook = false
-    /// Smallest edge worth an alert.
-    var minEdge = 0.03
-
-    enum CodingKeys: String, CodingKey {
-        case email, websocket, webhook
-        case minEdge = "min_edge"
-    }
-}
-
 /// A user's betting preferences. A user who never saved any has `UserSettingsRecord()` (the documented defaults).
 struct UserSettingsRecord: Sendable, Equatable {
     var defaultBankrollID: UUID?
@@ -45,6 +31,12 @@ struct UserSettingsRecord: Sendable, Equatable {
         }
         guard alerts.minEdge.isFinite, alerts.minEdge >= 0, alerts.minEdge < 10 else {
             throw .validation(field: "alerts.min_edge", message: "must be at least 0 and below 10")
+        }
+        guard alerts.sports.count <= 32, alerts.sports.allSatisfy({ $0.range(of: "^[a-z0-9_]{1,64}$", options: .regularExpression) != nil }) else {
+            throw .validation(field: "alerts.sports", message: "must be at most 32 sport keys such as soccer_epl")
+        }
+        guard alerts.verdicts.allSatisfy({ ["analyze", "caution"].contains($0) }) else {
+            throw .validation(field: "alerts.verdicts", message: "must be analyze or caution")
         }
         guard sharpBookmaker.range(of: "^[a-z0-9_]{1,64}$", options: .regularExpression) != nil else {
             throw .validation(field: "sharp_bookmaker", message: "must be a bookmaker key such as pinnacle")
