@@ -3,11 +3,17 @@
 # replacing what is there (pg_restore --clean --if-exists, in one transaction).
 #   deploy/restore.sh [--yes] [--profile dev|test] FILE
 # Asks for confirmation unless --yes.
+# Point in time, from deploy/cluster.sh's base backups and WAL archive, into a fresh cluster (restore-pitr.sh):
+#   deploy/restore.sh --to-time TIME [--port PORT] [--data DIR]
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { printf 'usage: %s [--yes] [--profile dev|test] FILE\n' "$(basename "$0")"; }
+if [[ " $* " == *" --to-time "* ]]; then
+    exec bash "$MONPS_DEPLOY_DIR/restore-pitr.sh" "$@"
+fi
+
+usage() { printf 'usage: %s [--yes] [--profile dev|test] FILE | --to-time TIME [--port PORT] [--data DIR]\n' "$(basename "$0")"; }
 
 yes=0
 profile=dev

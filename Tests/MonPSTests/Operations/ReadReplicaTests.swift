@@ -1,0 +1,95 @@
+// DATABASE_READ_URL against a real streaming replica (pg_basebackup of a private primary, started by the test):
+// read-only endpoints read the replica, the writer reads the primary for a while, and a dead replica falls back.
+
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+@testable import MonPS
+
+@Suite("Read replica", .hangGuard, .serialized)
+struct ReadReplicaTests {
+    /// `GET /v1/analytics/bankroll-curve` of one bankroll: 200 where it exists, a 4xx where it does not (yet).
+    static func curve(_ client: some TestClientProtocol, _ id: String, token: String) async throws -> Int {
+        Int(try await client.get("/v1/analytics/bankroll-curve?bankroll_id=\(id)", token: token).status.code)
+    }
+
+    static func waitUntil(_ what: String, within: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + within
+        while try await !condition() {
+            guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    @Test func readsGoToTheReplicaExceptForRecentWritersAndFallBackWhenItIsDown() async throws {
+        let primary = try PostgresServerProcess()
+        let replica = try PostgresServerProcess(replicaOf: primary)
+        let primaryURL = try DatabaseURL(parsing: primary.url)
+        // Migrated through a process of its own (the app's Redis must stay open for the test).
+        let migrating = try AppServices(config: try TestEnvironment.config(database: primaryURL), logger: TestEnvironment.logger)
+        try await migrating.withRunningDatabase {
+            _ = try await Migrator(files: try MigrationFile.bundled(), logger: TestEnvironment.logger).migrate(migrating.database.client)
+        }
+        let app = try await TestApp.make(
+            database: primaryURL,
+            overrides: [
+                "DATABASE_READ_URL": replica.url, "MONPS_READ_YOUR_WRITES_SECONDS": "15",
+                // Fail over quickly when the replica goes away (the suite's default is 60 s for slow connects).
+                "MONPS_DB_LEASE_TIMEOUT_MS": "3000",
+            ])
+        #expect(app.services.readDatabase.readReplica != nil)
+        try await app.test { client in
+            let accounts = TestAccounts(app: app, client: client)
+            let token = try await accounts.token()
+            // The replica has replayed the account (authentication reads the primary anyway).
+            try await Self.waitUntil("the replica has the schema") {
+                (try? replica.psql("SELECT count(*) FROM users")) == "1"
+            }
+
+            // Replay paused: what the primary gets from now on is missing on the replica.
+            try replica.psql("SELECT pg_wal_replay_pause()")
+            let created = try await client.postJSON("/v1/bankrolls", #"{"name":"main","currency":"EUR"}"#, token: token)
+            #expect(created.status == .created)
+            let id = try #require(try created.json()["id"] as? String)
+
+            // Read your writes: within the window the writer reads the primary and sees the new bankroll.
+            #expect(try await Self.curve(client, id, token: token) == 200)
+            // After the window the same read goes to the replica, which has not replayed the bankroll yet.
+            // (A 15 s window: the write and the read right after it fit in it even on a loaded machine; 5 s did not once.)
+            try await Task.sleep(for: .milliseconds(15_500))
+            let fromReplica = try await Self.curve(client, id, token: token)
+            #expect((400..<500).contains(fromReplica), "read after the window: \(fromReplica), expected the replica's 4xx")
+
+            // Replay resumed: the replica catches up and answers 200.
+            try replica.psql("SELECT pg_wal_replay_resume()")
+            try await Self.waitUntil("the replica has replayed the bankroll") {
+                try await Self.curve(client, id, token: token) == 200
+            }
+
+            // Replica down: the read falls back to the primary (200, not 503).
+            try replica.stop()
+            #expect(try await Self.curve(client, id, token: token) == 200)
+            // While it rests, reads go straight to the primary.
+            #expect(try await Self.curve(client, id, token: token) == 200)
+        }
+    }
+
+    @Test func theSettingsAreReadAndValidated() throws {
+        let base = [
+            "DATABASE_URL": "postgres://monps:secret@127.0.0.1:5433/monps", "REDIS_URL": "redis://127.0.0.1:6380/1",
+            "MONPS_JWT_SECRETS": "0123456789abcdef0123456789abcdef",
+        ]
+        let plain = try AppConfig.load(environment: base, requiring: .server)
+        #expect(plain.readDatabase == nil && plain.readYourWritesSeconds == 5)
+        let config = try AppConfig.load(
+            environment: base.merging(["DATABASE_READ_URL": "postgres://monps:secret@127.0.0.1:5434/monps",
+                                       "MONPS_READ_YOUR_WRITES_SECONDS": "2"]) { $1 }, requiring: .server)
+        #expect(config.readDatabase?.port == 5434 && config.readYourWritesSeconds == 2)
+        #expect(throws: ConfigError("DATABASE_READ_URL", "expected postgres://user:password@host:port/database")) {
+            try AppConfig.load(environment: base.merging(["DATABASE_READ_URL": "mysql://x"]) { $1 }, requiring: .server)
+        }
+    }
+}
