@@ -2,17 +2,20 @@
 # Installs the system packages MonPS needs to build, test and run locally, only those missing.
 #   deploy/install-deps.sh           build + run + test dependencies
 #   deploy/install-deps.sh --bench   also wrk and bc (load generator and arithmetic for Benchmarks/)
+#   deploy/install-deps.sh --cluster also nginx, prometheus (+ promtool) and curl, for deploy/cluster.sh
 # Fast when everything is present: no apt-get call at all.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-usage() { printf 'usage: %s [--bench]\n' "$(basename "$0")"; }
+usage() { printf 'usage: %s [--bench] [--cluster]\n' "$(basename "$0")"; }
 
 bench=0
+cluster=0
 for arg in "$@"; do
     case "$arg" in
         --bench) bench=1 ;;
+        --cluster) cluster=1 ;;
         -h | --help)
             usage
             exit 0
@@ -36,6 +39,11 @@ packages=(
 )
 if [[ $bench -eq 1 ]]; then
     packages+=(wrk bc)
+fi
+if [[ $cluster -eq 1 ]]; then
+    # nginx 1.22 (TLS, HTTP/2, WebSocket proxying), Prometheus 2.42 with promtool; apt does not start them (no systemd
+    # here), deploy/cluster.sh runs its own on loopback.
+    packages+=(nginx prometheus curl)
 fi
 
 is_installed() {

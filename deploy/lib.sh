@@ -103,6 +103,17 @@ monps_ensure_swift_path() {
     monps_die "Swift is not installed: 'swift' is not on PATH and not in /opt/swift/usr/bin. Install Swift 6 (https://swift.org/install) or set MONPS_SWIFT_BIN to the directory holding the swift binary."
 }
 
+# The monps binary a benchmark runs: $1 when given, else the release build (built first unless BENCH_SKIP_BUILD=1).
+monps_bench_binary() {
+    if [[ -n "${1:-}" ]]; then
+        printf '%s' "$1"
+        return 0
+    fi
+    monps_ensure_swift_path
+    [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]] || swift build -c release --product monps >/dev/null
+    printf '%s/monps' "$(swift build -c release --show-bin-path)"
+}
+
 # The directory of the toolchain's own binaries (llvm-cov and llvm-profdata must match swiftc).
 monps_swift_toolchain_bin() {
     monps_ensure_swift_path

@@ -3,9 +3,14 @@
 # coverage of the project's own sources. This is what CI runs (.ci/run).
 #   deploy/test.sh [extra swift test arguments, e.g. --filter AuthTests]
 # After the whole suite (no extra arguments), the contract test (deploy/contract-test.sh: schemathesis against the
-# served OpenAPI document, four identities) runs against the same servers; MONPS_CONTRACT_TEST=0 skips it.
-# Exit status: swift test's when it fails; 1 when the build fails, the contract test finds a failure or coverage
-# cannot be computed.
+# served OpenAPI document, four identities) runs against the same servers; MONPS_CONTRACT_TEST=0 skips it. Then the
+# web app's end-to-end test (deploy/e2e-test.sh: headless Chromium, Playwright, axe-core); MONPS_E2E_TEST=0 skips it.
+# Then the production topology (deploy/cluster-test.sh: nginx, replica, Prometheus rules, point-in-time restore);
+# MONPS_CLUSTER_TEST=0 skips it.
+# Before anything else, deploy/lint-layers.sh (HTTP types only at the edge, MonPSCore pure) runs on every run,
+# filtered or not: it takes under a second, and an offence stops the run before anything is built.
+# Exit status: swift test's when it fails; 1 when the layering lint or the build fails, the contract or e2e test finds a
+# failure or coverage cannot be computed.
 # Coverage below the goal prints a warning only (the goal is tracked, not enforced).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -15,20 +20,30 @@ cd "$MONPS_ROOT"
 coverage_goal=80
 t_start=$(monps_now)
 
+# 0. Layering lint: one `file:line: [rule] …` line per offence, then stop (no services, no build).
+if ! bash "$MONPS_DEPLOY_DIR/lint-layers.sh"; then
+    monps_info "the layering lint failed (offences above; rules in deploy/lint-layers.sh): not building or testing"
+    exit 1
+fi
+
 bash "$MONPS_DEPLOY_DIR/install-deps.sh"
 monps_ensure_swift_path
 toolchain_bin=$(monps_swift_toolchain_bin)
 
 services() { bash "$MONPS_DEPLOY_DIR/services.sh" "$@"; }
+smtp_sink() { bash "$MONPS_DEPLOY_DIR/smtp-sink.sh" "$@"; }
 
 # Fresh, throwaway test state on every run (stops leftovers from an interrupted run first).
+smtp_sink stop test
 services wipe test
+rm -rf "$(monps_var_dir)/test/smtp/mail"
 services_up=0
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     if [[ $services_up -eq 1 ]]; then
         services stop test || true
+        smtp_sink stop test || true
     fi
     exit "$rc"
 }
@@ -37,6 +52,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 services_up=1
 services start test
+smtp_sink start test # a real SMTP server (aiosmtpd) saving what it receives, for the mail tests
+eval "$(smtp_sink env test)"
 
 MONPS_TEST_DATABASE_URL=$(monps_database_url test postgres) # the harness creates per-suite databases
 MONPS_TEST_REDIS_URL=$(monps_redis_url test)
@@ -47,6 +64,7 @@ if [[ -z "${MONPS_DATA_DIR:-}" && -d "$MONPS_ROOT/../shared/data" ]]; then
 fi
 monps_info "MONPS_TEST_DATABASE_URL=$MONPS_TEST_DATABASE_URL"
 monps_info "MONPS_TEST_REDIS_URL=$MONPS_TEST_REDIS_URL"
+monps_info "MONPS_TEST_SMTP_PORT=$MONPS_TEST_SMTP_PORT (mail saved in $MONPS_TEST_SMTP_DIR)"
 monps_info "MONPS_DATA_DIR=${MONPS_DATA_DIR:-(unset)}"
 
 log_dir="$(monps_var_dir)/test"
@@ -89,17 +107,26 @@ if [[ $test_rc -eq 124 || $test_rc -eq 137 ]]; then
          END { for (name in open) print "  " name }' "$test_log" >&2
 fi
 
-# 3. The contract test, on the whole-suite run only (a filtered run is a developer's quick loop).
-contract_rc=0
-contract_time="skipped"
-if [[ $# -eq 0 && "${MONPS_CONTRACT_TEST:-1}" != 0 ]]; then
-    t_contract=$(monps_now)
-    set +e
-    bash "$MONPS_DEPLOY_DIR/contract-test.sh"
-    contract_rc=$?
-    set -e
-    contract_time=$(monps_elapsed "$t_contract")
-fi
+# 3. Whole-system steps, on the whole-suite run only (a filtered run is a developer's quick loop); each has its switch.
+# run_step NAME SWITCH SCRIPT: runs SCRIPT unless SWITCH=0, leaving NAME_rc (exit status) and NAME_time.
+run_step() {
+    local name=$1 switch=$2 script=$3 started rc=0 elapsed="skipped"
+    if [[ $whole_suite -eq 1 && "${!switch:-1}" != 0 ]]; then
+        started=$(monps_now)
+        set +e
+        bash "$MONPS_DEPLOY_DIR/$script"
+        rc=$?
+        set -e
+        elapsed=$(monps_elapsed "$started")
+    fi
+    printf -v "${name}_rc" '%s' "$rc"
+    printf -v "${name}_time" '%s' "$elapsed"
+}
+whole_suite=0
+[[ $# -eq 0 ]] && whole_suite=1
+run_step contract MONPS_CONTRACT_TEST contract-test.sh # schemathesis against the served spec, four identities
+run_step e2e MONPS_E2E_TEST e2e-test.sh               # the web app in headless Chromium
+run_step cluster MONPS_CLUSTER_TEST cluster-test.sh   # the one-machine production topology
 
 # 4. Line coverage of the project's own sources.
 coverage_rc=0
@@ -155,9 +182,10 @@ printf '%s\n' "$coverage_line"
 
 # Stop the services now, so that their messages do not come after the summary below.
 services stop test || true
+smtp_sink stop test || true
 services_up=0
 
-printf '\nWall time: build %s, test %s, contract test %s, total %s\n' "$build_time" "$test_time" "$contract_time" "$(monps_elapsed "$t_start")"
+printf '\nWall time: build %s, test %s, contract test %s, e2e test %s, cluster test %s, total %s\n' "$build_time" "$test_time" "$contract_time" "$e2e_time" "$cluster_time" "$(monps_elapsed "$t_start")"
 
 # 5. Repeat swift test's closing summary last, where CI reads it (XCTest's, then Swift Testing's).
 strip_ansi() { sed 's/\x1b\[[0-9;]*[A-Za-z]//g' "$test_log"; }
@@ -176,6 +204,14 @@ if [[ $test_rc -ne 0 ]]; then
 fi
 if [[ $contract_rc -ne 0 ]]; then
     monps_info "tests passed, but the contract test found failures (exit $contract_rc)"
+    exit 1
+fi
+if [[ $e2e_rc -ne 0 ]]; then
+    monps_info "tests passed, but the end-to-end test of the web app failed (exit $e2e_rc)"
+    exit 1
+fi
+if [[ $cluster_rc -ne 0 ]]; then
+    monps_info "tests passed, but the test of the production topology failed (exit $cluster_rc)"
     exit 1
 fi
 if [[ $coverage_rc -ne 0 ]]; then

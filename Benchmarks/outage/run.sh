@@ -7,11 +7,9 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root"
-bin=${1:-}
-if [[ -z "$bin" ]]; then
-    [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]] || swift build -c release --product monps >/dev/null
-    bin="$(swift build -c release --show-bin-path)/monps"
-fi
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
+bin=$(monps_bench_binary "${1:-}")
 stop_after=${OUTAGE_STOP_AFTER:-4} outage=${OUTAGE_SECONDS:-3} duration=${OUTAGE_WRK_SECONDS:-15}
 
 deploy/services.sh start dev >/dev/null

@@ -26,6 +26,7 @@ final class APIHandler: APIProtocol {
     let registry: PrometheusCollectorRegistry
     let document: OpenAPIDocument
     let analytics: AnalyticsFeature
+    let notifications: NotificationFeature
 
     init(
         sports: any SportsRepository,
@@ -45,7 +46,8 @@ final class APIHandler: APIProtocol {
         readiness: ReadinessProbe,
         registry: PrometheusCollectorRegistry,
         document: OpenAPIDocument,
-        analytics: AnalyticsFeature
+        analytics: AnalyticsFeature,
+        notifications: NotificationFeature
     ) {
         self.sports = sports
         self.events = events
@@ -65,5 +67,6 @@ final class APIHandler: APIProtocol {
         self.registry = registry
         self.document = document
         self.analytics = analytics
+        self.notifications = notifications
     }
 }

@@ -12,11 +12,16 @@ public struct AppServices: Sendable {
     public let logger: Logger
     public let registry: PrometheusCollectorRegistry
     public let database: Database
+    /// The handle of the read-only endpoints: the primary, routing replica-allowed requests to `DATABASE_READ_URL`.
+    public let readDatabase: Database
     public let redis: RedisClient
     public let auth: AuthServices
     let loader: OddsLoader
     let jobs: JobRunner
     let platform: PlatformSettingsStore
+    let notifications: NotificationFeature
+    /// Calls to third parties (no redirects); shut down with the service group or by `withRunningDatabase`.
+    let outboundHTTP: OutboundHTTPClients
 
     /// - Parameters:
     ///   - redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
@@ -31,6 +36,13 @@ public struct AppServices: Sendable {
         self.database = Database(
             url: config.database, poolSize: config.databasePoolSize, leaseTimeout: config.databaseLeaseTimeout, logger: logger,
             registry: registry)
+        let replica = config.readDatabase.map {
+            ReadReplica(
+                database: Database(
+                    url: $0, poolSize: config.databasePoolSize, leaseTimeout: config.databaseLeaseTimeout, logger: logger,
+                    registry: registry, metricsPrefix: "monps_db_replica"))
+        }
+        self.readDatabase = database.routingReads(to: replica)
         var redisConfiguration: RedisConfiguration
         do {
             redisConfiguration = try RedisConfiguration(url: config.redisURL)
@@ -44,23 +56,38 @@ public struct AppServices: Sendable {
         self.loader = OddsLoader(database: database, logger: logger)
         let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
         self.platform = platform
+        let notifications = NotificationFeature(
+            database: database, redis: redis, logger: logger, config: config, mailSender: auth.mailSender, now: now)
+        self.notifications = notifications
+        let outboundHTTP = OutboundHTTPClients(timeout: .seconds(30))
+        self.outboundHTTP = outboundHTTP
         let feed = OddsFeed(
-            platform: platform, database: database, loader: loader, cache: auth.responseCache, httpClient: HTTPClient.shared)
-        self.jobs = JobRunner(jobs: Self.jobs(platform: platform, feed: feed), database: database, logger: logger)
+            platform: platform, database: database, loader: loader, cache: auth.responseCache, http: outboundHTTP,
+            outbox: notifications.outbox,
+            creditsRemaining: registry.makeGauge(
+                name: "monps_odds_api_credits_remaining", help: "Odds API credits left, as of the last collection run"))
+        self.jobs = JobRunner(
+            jobs: Self.jobs(platform: platform, feed: feed, notifications: notifications), database: database,
+            outbox: notifications.outbox, logger: logger)
     }
 
     /// The services to run beside the HTTP server: the PostgreSQL pool, the Redis pool's lifetime and, when
-    /// enabled, the job scheduler.
+    /// enabled, the job scheduler and the notification delivery worker.
     public var lifecycleServices: [any Service] {
         var services: [any Service] =
-            [database.client, RedisLifetimeService(redis: redis), PlatformSettingsService(store: platform, logger: logger)]
+            [database.client, RedisLifetimeService(redis: redis), PlatformSettingsService(store: platform, logger: logger),
+             outboundHTTP]
             + auth.lifecycleServices
+        if let replica = readDatabase.readReplica { services.append(replica.database.client) }
         if config.jobsEnabled { services.append(JobScheduler(runner: jobs, logger: logger)) }
+        // The clients before the worker: services stop in reverse order, so the sends end before their clients.
+        services.append(notifications.httpClients)
+        if config.deliveryEnabled { services.append(notifications.worker(logger: logger)) }
         return services
     }
 
     /// Every background job of this process, with the intervals of the configuration.
-    static func jobs(platform: PlatformSettingsStore, feed: OddsFeed) -> [any Job] {
+    static func jobs(platform: PlatformSettingsStore, feed: OddsFeed, notifications: NotificationFeature) -> [any Job] {
         let config = platform.config, database = platform.database
         return [
             OddsCollectionJob(feed: feed),
@@ -69,17 +96,23 @@ public struct AppServices: Sendable {
             BetSettlementJob(
                 settlement: BetSettlement(
                     database: database, logger: feed.loader.logger,
-                    rules: SettlementRules(voidDelaySeconds: Int64(config.voidDelayHours) * 3600)),
+                    rules: SettlementRules(voidDelaySeconds: Int64(config.voidDelayHours) * 3600),
+                    outbox: notifications.outbox),
                 schedule: { platform.settlementInterval }),
-            ClosingLineValueJob(database: database, schedule: { platform.clvInterval }),
+            ClosingLineValueJob(database: database, outbox: notifications.outbox, schedule: { platform.clvInterval }),
             DetectionJob(
-                detector: OpportunityDetector(database: database, logger: feed.loader.logger, settings: config.detection),
+                detector: OpportunityDetector(
+                    database: database, logger: feed.loader.logger, settings: config.detection, outbox: notifications.outbox),
                 cache: feed.cache),
             OpportunityGradingJob(database: database),
             BacktestJob(
-                repository: BacktestRepository(database: database), history: StoredHistory(database: database),
+                repository: BacktestRepository(database: database, outbox: notifications.outbox),
+                history: StoredHistory(database: database),
                 settings: config.detection),
             OddsPartitionJob(database: database),
+            KickoffReminderJob(database: database, outbox: notifications.outbox),
+            NotificationPruneJob(log: notifications.log),
+            AccountTokenPruneJob(database: database),
         ]
     }
 
@@ -92,7 +125,14 @@ public struct AppServices: Sendable {
                 group.cancelAll()
                 redis.shutdown()
             }
-            return try await body()
+            do {
+                let result = try await body()
+                await outboundHTTP.shutdown()
+                return result
+            } catch {
+                await outboundHTTP.shutdown()
+                throw error
+            }
         }
     }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MonPSAPI
 import OpenAPIRuntime
@@ -16,21 +18,42 @@ public func buildApplication(
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     let document = try OpenAPIDocument.bundled()
     let auth = services.auth
+    // First: everything after it (logs, rate limits, audit) sees the client address a trusted proxy forwarded.
+    router.add(middleware: ForwardedClientMiddleware(trusted: config.trustedProxies))
     router.add(
         middleware: RequestObservationMiddleware(
             metrics: HTTPMetrics(registry: services.registry), logger: services.logger, inFlight: requests))
+    router.add(middleware: SecurityHeadersMiddleware(hstsMaxAgeSeconds: config.edge.hstsMaxAgeSeconds))
+    if !config.edge.corsOrigins.isEmpty {
+        router.add(middleware: CORSMiddleware(allowedOrigins: Set(config.edge.corsOrigins), routes: routes))
+    }
+    // The web app (Public/): static files and the shell for app routes; /v1 and everything else goes on.
+    router.add(middleware: WebMiddleware(assets: try WebAssets.bundled()))
+    router.add(middleware: BrowserSessionMiddleware())  // the refresh cookie, for the auth handlers' cookie mode
     // Before problems and authentication, so every response (401s included) is counted and carries the headers.
-    router.add(middleware: RateLimitMiddleware(limiter: auth.rateLimiter, policies: auth.rateLimitPolicies) { request, context in
-        let (subject, verified) = auth.rateLimitSubject(
-            authorization: request.headers[.authorization], clientAddress: context.clientAddress)
-        context.verifiedAccessToken = verified
-        return subject
-    })
+    router.add(
+        middleware: RateLimitMiddleware(
+            limiter: auth.rateLimiter, policies: auth.rateLimitPolicies, refusedCredentials: auth.loginThrottle
+        ) { request, context in
+            let (subject, verified) = auth.rateLimitSubject(
+                authorization: request.headers[.authorization], clientAddress: context.clientAddress)
+            context.verifiedAccessToken = verified
+            return subject
+        })
     router.add(middleware: ProblemMiddleware(routes: routes))
+    router.add(
+        middleware: MetricsAccessMiddleware(
+            token: config.edge.metricsToken, servedElsewhere: config.edge.metricsListener != nil))
     router.add(middleware: BodyLimitMiddleware(maxBytes: config.maxBodyBytes))
     router.add(
         middleware: AuthenticationMiddleware(
             identity: auth.identity, policies: try AccessPolicyTable(document: document)))
+    // After authentication (it needs the caller): which requests may read from the replica, and who just wrote.
+    router.add(
+        middleware: ReadRoutingMiddleware(
+            writers: services.readDatabase.readReplica.map { _ in
+                RecentWriters(redis: services.redis, window: .seconds(config.readYourWritesSeconds))
+            }))
     // After authentication (anonymous callers learn nothing about protected inputs), before the cache and handlers.
     router.add(middleware: ContractValidationMiddleware(contracts: try ContractTable(document: document), maxBodyBytes: config.maxBodyBytes))
     let analytics = AnalyticsFeature(services: services)
@@ -54,7 +77,9 @@ public func buildApplication(
             repository: PostgresBetRepository(database: services.database, audit: auth.admin.audit),
             bankrolls: bankrolls, settings: userSettings, events: events, sports: sports),
         manualSettlement: ManualSettlement(
-            settlement: BetSettlement(database: services.database, logger: services.logger), audit: auth.admin.audit),
+            settlement: BetSettlement(
+                database: services.database, logger: services.logger, outbox: services.notifications.outbox),
+            audit: auth.admin.audit),
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
         platform: services.platform,
@@ -63,23 +88,44 @@ public func buildApplication(
         backtests: BacktestRepository(database: services.database),
         agentRecords: AgentRecordsRepository(database: services.database),
         auth: auth,
-        readiness: ReadinessProbe(database: services.database, redis: services.redis),
+        readiness: ReadinessProbe(database: services.database, redis: services.redis, timeout: services.database.leaseTimeout),
         registry: services.registry,
         document: document,
-        analytics: analytics
+        analytics: analytics,
+        notifications: services.notifications
     )
     // Dates written without ICU (`InternetDateTranscoder`). Compact JSON: the runtime's default also pretty-prints,
     // ~40 % more bytes to write, send and parse; sorted keys stay, so equal bodies (and their ETags) stay equal.
     try handler.registerHandlers(
         on: RecordingTransport(
             router: router, table: routes,
-            operationMiddleware: ["GET /v1/opportunities": OpportunityListingMiddleware(repository: opportunities)]),
+            operationMiddleware: ["GET /v1/opportunities": OpportunityListingMiddleware(repository: opportunities)]
+                .merging(analytics.operationMiddleware) { $1 }),
         configuration: OpenAPIRuntime.Configuration(dateTranscoder: InternetDateTranscoder(), jsonEncodingOptions: [.sortedKeys]))
 
+    let bodyTimeout = config.edge.requestBodyTimeout
+    var lifecycleServices = services.lifecycleServices
+    if let listener = config.edge.metricsListener {
+        lifecycleServices.append(MetricsListenerApp.build(listener, registry: services.registry, logger: services.logger))
+    }
+    let notifications = services.notifications
+    lifecycleServices.append(notifications.streams)  // the live stream's Redis subscription and backstop poll
+    // `GET /v1/stream` upgrades are decided before the router (which answers whatever is refused).
+    let streamGate = StreamGate(
+        identity: auth.identity,
+        rule: try AccessPolicyTable(document: document).rule(method: "GET", routePath: StreamGate.path),
+        tickets: notifications.tickets, hub: notifications.streams, log: notifications.log,
+        preferences: notifications.preferences, trustedProxies: config.trustedProxies, now: Date.init)
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestBodyDeadlineHandler(timeout: bodyTimeout)],
+        idleTimeout: .nanoseconds(Int64(config.edge.idleTimeout.nanoseconds)))
     var app = Application(
         router: router,
+        server: HTTPServerBuilder { responder in
+            StreamUpgradeChannel(responder: responder, http1: http1, decide: streamGate.decide)
+        },
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "MonPS"),
-        services: services.lifecycleServices.map { roster.track(String(describing: type(of: $0)), $0) },
+        services: lifecycleServices.map { roster.track(String(describing: type(of: $0)), $0) },
         logger: services.logger
     )
     app.beforeServerStarts {

@@ -3,9 +3,10 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Bounds a graceful shutdown. The service group escalates to cancellation after `timeout`; the watchdog logs
-/// what had not stopped by then (requests still in flight, services still running), and ends the process with
-/// status 1 if even cancellation does not stop it within `grace`.
+/// Bounds a graceful shutdown. After `timeout` the watchdog logs what has not stopped (requests still in flight,
+/// services still running), then cancels what remains through `cancelRemaining`, and ends the process with
+/// status 1 if even cancellation does not stop it within `grace`. (Logging first, then cancelling: a
+/// cancellation racing the log would leave it naming nothing.)
 ///
 /// It is the last service of the group, so graceful shutdown (which runs in reverse order) reaches it first:
 /// that moment starts the clock. It then returns at once and lets the shutdown go on.
@@ -15,14 +16,17 @@ final class ShutdownWatchdog: Service, Sendable {
     let logger: Logger
     let requests: InFlightRequests
     let roster: ServiceRoster
+    /// Cancels the service group (the task running it).
+    let cancelRemaining: CancelHandle
     /// Ends the process (tests observe it instead).
     let exitProcess: @Sendable (Int32) -> Void
     private let expired = Atomic<Bool>(false)
 
     init(
         timeout: Duration, grace: Duration = .seconds(5), logger: Logger, requests: InFlightRequests, roster: ServiceRoster,
-        exitProcess: @escaping @Sendable (Int32) -> Void = { exit($0) }
+        cancelRemaining: CancelHandle, exitProcess: @escaping @Sendable (Int32) -> Void = { exit($0) }
     ) {
+        self.cancelRemaining = cancelRemaining
         self.timeout = timeout
         self.grace = grace
         self.logger = logger
@@ -42,6 +46,7 @@ final class ShutdownWatchdog: Service, Sendable {
             try? await Task.sleep(for: timeout)
             expired.store(true, ordering: .releasing)
             logger.error("shutdown did not finish in time; cancelling what remains", metadata: stuckMetadata())
+            cancelRemaining.cancel()
             try? await Task.sleep(for: grace)
             guard !roster.running.isEmpty else { return }  // everything stopped once cancelled
             logger.critical("shutdown still blocked after cancelling; exiting", metadata: stuckMetadata())
@@ -55,6 +60,23 @@ final class ShutdownWatchdog: Service, Sendable {
             "requests": .array(requests.describe().map { .string($0) }),
             "services_running": .array(roster.running.map { .string($0) }),
         ]
+    }
+}
+
+/// Cancels the task it is given (the one running the service group), once that task exists.
+public final class CancelHandle: Sendable {
+    private let task = Mutex<Task<Void, any Error>?>(nil)
+
+    public init() {}
+
+    func set(_ task: Task<Void, any Error>) { self.task.withLock { $0 = task } }
+    func cancel() { task.withLock { $0 }?.cancel() }
+
+    /// Runs `body` in a task this handle can cancel, and waits for it.
+    func run(_ body: @escaping @Sendable () async throws -> Void) async throws {
+        let running = Task { try await body() }
+        set(running)
+        try await running.value
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import HTTPTypes
 
 /// Who may call an operation, read from the OpenAPI document itself (`security` and `x-monps-scope`), so the
 /// contract and the enforcement cannot drift apart.
@@ -42,10 +41,11 @@ struct AccessPolicyTable: Sendable {
             acceptsAPIToken: schemes.contains("apiToken"), scope: operation["x-monps-scope"] as? String)
     }
 
-    /// The rule of the route Hummingbird matched (`/v1/tokens/{id}`); unknown routes need nothing (they 404 anyway).
-    func rule(method: HTTPRequest.Method, routePath: String) -> AccessRule {
+    /// The rule of the route Hummingbird matched (`/v1/tokens/{id}`) for a request method (`GET`, as sent);
+    /// unknown routes need nothing (they 404 anyway).
+    func rule(method: String, routePath: String) -> AccessRule {
         // HEAD is served by the GET handler, with the GET rule.
-        let method = method == .head ? "GET" : method.rawValue
+        let method = method == "HEAD" ? "GET" : method
         return rules[Self.key(method: method, path: routePath)] ?? .anonymous
     }
 }

@@ -56,7 +56,7 @@ extension APIHandler {
 
 extension Components.Schemas.AuditEntry {
     init(_ event: AuditEvent) throws {
-        let details = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: Data(event.detailsJSON.utf8))
+        let details = try OpenAPIValueTree.object(json: event.detailsJSON)
         self.init(
             id: event.id, occurredAt: event.occurredAt, action: event.action,
             actorUserId: event.actorUserID?.uuidString.lowercased(), targetType: event.targetType, targetId: event.targetID,

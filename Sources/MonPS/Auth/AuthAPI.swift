@@ -8,8 +8,11 @@ extension APIHandler {
         // Open or closed as the platform settings say (an admin's switch over MONPS_REGISTRATION_OPEN).
         guard platform.registrationOpen else { throw IdentityError.registrationClosed }
         // Any `role` a client adds to the body is not even decoded: new accounts are always `user`.
+        let verify = platform.emailVerificationRequired
         let user = try await auth.identity.register(
-            email: body.email, password: body.password, displayName: body.displayName, context: .current)
+            email: body.email, password: body.password, displayName: body.displayName, requireVerification: verify,
+            context: .current)
+        if verify { auth.mailer.requestVerification(email: user.email) }
         return .created(.init(body: .json(.init(user))))
     }
 
@@ -20,10 +23,17 @@ extension APIHandler {
         if case .locked = await auth.loginThrottle.check(email: body.email, ip: client) {
             throw IdentityError.invalidCredentials
         }
+        // Cookie mode (browsers): only this server's own pages may ask for the refresh cookie.
+        let cookieMode = body.session == .cookie
+        if cookieMode { try (BrowserSession.current ?? BrowserSession()).requireSameOrigin() }
         do {
-            let pair = try await auth.identity.login(email: body.email, password: body.password, context: .current)
+            let pair = try await auth.identity.login(
+                email: body.email, password: body.password, requireVerifiedEmail: platform.emailVerificationRequired,
+                context: .current)
             await auth.loginThrottle.recordSuccess(email: body.email, ip: client)
-            return .ok(.init(body: .json(.init(pair))))
+            guard cookieMode else { return .ok(.init(body: .json(.init(pair)))) }
+            BrowserSession.send(cookie: BrowserSession.setCookie(token: pair.refreshToken, maxAge: pair.refreshExpiresIn))
+            return .ok(.init(body: .json(.init(pair, includingRefreshToken: false))))
         } catch IdentityError.invalidCredentials {
             await auth.loginThrottle.recordFailure(email: body.email, ip: client)
             throw IdentityError.invalidCredentials
@@ -32,13 +42,32 @@ extension APIHandler {
 
     func refreshTokens(_ input: Operations.RefreshTokens.Input) async throws -> Operations.RefreshTokens.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
-        let pair = try await auth.identity.refresh(refreshToken: body.refreshToken, context: .current)
-        return .ok(.init(body: .json(.init(pair))))
+        if let token = body.refreshToken {
+            let pair = try await auth.identity.refresh(refreshToken: token, context: .current)
+            return .ok(.init(body: .json(.init(pair))))
+        }
+        // Cookie mode: `{}` plus the `monps_refresh` cookie, the CSRF header and this server's origin.
+        let session = BrowserSession.current ?? BrowserSession()
+        try session.requireCSRFProof()
+        guard let cookie = session.refreshCookie else { throw IdentityError.invalidRefreshToken }
+        let pair = try await auth.identity.refresh(refreshToken: cookie, context: .current)
+        BrowserSession.send(cookie: BrowserSession.setCookie(token: pair.refreshToken, maxAge: pair.refreshExpiresIn))
+        return .ok(.init(body: .json(.init(pair, includingRefreshToken: false))))
     }
 
     func logout(_ input: Operations.Logout.Input) async throws -> Operations.Logout.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
-        try await auth.identity.logout(refreshToken: body.refreshToken, context: .current)
+        if let token = body.refreshToken {
+            try await auth.identity.logout(refreshToken: token, context: .current)
+            return .noContent(.init())
+        }
+        // Cookie mode: revokes the cookie's session (if any) and expires the cookie.
+        let session = BrowserSession.current ?? BrowserSession()
+        try session.requireCSRFProof()
+        if let cookie = session.refreshCookie {
+            try await auth.identity.logout(refreshToken: cookie, context: .current)
+        }
+        BrowserSession.send(cookie: BrowserSession.expiredCookie)
         return .noContent(.init())
     }
 
@@ -58,10 +87,11 @@ extension AuditContext {
 }
 
 extension Components.Schemas.TokenResponse {
-    init(_ pair: TokenPair) {
+    /// Without the refresh token in cookie mode, where it travels only in the HttpOnly cookie.
+    init(_ pair: TokenPair, includingRefreshToken: Bool = true) {
         self.init(
-            accessToken: pair.accessToken, tokenType: .bearer, expiresIn: pair.expiresIn, refreshToken: pair.refreshToken,
-            refreshExpiresIn: pair.refreshExpiresIn)
+            accessToken: pair.accessToken, tokenType: .bearer, expiresIn: pair.expiresIn,
+            refreshToken: includingRefreshToken ? pair.refreshToken : nil, refreshExpiresIn: pair.refreshExpiresIn)
     }
 }
 

@@ -13,6 +13,10 @@ public struct AuthServices: Sendable {
     let loginThrottle: LoginThrottle
     let responseCache: ResponseCache
     let keys: JWTKeySet
+    /// Password-reset and verification mail (sends nothing without `MONPS_SMTP_URL`).
+    public let mailer: AccountMailer
+    /// The SMTP sender when `MONPS_SMTP_URL` is set (account mail and the notifications' email channel).
+    var mailSender: (any MailSender)? { mailer.sender }
     let logger: Logger
 
     init(
@@ -35,13 +39,24 @@ public struct AuthServices: Sendable {
             database: database, hasher: hasher, keys: keys, settings: settings, usage: usage,
             accounts: ActiveAccountCache(lifetime: TimeInterval(config.authCacheSeconds)), now: now)
         admin = AdminUserService(database: database, hasher: hasher, settings: settings, now: now)
+        var sender: (any MailSender)?
+        if let smtp = config.mail.smtp, let from = config.mail.from {
+            do {
+                sender = try SMTPMailSender(
+                    url: smtp, from: from, timeout: config.mail.timeout,
+                    trustedCertificateFile: config.mail.trustedCertificateFile, logger: logger)
+            } catch {
+                throw ConfigError("MONPS_SMTP_CA_FILE", "cannot be used for TLS: \(error)")
+            }
+        }
+        mailer = AccountMailer(identity: identity, sender: sender, publicURL: config.publicURL, logger: logger)
         rateLimiter = FailoverRateLimiter(redis: redis, blocks: config.rateLimitBlocks, logger: logger)
         // Validated when the configuration was loaded.
         rateLimitPolicies = RateLimitPolicyStore(
             try config.rateLimitOverrides.map { try RateLimitPolicies(json: Data($0.utf8)) } ?? .defaults)
         // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
         loginThrottle = LoginThrottle(
-            redis: redis, keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
+            redis: redis, policy: LoginThrottlePolicy(credentialThreshold: config.refusedCredentialLimit), keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
         // No copies (nor their subscription) when shared entries are not served at all.
         let near =
             config.responseCacheEnabled && config.responseCacheLocalMegabytes > 0
@@ -53,7 +68,7 @@ public struct AuthServices: Sendable {
     /// Background work: flushing API-token usage (one batched write instead of one per request), and keeping
     /// the in-process copies of cached responses in sync.
     var lifecycleServices: [any Service] {
-        [TokenUsageService(recorder: usage)] + (responseCache.near == nil ? [] : [NearCacheSync(cache: responseCache, logger: logger)])
+        [TokenUsageService(recorder: usage), AccountMailerService(mailer: mailer)] + (responseCache.near == nil ? [] : [NearCacheSync(cache: responseCache, logger: logger)])
     }
 
     /// The rate-limit subject of a request, without touching the database: a verified access token's user

@@ -13,7 +13,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let rule = policies.rule(method: request.method, routePath: context.endpointPath ?? request.uri.path)
+        let rule = policies.rule(method: request.method.rawValue, routePath: context.endpointPath ?? request.uri.path)
         var principal: Principal?
         if let header = request.headers[.authorization] {
             guard let bearer = Self.bearerToken(header) else {

@@ -31,7 +31,8 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let scopes = Set(body.scopes.compactMap { Scope(rawValue: $0.rawValue) })
         let (token, secret) = try await auth.identity.createAPIToken(
-            principal: principal, name: body.name, scopes: scopes, expiresAt: body.expiresAt, context: .current)
+            principal: principal, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
+            currentPassword: body.currentPassword, context: .current)
         return .created(.init(body: .json(.init(token: .init(token), secret: secret))))
     }
 

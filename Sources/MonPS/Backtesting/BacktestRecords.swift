@@ -89,11 +89,3 @@ enum BacktestFailure: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-extension BacktestFailure: APIErrorConvertible {
-    var apiError: APIError {
-        switch self {
-        case .tooManyWaiting: .conflict(description)
-        }
-    }
-}

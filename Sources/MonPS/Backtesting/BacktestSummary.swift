@@ -72,7 +72,8 @@ public struct BacktestSummary: Sendable, Codable, Equatable {
     /// Kaunitz, Zhong & Kreiner (2017), table of the strategy's results, over the h2h bets in action:
     /// - `accuracy`: share of bets won;
     /// - `expectedAccuracy`: the paper's "expected accuracy" (their `Figure2A`): per bet the consensus
-    ///   probability `1/mean(odds)` of the backed outcome plus the intercept of their Figure 1 regression
+    ///   probability `1/mean(odds)` of the backed outcome (the file's aggregate mean, `Avg`/`BbAv`, when agent A used
+    ///   it) plus the intercept of their Figure 1 regression
     ///   (home −0.034, draw −0.057, away −0.037; fitted on 1X2 only, so two-way markets get none), averaged;
     /// - `consensusProbability`: the same mean without the intercepts;
     /// - `return`: profit / turnover (their `money / (bets × stake)` with flat stakes).
@@ -156,7 +157,12 @@ extension BacktestSummary {
             let market = markets[i]
             // What the agents saw: prices strictly before the decision, individual bookmakers only.
             let board = market.snapshot.truncated(before: market.decisionTime).board(at: market.decisionTime)
-            let odds = board.bookmakers.filter { !market.snapshot.isAggregate($0) && !HistoricalMarkets.isAggregate($0) }
+            // The consensus agent A used: the aggregate mean when the file has one, else the individual books' mean.
+            let aggregate = ConsensusAnomalyAgent.AggregatePair.footballData.lazy
+                .compactMap { pair in board.price(of: pair.maximum, outcome: bet.outcomeIndex).flatMap { _ in
+                    board.price(of: pair.mean, outcome: bet.outcomeIndex) } }.first
+            let odds = aggregate.map { [$0.decimalOdds] }
+                ?? board.bookmakers.filter { !market.snapshot.isAggregate($0) && !HistoricalMarkets.isAggregate($0) }
                 .compactMap { board.price(of: $0, outcome: bet.outcomeIndex)?.decimalOdds }
             guard !odds.isEmpty else { continue }
             let probability = Double(odds.count) / odds.reduce(0, +)

@@ -17,7 +17,7 @@ extension APIHandler {
     func getBacktest(_ input: Operations.GetBacktest.Input) async throws -> Operations.GetBacktest.Output {
         let principal = try RequestScope.requirePrincipal()
         guard let id = UUID(uuidString: input.path.id),
-              let record = try await backtests.get(id, user: principal.role == .admin ? nil : principal.userID)
+              let record = try await backtests.get(id, user: principal.has(.admin) ? nil : principal.userID)
         else { throw APIError.notFound("no backtest with id \(input.path.id.prefix(64))") }
         // The contract bounds both (bets_offset ≥ 0, bets_limit 0–5000); the validation boundary has checked them.
         let offset = input.query.betsOffset ?? 0, limit = input.query.betsLimit ?? 1_000

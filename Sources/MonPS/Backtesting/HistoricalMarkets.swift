@@ -11,9 +11,11 @@ import MonPSCore
 ///   start − 1 h, see ``ImportTiming``) and their closing prices (start − 5 min), so every pre-closing
 ///   price is visible and no closing price is.
 /// - **Quotes** = the pre-closing prices (`isClosing == false`) captured before the decision: per bookmaker
-///   and outcome the latest one, earlier ones as history. Closing prices and aggregate keys
-///   (`market_max`, `market_avg`, `betbrain_*`) never enter the snapshot. Agent A's consensus is the mean
-///   over the individual bookmakers (the core leaves aggregates out of it anyway).
+///   and outcome the latest one, earlier ones as history. Closing prices never enter the snapshot. Aggregate keys
+///   (`market_max`, `market_avg`, `betbrain_*`) do, marked as aggregates, in a market that at least one individual
+///   bookmaker prices (a market priced by aggregates alone is not a market one could bet), with the file's book
+///   count (`Bb1X2`…) as the snapshot's ``MonPSCore/MarketSnapshot/aggregateBookCount``: agent A uses them as
+///   Kaunitz et al.'s mean and maximum; the other agents leave them out.
 /// - **Closing odds** (CLV only) = the sharp bookmaker's closing prices of the same market and line,
 ///   when it closes every outcome.
 /// - **Result**: 1X2/moneyline of a finished event → the winner's index; lines, and match bets of
@@ -82,7 +84,7 @@ public enum HistoricalMarkets {
         // Pre-decision prices and the sharp's closing prices, per market.
         var open: [MarketKey: [ImportedPrice]] = [:]
         var closing: [MarketKey: [ImportedPrice]] = [:]
-        for price in event.snapshots where !isAggregate(price.bookmakerKey) {
+        for price in event.snapshots {
             guard let key = MarketKey(market: price.market, outcome: price.outcome, point: price.point),
                   options.markets.contains(key.type) else { continue }
             if price.isClosing {
@@ -99,10 +101,11 @@ public enum HistoricalMarkets {
                 key, outcomes: outcomes, result: result, status: status, basis: basis, rules: options.rules)
             else { continue }
             let (quotes, history) = board(open[key]!, outcomes: outcomes)
-            guard !quotes.isEmpty else { continue }
+            guard quotes.contains(where: { !isAggregate($0.bookmaker) }) else { continue }
             let snapshot = MarketSnapshot(
                 eventID: id, sport: event.sportKey, market: key, outcomes: outcomes, startsAt: start,
-                quotes: quotes, history: history, sharpBookmaker: options.sharpBookmaker)
+                quotes: quotes, history: history, sharpBookmaker: options.sharpBookmaker,
+                aggregateBookCount: event.aggregateBookCounts[key.type.rawValue])
             found.append(HistoricalMarket(
                 snapshot: snapshot, decisionTime: decision, settledAt: start.addingTimeInterval(options.settlementDelay),
                 closingOdds: closingOdds(closing[key] ?? [], outcomes: outcomes), result: marketResult))

@@ -55,12 +55,7 @@ extension APIHandler {
     {
         let principal = try RequestScope.requirePrincipal()
         let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
-        let before = try page.after.map { values throws(APIError) in
-            guard values.count == 1, let id = Int64(values[0]) else {
-                throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
-            }
-            return id
-        }
+        let before = try page.afterID()
         let fetched = try await bankrolls.entries(
             bankrollID: try UUID.parameter(input.path.id), owner: principal.userID,
             kind: input.query.kind.flatMap { LedgerKind(rawValue: $0.rawValue) }, beforeID: before, limit: page.limit + 1)

@@ -194,18 +194,5 @@ enum BacktestSetup {
         return SBRParser.Sport.allCases.first { lower.hasPrefix($0.rawValue + "_") }
     }
 
-    static func parse(_ file: ImportFile) throws -> ParsedFile {
-        do {
-            switch file.source {
-            case .footballData: return try FootballDataParser().parse(file.bytes, fileName: file.name)
-            case .tennisData: return try TennisDataParser().parse(file.bytes, fileName: file.name)
-            case .genericCSV: return try GenericCSVParser().parse(file.bytes, fileName: file.name)
-            case .sbr:
-                guard let sport = file.sbrSport else { throw ImportError.missingSBRSport }
-                return try SBRParser(sport: sport).parse(file.bytes, fileName: file.name)
-            }
-        } catch let error as ImportFileError {
-            throw ImportError.unreadable(file: file.name, reason: error.message)
-        }
-    }
+    static func parse(_ file: ImportFile) throws -> ParsedFile { try HistoricalImporter.parse(file) }
 }

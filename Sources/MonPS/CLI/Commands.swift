@@ -1,5 +1,4 @@
 import Foundation
-import Hummingbird
 import Logging
 import Metrics
 import Prometheus
@@ -20,13 +19,19 @@ public enum MonPSCommands {
         let requests = InFlightRequests()
         let roster = ServiceRoster()
         let app = try buildApplication(services: services, requests: requests, roster: roster)
-        let watchdog = ShutdownWatchdog(timeout: config.shutdownTimeout, logger: logger, requests: requests, roster: roster)
-        var configuration = ServiceGroupConfiguration(
-            services: [.init(service: roster.track("http", app)), .init(service: watchdog)],
+        let handle = CancelHandle()
+        let watchdog = ShutdownWatchdog(
+            timeout: config.shutdownTimeout, logger: logger, requests: requests, roster: roster, cancelRemaining: handle)
+        let configuration = ServiceGroupConfiguration(
+            // Last, so SIGTERM reaches it first: live streams close (1001) before the HTTP server waits on them.
+            services: [
+                .init(service: roster.track("http", app)), .init(service: watchdog),
+                .init(service: StreamDrainService(hub: services.notifications.streams)),
+            ],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        // Past the timeout the group cancels what remains (requests included); the watchdog logs what that was.
-        configuration.maximumGracefulShutdownDuration = config.shutdownTimeout
-        try await ServiceGroup(configuration: configuration).run()
+        // Past the timeout the watchdog names what remains, then cancels it (requests included).
+        let group = ServiceGroup(configuration: configuration)
+        try await handle.run { try await group.run() }
         if watchdog.didExpire { throw ShutdownTimedOut() }
         logger.info("stopped")
     }
@@ -81,14 +86,16 @@ extension MonPSCommands {
         let services = try AppServices(config: config, logger: logger)
         logger.info("starting MonPS worker", metadata: ["jobs": .string(services.jobs.order.joined(separator: ","))])
         let roster = ServiceRoster()
+        let handle = CancelHandle()
         let watchdog = ShutdownWatchdog(
-            timeout: config.shutdownTimeout, logger: logger, requests: InFlightRequests(), roster: roster)
-        var configuration = ServiceGroupConfiguration(
+            timeout: config.shutdownTimeout, logger: logger, requests: InFlightRequests(), roster: roster,
+            cancelRemaining: handle)
+        let configuration = ServiceGroupConfiguration(
             services: services.lifecycleServices.map { .init(service: roster.track(String(describing: type(of: $0)), $0)) }
                 + [.init(service: watchdog)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        configuration.maximumGracefulShutdownDuration = config.shutdownTimeout
-        try await ServiceGroup(configuration: configuration).run()
+        let group = ServiceGroup(configuration: configuration)
+        try await handle.run { try await group.run() }
         if watchdog.didExpire { throw ShutdownTimedOut() }
     }
 }

@@ -7,6 +7,10 @@ public struct AppConfig: Sendable {
     public var host: String
     public var port: Int
     public var database: DatabaseURL
+    /// A streaming replica for the read-only endpoints (`DATABASE_READ_URL`); nil: everything reads the primary.
+    public var readDatabase: DatabaseURL?
+    /// Seconds a caller's reads stay on the primary after they wrote (`MONPS_READ_YOUR_WRITES_SECONDS`).
+    public var readYourWritesSeconds = 5
     public var redisURL: String
     /// HS256 secrets; the first one signs, all of them verify (rotation without logging everyone out).
     public var jwtSecrets: [String]
@@ -41,6 +45,11 @@ public struct AppConfig: Sendable {
     /// Seconds an account read to authenticate access tokens is reused (`ActiveAccountCache`; the JWT is verified every time):
     /// the bound within which suspensions, role changes and session revocations reach requests. 0: off.
     public var authCacheSeconds = 2
+    /// Refused bearer credentials (401s) from one client address before its unverified credentials wait
+    /// (`LoginThrottlePolicy.credentialThreshold`).
+    public var refusedCredentialLimit = 30
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`MONPS_TRUSTED_PROXIES`); none by default.
+    public var trustedProxies = TrustedProxies.none
     /// Whether `serve` runs the background jobs (a `monps worker` can run them instead).
     public var jobsEnabled = true
     /// The Odds API v4: key (collection jobs are skipped without one), base URL, regions, credits kept back.
@@ -59,6 +68,20 @@ public struct AppConfig: Sendable {
     public var voidDelayHours = 48
     /// The detection agents' and the consensus's thresholds (`MONPS_DETECTION`).
     var detection = DetectionSettings()
+    /// CORS, transport-security headers, connection timeouts and `/metrics` access.
+    public var edge = HTTPEdgeSettings()
+    /// Outgoing mail (SMTP), the public URL its links use, and whether new accounts verify their address.
+    public var mail = MailSettings()
+
+    /// Where users reach the web app: `MONPS_PUBLIC_URL`, else this server's own address.
+    public var publicURL: String { mail.publicURL ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    /// The notification delivery worker and the webhook address checks.
+    public var delivery = WebhookDeliverySettings()
+
+    /// Whether this process runs the notification delivery worker (`MONPS_DELIVERY`, else `MONPS_JOBS`).
+    public var deliveryEnabled: Bool { delivery.enabled ?? jobsEnabled }
+    /// Heartbeats, backstop poll and per-connection bounds of the live notification stream.
+    public var stream = StreamSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, database: DatabaseURL, redisURL: String,
@@ -83,6 +106,8 @@ public struct AppConfig: Sendable {
     /// The settings, their defaults and meaning; the README's configuration table is written from this.
     public static let documentation: [(name: String, defaultValue: String, meaning: String)] = [
         ("DATABASE_URL", "(required)", "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]"),
+        ("DATABASE_READ_URL", "(unset)", "A streaming replica of DATABASE_URL: analytics, exports and opportunity history read from it (the caller's reads stay on the primary for MONPS_READ_YOUR_WRITES_SECONDS after a write; the primary answers while the replica is down)"),
+        ("MONPS_READ_YOUR_WRITES_SECONDS", "5", "Seconds after a write during which the writer's reads go to the primary, not the replica (1–3600)"),
         ("REDIS_URL", "(required)", "redis://[:password@]host:port[/db]"),
         ("MONPS_HOST", "127.0.0.1", "Address the HTTP server binds to"),
         ("MONPS_PORT", "8080", "HTTP port (1–65535)"),
@@ -101,7 +126,9 @@ public struct AppConfig: Sendable {
         ("MONPS_RATE_LIMIT_BLOCKS", "true", "Busy clients take rate-limit permits from Redis in blocks spent in process (never more than the limit; false: one Redis decision per request)"),
         ("MONPS_RESPONSE_CACHE", "true", "Serve cacheable shared GET responses from Redis (false: every request runs its handler; ETags stay)"),
         ("MONPS_RESPONSE_CACHE_LOCAL_MB", "64", "Megabytes of shared cache entries kept in process memory, invalidated through Redis pub/sub (0 = every hit reads Redis)"),
+        ("MONPS_REFUSED_CREDENTIAL_LIMIT", "30", "Refused bearer credentials (401s) from one client address before its API tokens and unverifiable JWTs get 429 for 30 s, doubling up to 15 min (contract fuzzing raises it)"),
         ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an account read while authenticating access tokens is reused (account changes take effect within this; the token itself is verified every time); 0 = off"),
+        ("MONPS_TRUSTED_PROXIES", "(none)", "Comma-separated addresses or CIDR blocks of reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8) whose X-Forwarded-For names the client, for rate limits, login throttling and audit; the rightmost untrusted hop is the client. Unset: the TCP peer, headers ignored"),
         ("MONPS_JOBS", "true", "Run the background jobs inside `serve` (false when a `monps worker` runs them)"),
         ("MONPS_ODDS_API_KEY", "(unset)", "The Odds API v4 key; without it odds and scores collection are skipped"),
         ("MONPS_ODDS_API_URL", "https://api.the-odds-api.com", "Base URL of The Odds API"),
@@ -114,7 +141,8 @@ public struct AppConfig: Sendable {
         ("MONPS_CLV_INTERVAL", "21600", "Seconds between closing-line-value runs (also run after closing lines are marked)"),
         ("MONPS_VOID_DELAY_HOURS", "48", "Hours after the scheduled start at which bets on a cancelled/postponed event are void"),
         ("MONPS_DETECTION", "(built-in)", "JSON thresholds of the agents and verdicts, e.g. {\"alpha\":0.05,\"min_bookmakers\":4,\"sharp_edge\":0.02,\"analyze_threshold\":60}"),
-    ]
+    ] + HTTPEdgeSettings.documentation + MailSettings.documentation + WebhookDeliverySettings.documentation
+        + StreamSettings.documentation
 }
 
 /// A configuration problem, always naming the setting at fault. Secrets are never echoed back.
@@ -145,16 +173,10 @@ extension AppConfig {
         environment: [String: String], overrides: [String: String] = [:], requiring requirements: Requirements
     ) throws(ConfigError) -> AppConfig {
         let env = environment.merging(overrides) { _, flag in flag }
-        func value(_ name: String) -> String? {
-            guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
-            return raw
-        }
+        let reader = ConfigReader(environment: env)
+        func value(_ name: String) -> String? { reader.value(name) }
         func integer(_ name: String, default fallback: Int, range: ClosedRange<Int>) throws(ConfigError) -> Int {
-            guard let raw = value(name) else { return fallback }
-            guard let number = Int(raw), range.contains(number) else {
-                throw ConfigError(name, "expected a whole number in \(range.lowerBound)...\(range.upperBound), got \"\(raw)\"")
-            }
-            return number
+            try reader.integer(name, default: fallback, range: range)
         }
         func boolean(_ name: String, default fallback: Bool = false) throws(ConfigError) -> Bool {
             guard let raw = value(name)?.lowercased() else { return fallback }
@@ -172,6 +194,11 @@ extension AppConfig {
             throw ConfigError("DATABASE_URL", "is required (postgres://user:password@host:port/database)")
         } else {
             database = DatabaseURL(host: "127.0.0.1", port: 5432, username: "monps", password: nil, database: "monps")
+        }
+
+        var readDatabase: DatabaseURL?
+        if let raw = value("DATABASE_READ_URL") {
+            do { readDatabase = try DatabaseURL(parsing: raw) } catch { throw ConfigError("DATABASE_READ_URL", error.reason) }
         }
 
         let redisURL = value("REDIS_URL") ?? ""
@@ -231,9 +258,20 @@ extension AppConfig {
         config.shutdownTimeout = .seconds(try integer("MONPS_SHUTDOWN_TIMEOUT", default: 15, range: 1...3600))
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
         config.jobsEnabled = try boolean("MONPS_JOBS", default: true)
+        config.readDatabase = readDatabase
+        config.readYourWritesSeconds = try integer("MONPS_READ_YOUR_WRITES_SECONDS", default: 5, range: 1...3600)
+        if let proxies = value("MONPS_TRUSTED_PROXIES") {
+            switch TrustedProxies.parse(proxies) {
+            case .success(let parsed): config.trustedProxies = parsed
+            case .failure(let bad):
+                throw ConfigError("MONPS_TRUSTED_PROXIES", "expected IP addresses or CIDR blocks, got \"\(bad.text)\"")
+            }
+        }
         config.responseCacheEnabled = try boolean("MONPS_RESPONSE_CACHE", default: true)
         config.responseCacheLocalMegabytes = try integer("MONPS_RESPONSE_CACHE_LOCAL_MB", default: 64, range: 0...4096)
         config.authCacheSeconds = try integer("MONPS_AUTH_CACHE_SECONDS", default: 2, range: 0...60)
+        config.refusedCredentialLimit = try integer(
+            "MONPS_REFUSED_CREDENTIAL_LIMIT", default: 30, range: 1...100_000_000)
         config.oddsAPIKey = value("MONPS_ODDS_API_KEY")
         if let url = value("MONPS_ODDS_API_URL") {
             guard let components = URLComponents(string: url), ["http", "https"].contains(components.scheme ?? ""),
@@ -266,6 +304,10 @@ extension AppConfig {
             }
             config.rateLimitOverrides = overrides
         }
+        config.edge = try HTTPEdgeSettings(reading: reader)
+        config.mail = try MailSettings(reading: reader)
+        config.delivery = try WebhookDeliverySettings(reading: reader)
+        config.stream = try StreamSettings(reading: reader)
         return config
     }
 }

@@ -19,19 +19,38 @@ public struct Database: Sendable {
     let leaseTimeout: Duration
     private let metrics: DatabaseMetrics
     private let watches = ConnectionWatches()
+    /// Set on the handle given to read-only endpoints (`routingReads(to:)`): their statements go to the replica
+    /// when `ReadRouting.permission` allows and the replica is up, else here.
+    private(set) var readReplica: ReadReplica?
 
+    /// - Parameter metricsPrefix: `monps_db` for the primary; the replica's pool reports as `monps_db_replica`.
     public init(
         url: DatabaseURL, poolSize: Int, leaseTimeout: Duration = .seconds(60), logger: Logger,
-        registry: PrometheusCollectorRegistry
+        registry: PrometheusCollectorRegistry, metricsPrefix: String = "monps_db"
     ) {
-        self.client = PostgresClient(configuration: Self.clientConfiguration(url: url, poolSize: poolSize), backgroundLogger: logger)
+        self.client = PostgresClient(
+            configuration: Self.clientConfiguration(url: url, poolSize: poolSize, connectTimeout: max(.seconds(5), leaseTimeout)),
+            backgroundLogger: logger)
         self.url = url
         self.logger = logger
         self.leaseTimeout = leaseTimeout
-        self.metrics = DatabaseMetrics(registry: registry, poolSize: poolSize)
+        self.metrics = DatabaseMetrics(registry: registry, poolSize: poolSize, prefix: metricsPrefix)
     }
 
-    static func clientConfiguration(url: DatabaseURL, poolSize: Int) -> PostgresClient.Configuration {
+    /// This database, with the statements of replica-allowed requests sent to `replica` instead.
+    func routingReads(to replica: ReadReplica?) -> Database {
+        var copy = self
+        copy.readReplica = replica
+        return copy
+    }
+
+    /// - Parameter connectTimeout: at least as long as a caller waits for a lease. A shorter one gives up on a
+    ///   connect that a busy server would still have accepted in time, and the pool then retries a single connection
+    ///   with a growing back-off, starving every caller (the likely cause of bursts of "no connection within 60 s"
+    ///   in the loaded test suite, where PostgreSQL logged dozens of clients giving up mid-handshake at once).
+    static func clientConfiguration(
+        url: DatabaseURL, poolSize: Int, connectTimeout: Duration = .seconds(5)
+    ) -> PostgresClient.Configuration {
         let tls: PostgresClient.Configuration.TLS
         switch url.tls {
         case .disable: tls = .disable
@@ -41,7 +60,7 @@ public struct Database: Sendable {
         var configuration = PostgresClient.Configuration(
             host: url.host, port: url.port, username: url.username, password: url.password, database: url.database, tls: tls)
         configuration.options.maximumConnections = poolSize
-        configuration.options.connectTimeout = .seconds(5)
+        configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout.nanoseconds))
         return configuration
     }
 
@@ -111,6 +130,20 @@ public struct Database: Sendable {
     /// The pool's lease can only be abandoned by cancelling the task waiting for it, so a child task waits in
     /// the pool and hands the connection over (`LeaseHandoff`); this task runs `body` and gives it back.
     func withConnection<Result>(_ body: (DatabaseConnection) async throws -> Result) async throws -> Result {
+        if let replica = readReplica, replica.isUsable, let permission = ReadRouting.permission, await permission.allowed() {
+            do {
+                return try await replica.database.withConnection(body)
+            } catch {
+                // Only the replica's unavailability falls back (a read-only statement runs again on the primary);
+                // the statement's own errors are the caller's.
+                guard let unavailable = DatabaseUnavailable.classify(error) else { throw error }
+                replica.markDown(unavailable, logger: logger)
+            }
+        }
+        return try await withPrimaryConnection(body)
+    }
+
+    private func withPrimaryConnection<Result>(_ body: (DatabaseConnection) async throws -> Result) async throws -> Result {
         let handoff = LeaseHandoff()
         let client = self.client
         return try await withThrowingDiscardingTaskGroup { group in
@@ -205,13 +238,13 @@ struct DatabaseMetrics: Sendable {
     let duration: DurationHistogram
     let errors: Counter
 
-    init(registry: PrometheusCollectorRegistry, poolSize: Int) {
-        inFlight = registry.makeGauge(name: "monps_db_queries_in_flight", help: "PostgreSQL queries and transactions in progress")
+    init(registry: PrometheusCollectorRegistry, poolSize: Int, prefix: String = "monps_db") {
+        inFlight = registry.makeGauge(name: "\(prefix)_queries_in_flight", help: "PostgreSQL queries and transactions in progress")
         duration = registry.makeDurationHistogram(
-            name: "monps_db_query_duration_seconds", buckets: HTTPMetrics.latencyBuckets,
+            name: "\(prefix)_query_duration_seconds", buckets: HTTPMetrics.latencyBuckets,
             help: "PostgreSQL query and transaction latency")
-        errors = registry.makeCounter(name: "monps_db_errors_total", help: "PostgreSQL queries that failed")
-        registry.makeGauge(name: "monps_db_pool_max_connections", help: "Configured size of the PostgreSQL pool")
+        errors = registry.makeCounter(name: "\(prefix)_errors_total", help: "PostgreSQL queries that failed")
+        registry.makeGauge(name: "\(prefix)_pool_max_connections", help: "Configured size of the PostgreSQL pool")
             .set(Double(poolSize))
     }
 }

@@ -28,7 +28,7 @@ struct DemoBets {
             INSERT INTO user_settings (user_id, default_bankroll_id) VALUES (\(user), \(bankroll.id))
             ON CONFLICT (user_id) DO UPDATE SET default_bankroll_id = excluded.default_bankroll_id
             """)
-        // Every third demo event: the best real-bookmaker price of the home side 6 hours before the start.
+        // Every third finished demo event (one under way today would stay pending): the best real-bookmaker price of the home side 6 hours before the start.
         let picks = try await database.query(
             """
             SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name, e.starts_at - interval '6 hours', k.key, s.price
@@ -38,6 +38,7 @@ struct DemoBets {
                  AND s.captured_at BETWEEN e.starts_at - interval '7 hours' AND e.starts_at - interval '5 hours'
             JOIN bookmakers k ON k.id = s.bookmaker_id AND NOT k.aggregate
             WHERE e.id % 3 = 0 AND e.starts_at <= now()
+              AND EXISTS (SELECT 1 FROM event_results r WHERE r.event_id = e.id)  -- finished: settled at once
             ORDER BY e.id, s.price DESC, k.key
             """
         ).map { try $0.decode((Int64, String, String?, Date, String, Double).self) }

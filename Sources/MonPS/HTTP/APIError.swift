@@ -43,6 +43,13 @@ public struct APIError: Error, Sendable, Equatable {
             detail: "\(name): \(message)", fieldIssues: [FieldIssue(field: name, message: message)])
     }
 
+    /// A well-formed request whose values do not go together (422 `validation-failed`).
+    public static func validation(field: String, message: String) -> APIError {
+        APIError(
+            status: .unprocessableContent, slug: "validation-failed", title: "Validation failed",
+            detail: "\(field): \(message)", fieldIssues: [FieldIssue(field: field, message: message)])
+    }
+
     public static func notFound(_ detail: String) -> APIError {
         APIError(status: .notFound, slug: "not-found", title: "Not found", detail: detail)
     }

@@ -10,6 +10,16 @@ struct PageRequest: Sendable, Equatable {
     /// The sort-key values of the last item of the previous page, if any.
     var after: [String]?
 
+    /// The id a page keyed by one increasing id resumes from (`[String(id)]` cursors); nil on the first page.
+    func afterID() throws(APIError) -> Int64? {
+        try after.map { values throws(APIError) in
+            guard values.count == 1, let id = Int64(values[0]) else {
+                throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
+            }
+            return id
+        }
+    }
+
     init(limit: Int?, cursor: String?) throws(APIError) {
         let limit = limit ?? Self.defaultLimit
         guard (1...Self.maximumLimit).contains(limit) else {

@@ -5,7 +5,7 @@ import Logging
 struct RequestScope: Sendable {
     var requestID: String
     var logger: Logger
-    /// The client's address as seen by the server (no proxy headers are trusted).
+    /// The client's address: the TCP peer's, or the one a trusted proxy forwarded (`MONPS_TRUSTED_PROXIES`).
     var clientAddress: String?
     var userAgent: String?
     /// The authenticated caller, set by `AuthenticationMiddleware` when a valid bearer credential was sent.

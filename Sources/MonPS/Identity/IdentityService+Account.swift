@@ -75,6 +75,7 @@ extension IdentityService {
                 try await users.changePassword(id: userID, hash: newHash, now: now)
                 let revoked = try await PostgresSessionRepository(executor: executor).revokeAll(
                     userID: userID, at: now, reason: .passwordChanged)
+                let apiTokens = try await PostgresAPITokenRepository(executor: executor).revokeAll(userID: userID, at: now)
                 guard let updated = try await users.find(id: userID) else { throw IdentityStorageError.noRowReturned }
                 let (pair, familyID) = try await startSession(on: executor, user: updated, context: context, now: now)
                 tokens = pair
@@ -83,6 +84,7 @@ extension IdentityService {
                     targetID: IdentityFormat.id(userID), context: context,
                     details: [
                         "sessions_revoked": .int(revoked), "new_session_id": .string(IdentityFormat.id(familyID)),
+                        "api_tokens_revoked": .int(apiTokens),
                     ])
             }
             guard let final = try await users.find(id: userID) else { throw IdentityStorageError.noRowReturned }
@@ -95,8 +97,10 @@ extension IdentityService {
     /// Creates an API token for the principal's own account. Every requested scope must be held by the
     /// principal (so a narrow API token cannot mint a broader one); at most `maximumActiveAPITokens`.
     /// Returns the record and the secret, which is shown once and never stored.
+    /// A token outlives the access token by far, so creating one takes a recent password sign-in
+    /// (`recentAuthenticationWindow`) or `currentPassword`.
     public func createAPIToken(
-        principal: Principal, name: String, scopes: Set<Scope>, expiresAt: Date? = nil,
+        principal: Principal, name: String, scopes: Set<Scope>, expiresAt: Date? = nil, currentPassword: String? = nil,
         context: AuditContext = .none
     ) async throws -> (token: APITokenRecord, secret: String) {
         let name = try IdentityText.label(name, field: "name", maximum: 100)
@@ -104,6 +108,7 @@ extension IdentityService {
         if let missing = scopes.subtracting(principal.scopes).sorted().first {
             throw IdentityError.scopeNotAllowed(missing)
         }
+        try await requireRecentAuthentication(principal, currentPassword: currentPassword, context: context)
         let now = now()
         let expiry = expiresAt ?? now.addingTimeInterval(TimeInterval(settings.apiTokenDefaultLifetime))
         guard expiry > now.addingTimeInterval(60) else {
@@ -139,6 +144,30 @@ extension IdentityService {
             return record
         }
         return (record, secret.token)
+    }
+
+    /// Passes when the principal signed in with the password recently, or when `currentPassword` is right (a wrong
+    /// one counts towards the lockout, like any password check).
+    func requireRecentAuthentication(_ principal: Principal, currentPassword: String?, context: AuditContext)
+        async throws
+    {
+        let now = now()
+        if let currentPassword, !currentPassword.isEmpty {
+            guard let user = try await PostgresUserRepository(database: database).find(id: principal.userID),
+                user.status == .active
+            else { throw IdentityError.unauthenticated(.inactiveAccount) }
+            let matches = await hasher.verify(
+                password: PasswordPolicy.normalize(currentPassword), encoded: user.passwordHash)
+            guard matches, !(user.lockedUntil.map { $0 > now } ?? false) else {
+                if !matches { try await recordWrongPassword(user: user, now: now, context: context) }
+                throw IdentityError.invalidCurrentPassword
+            }
+            return
+        }
+        let window = settings.recentAuthenticationWindow
+        guard let signedIn = principal.authenticatedAt,
+            now.timeIntervalSince(signedIn) <= TimeInterval(window) + TimeInterval(settings.leeway)
+        else { throw IdentityError.recentAuthenticationRequired(windowSeconds: window) }
     }
 
     /// The user's API tokens, newest first (keyset: pass the last id as `afterID`).

@@ -76,7 +76,8 @@ extension IdentityService {
             ? Scope.allowed(for: account.role) : Set(claims.scopes.compactMap { Scope(rawValue: String($0)) })
         return Principal(
             userID: userID, role: account.role, scopes: claimed.intersection(Scope.allowed(for: account.role)),
-            credential: .accessToken(jti: claims.tokenID))
+            credential: .accessToken(jti: claims.tokenID),
+            authenticatedAt: claims.authTime.map { Date(timeIntervalSince1970: TimeInterval($0)) })
     }
 
     /// The account an access token names, from the cache when read recently, refused unless active.
@@ -113,14 +114,14 @@ extension IdentityService {
             now.addingTimeInterval(TimeInterval(settings.refreshTokenLifetime)),
             sessionStartedAt.addingTimeInterval(TimeInterval(settings.maximumSessionLifetime)))
         guard refreshExpiry > now.addingTimeInterval(1) else { return nil }
-        let secret = try RefreshTokenSecret.generate()
+        let secret = try OpaqueSecret.generate()
         let context = context.sanitized
         try await PostgresSessionRepository(executor: executor).insert(
             NewRefreshToken(
                 userID: user.id, familyID: familyID, tokenHash: secret.hash, sessionStartedAt: sessionStartedAt,
                 issuedAt: now, expiresAt: refreshExpiry, userAgent: context.userAgent, ip: context.ip))
         let scopes = Scope.allowed(for: user.role)
-        let access = try signAccessToken(user: user, scopes: scopes, now: now)
+        let access = try signAccessToken(user: user, scopes: scopes, now: now, authenticatedAt: sessionStartedAt)
         return TokenPair(
             accessToken: access.token, expiresIn: access.expiresIn, refreshToken: secret.token,
             refreshExpiresIn: Int(refreshExpiry.timeIntervalSince(now).rounded(.down)), userID: user.id,
@@ -129,13 +130,16 @@ extension IdentityService {
 
     /// Signs an access JWT. `iat` is never earlier than the user's `sessions_valid_after` (rounded up to the
     /// second, the JWT resolution), so a token minted right after "log out everywhere" is not refused.
-    func signAccessToken(user: StoredUser, scopes: Set<Scope>, now: Date) throws -> (token: String, expiresIn: Int) {
+    /// `authenticatedAt`: when the session began with the password (`auth_time`; a refresh keeps it).
+    func signAccessToken(user: StoredUser, scopes: Set<Scope>, now: Date, authenticatedAt: Date)
+        throws -> (token: String, expiresIn: Int)
+    {
         let nowSeconds = IdentityFormat.epochSeconds(now)
         let issuedAt = max(nowSeconds, user.sessionsValidAfter.map(IdentityFormat.epochSecondsRoundedUp) ?? nowSeconds)
         let claims = try JWTClaims.issue(
             subject: IdentityFormat.id(user.id), role: user.role.rawValue, issuer: settings.issuer,
             audience: settings.audience, now: issuedAt, lifetime: settings.accessTokenLifetime,
-            scope: Scope.claim(scopes))
+            scope: Scope.claim(scopes), authTime: IdentityFormat.epochSeconds(authenticatedAt))
         return (keys.sign(claims), Int(claims.expiresAt - nowSeconds))
     }
 }

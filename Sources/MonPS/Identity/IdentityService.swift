@@ -39,8 +39,11 @@ public struct IdentityService: Sendable {
     /// fails, so, as OWASP's authentication guidance allows, registration answers honestly and relies
     /// on rate limiting (in front of this service) against bulk probing. The password is hashed before
     /// the insert in every case, so both answers cost the same. Sign-in never enumerates.
+    ///
+    /// With `requireVerification` the account starts unverified (it cannot sign in until its address is confirmed).
     public func register(
-        email: String, password: String, displayName: String, context: AuditContext = .none
+        email: String, password: String, displayName: String, requireVerification: Bool = false,
+        context: AuditContext = .none
     ) async throws -> UserRecord {
         guard settings.registrationOpen else { throw IdentityError.registrationClosed }
         let email = try EmailAddress(email)
@@ -52,6 +55,9 @@ public struct IdentityService: Sendable {
             let new = NewUser(email: email, displayName: name, passwordHash: hash, role: .user)
             guard let user = try await PostgresUserRepository(executor: executor).insert(new, now: now) else {
                 throw IdentityError.emailTaken
+            }
+            if requireVerification {
+                try await PostgresAccountTokenRepository(executor: executor).setVerified(userID: user.id, at: nil)
             }
             try await audit.record(
                 on: executor, .userRegistered, actor: user.id, targetType: "user",
@@ -66,7 +72,12 @@ public struct IdentityService: Sendable {
     ///
     /// Unknown address, wrong password, locked, disabled or deleted account: the same
     /// `IdentityError.invalidCredentials`, after the same argon2id work.
-    public func login(email: String, password: String, context: AuditContext = .none) async throws -> TokenPair {
+    ///
+    /// With `requireVerifiedEmail`, the right password for an unverified account is `AccountTokenError.emailNotVerified`
+    /// (told only to whoever knows the password, so it reveals nothing to anyone else).
+    public func login(
+        email: String, password: String, requireVerifiedEmail: Bool = false, context: AuditContext = .none
+    ) async throws -> TokenPair {
         let normalizedEmail = EmailAddress.normalize(email)
         let password = PasswordPolicy.normalize(password)
         let users = PostgresUserRepository(database: database)
@@ -101,6 +112,9 @@ public struct IdentityService: Sendable {
             guard let current = try await users.lock(id: user.id), current.status == .active,
                 current.passwordHash == user.passwordHash
             else { return nil }
+            if requireVerifiedEmail, try await !PostgresAccountTokenRepository(executor: executor).isVerified(userID: user.id) {
+                throw AccountTokenError.emailNotVerified
+            }
             try await users.recordSuccessfulLogin(id: user.id, now: now)
             if let upgradedHash {
                 try await users.upgradePasswordHash(id: user.id, old: user.passwordHash, new: upgradedHash)
@@ -156,7 +170,7 @@ public struct IdentityService: Sendable {
     /// Rotates a refresh token: marks it used and issues the next one of its family, in one transaction
     /// under a row lock. Presenting a used token again revokes the whole family and is audited.
     public func refresh(refreshToken: String, context: AuditContext = .none) async throws -> TokenPair {
-        guard let secret = RefreshTokenSecret.parse(refreshToken) else { throw IdentityError.invalidRefreshToken }
+        guard let secret = OpaqueSecret.parse(refreshToken) else { throw IdentityError.invalidRefreshToken }
         let now = now()
         // The body returns (never throws) on reuse, so the family revocation and its audit record commit.
         let outcome: RefreshOutcome = try await IdentitySQL.transaction(database) { executor in
@@ -167,11 +181,15 @@ public struct IdentityService: Sendable {
                 // Access tokens minted from the stolen family must die too; JWTs carry no family, so all of
                 // the user's are cut (other devices simply refresh: their families stay valid).
                 try await PostgresUserRepository(executor: executor).invalidateSessions(id: token.userID, now: now)
+                // A replayed refresh token means a thief held a session, long enough to mint API tokens with it.
+                let apiTokens = try await PostgresAPITokenRepository(executor: executor).revokeAll(
+                    userID: token.userID, at: now)
                 try await audit.record(
                     on: executor, .refreshReused, actor: nil, targetType: "user",
                     targetID: IdentityFormat.id(token.userID), context: context,
                     details: [
                         "session_id": .string(IdentityFormat.id(token.familyID)), "tokens_revoked": .int(revoked),
+                        "api_tokens_revoked": .int(apiTokens),
                     ])
                 return .reused
             }
@@ -199,7 +217,7 @@ public struct IdentityService: Sendable {
     /// malformed token is not an error. Already-issued access tokens live until they expire (≤ 15 min);
     /// use `logoutAll` to cut those too.
     public func logout(refreshToken: String, context: AuditContext = .none) async throws {
-        guard let secret = RefreshTokenSecret.parse(refreshToken) else { return }
+        guard let secret = OpaqueSecret.parse(refreshToken) else { return }
         let now = now()
         try await IdentitySQL.transaction(database) { executor in
             let sessions = PostgresSessionRepository(executor: executor)
@@ -213,17 +231,19 @@ public struct IdentityService: Sendable {
         }
     }
 
-    /// Ends every session of the user: revokes all refresh-token families and refuses every access token
-    /// issued before now.
+    /// Ends every session of the user: revokes all refresh-token families and API tokens, and refuses every
+    /// access token issued before now. (It is what a user does after losing a device or a credential, and an API
+    /// token is a credential minted from a session.)
     public func logoutAll(userID: UUID, context: AuditContext = .none) async throws {
         let now = now()
         try await IdentitySQL.transaction(database) { executor in
             let revoked = try await PostgresSessionRepository(executor: executor).revokeAll(
                 userID: userID, at: now, reason: .logoutAll)
             try await PostgresUserRepository(executor: executor).invalidateSessions(id: userID, now: now)
+            let apiTokens = try await PostgresAPITokenRepository(executor: executor).revokeAll(userID: userID, at: now)
             try await audit.record(
                 on: executor, .logoutAll, actor: userID, targetType: "user", targetID: IdentityFormat.id(userID),
-                context: context, details: ["tokens_revoked": .int(revoked)])
+                context: context, details: ["tokens_revoked": .int(revoked), "api_tokens_revoked": .int(apiTokens)])
         }
     }
 

@@ -24,13 +24,16 @@ public struct IdentitySettings: Sendable, Equatable {
     /// API token lifetime when none is requested, and the longest one accepted (seconds).
     public var apiTokenDefaultLifetime: Int64
     public var apiTokenMaximumLifetime: Int64
+    /// Creating an API token needs a password sign-in at most this many seconds old, or the password again.
+    public var recentAuthenticationWindow: Int64
 
     public init(
         issuer: String = "monps", audience: String = "monps-api", accessTokenLifetime: Int64 = 15 * 60,
         refreshTokenLifetime: Int64 = 30 * 86_400, maximumSessionLifetime: Int64 = 90 * 86_400,
         leeway: Int64 = 30, registrationOpen: Bool = true, passwordPolicy: PasswordPolicy = PasswordPolicy(),
         lockoutThreshold: Int = 10, lockoutDuration: Int64 = 15 * 60, maximumActiveAPITokens: Int = 50,
-        apiTokenDefaultLifetime: Int64 = 90 * 86_400, apiTokenMaximumLifetime: Int64 = 366 * 86_400
+        apiTokenDefaultLifetime: Int64 = 90 * 86_400, apiTokenMaximumLifetime: Int64 = 366 * 86_400,
+        recentAuthenticationWindow: Int64 = 5 * 60
     ) {
         precondition(accessTokenLifetime > 0 && refreshTokenLifetime > 0 && maximumSessionLifetime > 0)
         precondition(lockoutThreshold > 0 && lockoutDuration > 0 && maximumActiveAPITokens > 0)
@@ -48,6 +51,7 @@ public struct IdentitySettings: Sendable, Equatable {
         self.maximumActiveAPITokens = maximumActiveAPITokens
         self.apiTokenDefaultLifetime = apiTokenDefaultLifetime
         self.apiTokenMaximumLifetime = apiTokenMaximumLifetime
+        self.recentAuthenticationWindow = max(0, recentAuthenticationWindow)
     }
 }
 

@@ -15,12 +15,15 @@ public struct Principal: Sendable, Equatable, CustomStringConvertible {
     /// Effective scopes: what the credential carries ∩ what `role` allows.
     public var scopes: Set<Scope>
     public var credential: Credential
+    /// When the user last signed in with the password (an access token's `auth_time`); nil for API tokens.
+    public var authenticatedAt: Date?
 
-    public init(userID: UUID, role: Role, scopes: Set<Scope>, credential: Credential) {
+    public init(userID: UUID, role: Role, scopes: Set<Scope>, credential: Credential, authenticatedAt: Date? = nil) {
         self.userID = userID
         self.role = role
         self.scopes = scopes.intersection(Scope.allowed(for: role))
         self.credential = credential
+        self.authenticatedAt = authenticatedAt
     }
 
     public func has(_ scope: Scope) -> Bool { scopes.contains(scope) }

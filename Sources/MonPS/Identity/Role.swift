@@ -30,15 +30,18 @@ public enum Scope: String, Sendable, CaseIterable, Codable, Comparable {
     case readAnalytics = "read:analytics"
     case runBacktests = "run:backtests"
     case writeSettings = "write:settings"
+    /// Pushing odds and results into the shared catalogue (`POST /v1/feeds/odds`): feeders, admins only.
+    case writeOdds = "write:odds"
     case admin = "admin"
 
     public static func < (lhs: Scope, rhs: Scope) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    /// The most a role may ever hold. viewer: public reads; user: everything but `admin`; admin: all.
+    /// The most a role may ever hold. viewer: public reads; user: everything but `admin` and `write:odds` (what a
+    /// feed writes every user sees); admin: all.
     public static func allowed(for role: Role) -> Set<Scope> {
         switch role {
         case .viewer: [.readPublic]
-        case .user: Set(allCases).subtracting([.admin])
+        case .user: Set(allCases).subtracting([.admin, .writeOdds])
         case .admin: Set(allCases)
         }
     }

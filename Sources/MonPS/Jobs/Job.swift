@@ -60,12 +60,3 @@ enum JobError: Error, Equatable, CustomStringConvertible {
         }
     }
 }
-
-extension JobError: APIErrorConvertible {
-    var apiError: APIError {
-        switch self {
-        case .unknownJob: .notFound(description)
-        case .alreadyRunning: .conflict(description)
-        }
-    }
-}

@@ -12,15 +12,21 @@ actor JobRunner {
     let database: Database
     private let runs: JobRunRepository
     private let logger: Logger
+    /// Tells admins about failed runs (`job.failed`).
+    private let outbox: NotificationOutbox?
     let instance: String
     private var inFlight: [Int64: Task<Void, Never>] = [:]
 
-    init(jobs: [any Job], database: Database, logger: Logger, instance: String = JobRunner.defaultInstanceName()) {
+    init(
+        jobs: [any Job], database: Database, outbox: NotificationOutbox? = nil, logger: Logger,
+        instance: String = JobRunner.defaultInstanceName()
+    ) {
         self.jobs = Dictionary(jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = jobs.map(\.name)
         self.database = database
         self.runs = JobRunRepository(database: database)
         self.logger = logger
+        self.outbox = outbox
         self.instance = instance
     }
 
@@ -102,6 +108,7 @@ actor JobRunner {
                     runLogger.error("job failed", metadata: ["error": .string(String(describing: error))])
                 }
                 try? await runs.finish(id: record.id, status: status, outcome: outcome)
+                if status == "failed" { await self.tellAdmins(failed: record, outcome: outcome) }
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))")
                 runLogger.info(
                     "job finished",
@@ -113,6 +120,19 @@ actor JobRunner {
             started(.failure(error))
             return .notStarted(error)
         }
+    }
+
+    /// Records and announces `job.failed` for every admin; a failure to do so is logged, the run stays failed.
+    private nonisolated func tellAdmins(failed run: JobRunRecord, outcome: JobOutcome) async {
+        guard let outbox else { return }
+        struct Failure: Encodable {
+            let job: String
+            let run_id: Int64
+            let message: String?
+        }
+        await outbox.tellAdmins(
+            type: .jobFailed, subject: "run:\(run.id)",
+            payload: Failure(job: run.job, run_id: run.id, message: outcome.message), database: database)
     }
 
     /// A stable 64-bit key per job name (FNV-1a), in a namespace of its own.

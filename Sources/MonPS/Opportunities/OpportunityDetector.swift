@@ -15,6 +15,8 @@ struct OpportunityDetector: Sendable {
     var historyWindow: TimeInterval = 3 * 3600
     /// The agents' and the verdicts' thresholds.
     var settings = DetectionSettings()
+    /// Records `opportunity.new` for the users an opportunity interests, in the run's transaction.
+    var outbox: NotificationOutbox?
 
     struct Summary: Sendable, Equatable {
         var events = 0
@@ -27,6 +29,8 @@ struct OpportunityDetector: Sendable {
         /// Markets examined, and the agents' signals over them.
         var markets = 0
         var signals = 0
+        /// `opportunity.new` events recorded.
+        var notified = 0
         var timings = DetectionTimings()
     }
 
@@ -107,7 +111,7 @@ struct OpportunityDetector: Sendable {
                     opportunity: opportunity, event: event, board: boards[SnapshotKey(opportunity.eventID, opportunity.market)])
             }
         }
-        try await database.transaction { connection in
+        let recorded = try await database.transaction { connection in
             let kept = try await OpportunityStore.upsert(pending, connection: connection, logger: logger)
             summary.active = kept.count
             summary.withdrawn = try await connection.query(
@@ -118,7 +122,11 @@ struct OpportunityDetector: Sendable {
                     RETURNING 1
                 ) SELECT count(*) FROM withdrawn
                 """).first?.decode(Int.self) ?? 0
+            guard let outbox else { return [RecordedNotification]() }
+            return try await outbox.record(try await OpportunityAlert.drafts(opportunityIDs: kept, on: connection), on: connection)
         }
+        summary.notified = recorded.count
+        await outbox?.announce(recorded)
         summary.timings.write = stopwatch.lap()
         summary.timings.total = stopwatch.total
         return summary

@@ -12,6 +12,8 @@ struct PlatformSettings: Sendable, Equatable {
     var settlementInterval: Int?
     var clvInterval: Int?
     var registrationOpen: Bool?
+    /// Whether new accounts verify their address by mail before signing in.
+    var emailVerification: Bool?
     /// Rate-limit overrides (the JSON of `MONPS_RATE_LIMITS`).
     var rateLimitsJSON: String?
     var updatedAt: Date?
@@ -50,6 +52,7 @@ final class PlatformSettingsStore: Sendable {
     }
 
     var registrationOpen: Bool { current.registrationOpen ?? config.registrationOpen }
+    var emailVerificationRequired: Bool { current.emailVerification ?? config.mail.emailVerification }
     var settlementInterval: Duration { current.settlementInterval.map { .seconds($0) } ?? config.settlementInterval }
     var clvInterval: Duration { current.clvInterval.map { .seconds($0) } ?? config.clvInterval }
 
@@ -70,16 +73,17 @@ final class PlatformSettingsStore: Sendable {
         let rows = try await database.query(
             """
             SELECT odds_api_key_sealed, odds_api_key_last4, odds_intervals::text, settlement_interval, clv_interval,
-                   registration_open, rate_limits::text, updated_at
+                   registration_open, rate_limits::text, updated_at, email_verification
             FROM platform_settings WHERE id
             """)
         guard let row = rows.first else { return }
-        let (sealed, last4, intervals, settlement, clv, registration, limits, updatedAt) =
-            try row.decode((String?, String?, String, Int?, Int?, Bool?, String?, Date).self)
+        let (sealed, last4, intervals, settlement, clv, registration, limits, updatedAt, verification) =
+            try row.decode((String?, String?, String, Int?, Int?, Bool?, String?, Date, Bool?).self)
         let parsed = (try? JSONDecoder().decode([String: Int].self, from: Data(intervals.utf8))) ?? [:]
         let settings = PlatformSettings(
             oddsAPIKeySealed: sealed, oddsAPIKeyLast4: last4, oddsIntervals: parsed, settlementInterval: settlement,
-            clvInterval: clv, registrationOpen: registration, rateLimitsJSON: limits, updatedAt: updatedAt)
+            clvInterval: clv, registrationOpen: registration, emailVerification: verification, rateLimitsJSON: limits,
+            updatedAt: updatedAt)
         let changed = state.withLock { current -> Bool in
             defer { current = settings }
             return current.rateLimitsJSON != settings.rateLimitsJSON || current.updatedAt == nil

@@ -18,6 +18,7 @@ extension APIHandler {
         change.settlementInterval = body.settlementIntervalSeconds
         change.clvInterval = body.clvIntervalSeconds
         change.registrationOpen = body.registrationOpen
+        change.emailVerification = body.emailVerification
         if let limits = body.rateLimits {
             change.rateLimitsJSON = String(decoding: try JSONEncoder().encode(limits), as: UTF8.self)
         }
@@ -54,6 +55,7 @@ enum PlatformSettingsView {
             defaultOddsIntervalSeconds: Int(store.config.oddsInterval.components.seconds),
             settlementIntervalSeconds: Int(store.settlementInterval.components.seconds),
             clvIntervalSeconds: Int(store.clvInterval.components.seconds),
-            registrationOpen: store.registrationOpen, rateLimits: limits, updatedAt: current.updatedAt)
+            registrationOpen: store.registrationOpen, emailVerification: store.emailVerificationRequired, rateLimits: limits,
+            updatedAt: current.updatedAt)
     }
 }

@@ -15,13 +15,19 @@ public struct LoginThrottlePolicy: Sendable, Equatable {
     public var maximumLockout: Duration
     /// Failures are forgotten after this long without a new failure (never shorter than `maximumLockout`).
     public var failureMemory: Duration
+    /// Refused bearer credentials (made-up or revoked API tokens, bad JWTs) from one address before the address
+    /// may present no unverified credential for a while. Higher than `ipThreshold`: a client with a stale token
+    /// retries on its own.
+    public var credentialThreshold: Int
 
     public init(
         accountThreshold: Int = 5, ipThreshold: Int = 20, baseLockout: Duration = .seconds(30),
-        maximumLockout: Duration = .seconds(15 * 60), failureMemory: Duration = .seconds(60 * 60)
+        maximumLockout: Duration = .seconds(15 * 60), failureMemory: Duration = .seconds(60 * 60),
+        credentialThreshold: Int = 30
     ) {
         self.accountThreshold = max(1, accountThreshold)
         self.ipThreshold = max(1, ipThreshold)
+        self.credentialThreshold = max(1, credentialThreshold)
         self.baseLockout = max(.milliseconds(1), baseLockout)
         self.maximumLockout = max(self.baseLockout, maximumLockout)
         self.failureMemory = max(self.maximumLockout, failureMemory)
@@ -79,7 +85,8 @@ protocol LoginThrottleStore: Sendable {
 /// fallback while Redis is unreachable (same switching as `FailoverRateLimiter`, counted in
 /// `monps_ratelimit_fallback_total{component="login_throttle"}`).
 ///
-/// - Per account (normalised email: trimmed, lower-cased) and per client address (IPv6 grouped by /64):
+/// - Per account (the email normalised exactly as the account lookup does, `EmailAddress.normalize`: NFKC,
+///   lower-cased, trimmed, so `ｄemo@…` and `demo@…` share one count) and per client address (IPv6 grouped by /64):
 ///   `accountThreshold` (5) failures lock the account for `baseLockout` (30 s); each further failure doubles
 ///   it (60 s, 120 s, …) up to `maximumLockout` (15 min). Same for the address with `ipThreshold` (20).
 /// - Keys hold only digests: HMAC-SHA256 with `keySecret` when given, SHA-256 otherwise.
@@ -156,7 +163,40 @@ public final class LoginThrottle: Sendable {
         }
     }
 
+    // MARK: - Refused bearer credentials, per client address
+
+    /// Whether the address may present a credential that still has to be looked up (checked before the lookup).
+    public func checkCredentials(ip: String?) async -> LoginThrottleDecision {
+        let ids = [credentialAddressID(ip: ip)]
+        let (primary, fallback) = (self.primary, self.fallback)
+        let remaining = await gate.run {
+            try await primary.lockRemaining(ids: ids)
+        } fallback: {
+            fallback.lockRemainingNow(ids: ids)
+        }
+        return LoginThrottleDecision(lockMilliseconds: remaining)
+    }
+
+    /// Records a refused bearer credential from the address (a 401), so that a flood of made-up tokens, each
+    /// of which would cost a lookup, is stopped by address rather than given one bucket per token.
+    @discardableResult
+    public func recordRefusedCredential(ip: String?) async -> LoginThrottleDecision {
+        let subjects = [LoginThrottleSubject(id: credentialAddressID(ip: ip), threshold: policy.credentialThreshold)]
+        let (primary, fallback, policy) = (self.primary, self.fallback, self.policy)
+        let remaining = await gate.run {
+            try await primary.recordFailure(subjects, policy: policy)
+        } fallback: {
+            fallback.recordFailureNow(subjects, policy: policy)
+        }
+        return LoginThrottleDecision(lockMilliseconds: remaining)
+    }
+
     // MARK: - Keys
+
+    /// `cred:<32 hex>`: digest of the address (IPv6 grouped by /64), apart from the login failures' `ip:` count.
+    func credentialAddressID(ip: String?) -> String {
+        "cred:" + digest("cred-ip:" + RateLimitSubject.clientBucket(ip))
+    }
 
     /// `acct:<32 hex>`: digest of the normalised email.
     func accountID(email: String) -> String {
@@ -176,9 +216,7 @@ public final class LoginThrottle: Sendable {
         return subjects
     }
 
-    static func normalise(email: String) -> String {
-        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-    }
+    static func normalise(email: String) -> String { EmailAddress.normalize(email) }
 
     private func digest(_ text: String) -> String {
         let bytes =

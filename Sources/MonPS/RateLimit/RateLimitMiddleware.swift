@@ -7,7 +7,8 @@ import Hummingbird
 /// bucket is empty.
 ///
 /// - Route class: `RateLimitRouteClass.classify(method:path:)`. Principal: the `subject` closure.
-/// - Exempt paths (exact match, default `/healthz`, `/readyz`, `/metrics`) are neither counted nor annotated.
+/// - Exempt paths (exact match, default `/healthz`, `/metrics`) are neither counted nor annotated. `/readyz` is
+///   counted like any read: it reaches PostgreSQL and Redis, so a flood of it must not be free.
 /// - Every other response gets `RateLimit-Policy: "<name>";q=<limit>;w=<window>`,
 ///   `RateLimit: "<name>";r=<remaining>;t=<seconds until the bucket is full>`, and the legacy
 ///   `X-RateLimit-Limit`, `X-RateLimit-Remaining`, `X-RateLimit-Reset` (same values; Reset is in seconds
@@ -24,23 +25,28 @@ import Hummingbird
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
-    static let defaultExemptPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
+    static let defaultExemptPaths: Set<String> = ["/healthz", "/metrics"]
 
     let limiter: any RateLimiter
     let policies: RateLimitPolicyStore
     let exemptPaths: Set<String>
     /// Who is limited; it may note in the context what it learnt (a verified token) for later middleware.
     let subject: @Sendable (Request, inout AppRequestContext) async -> RateLimitSubject
+    /// Counts refused bearer credentials per client address (`LoginThrottle.recordRefusedCredential`), and refuses
+    /// an address over the threshold before its next unverified credential is looked up. Nil: not counted.
+    let refusedCredentials: LoginThrottle?
 
     init(
         limiter: any RateLimiter,
         policies: RateLimitPolicyStore = RateLimitPolicyStore(),
         exemptPaths: Set<String> = Self.defaultExemptPaths,
+        refusedCredentials: LoginThrottle? = nil,
         subject: @escaping @Sendable (Request, inout AppRequestContext) async -> RateLimitSubject
     ) {
         self.limiter = limiter
         self.policies = policies
         self.exemptPaths = exemptPaths
+        self.refusedCredentials = refusedCredentials
         self.subject = subject
     }
 
@@ -53,6 +59,17 @@ struct RateLimitMiddleware: RouterMiddleware {
         let routeClass = RateLimitRouteClass.classify(method: request.method.rawValue, path: path)
         var context = context
         let subject = await self.subject(request, &context)
+        // A credential not verified yet (an API token needs a lookup; a JWT that failed its check): an address that
+        // presented too many refused ones waits, before any lookup.
+        let presentsCredential = request.headers[.authorization] != nil
+        let unverified = presentsCredential && context.verifiedAccessToken == nil
+        if unverified, let refusedCredentials {
+            let lock = await refusedCredentials.checkCredentials(ip: context.clientAddress)
+            if !lock.isAllowed {
+                let error = APIError.tooManyRequests(retryAfter: lock.retryAfterSeconds, headers: HTTPFields())
+                return ProblemDetails(error, instance: path, requestID: context.requestID).response(headers: error.headers)
+            }
+        }
         let policy = policies.current.policy(for: routeClass, principal: subject.kind)
         let decision = await limiter.acquire(key: "\(routeClass.rawValue):\(subject.bucketKey)", policy: policy)
         let headers = RateLimitHeaders.fields(policy: policy, decision: decision)
@@ -66,9 +83,11 @@ struct RateLimitMiddleware: RouterMiddleware {
         }
         do {
             var response = try await next(request, context)
+            if presentsCredential, response.status == .unauthorized { await countRefused(context) }
             RateLimitHeaders.apply(headers, to: &response.headers)
             return response
         } catch var error as APIError {
+            if presentsCredential, error.status == .unauthorized { await countRefused(context) }
             RateLimitHeaders.apply(headers, to: &error.headers)
             throw error
         } catch let error as CancellationError {
@@ -78,6 +97,10 @@ struct RateLimitMiddleware: RouterMiddleware {
             // headers added (only relevant when this middleware sits inside `ProblemMiddleware`).
             throw RateLimitAnnotatedError(underlying: error, headers: headers)
         }
+    }
+
+    private func countRefused(_ context: Context) async {
+        await refusedCredentials?.recordRefusedCredential(ip: context.clientAddress)
     }
 }
 
@@ -130,5 +153,17 @@ enum RateLimitHeaders {
             out.unicodeScalars.append(scalar)
         }
         return out + "\""
+    }
+}
+
+extension APIError {
+    /// 429 with `Retry-After: <seconds>` (at least 1) and any extra headers (the rate-limit fields).
+    public static func tooManyRequests(retryAfter seconds: Int, headers: HTTPFields = [:]) -> APIError {
+        let seconds = max(1, seconds)
+        var fields = headers
+        fields[.retryAfter] = String(seconds)
+        return APIError(
+            status: .tooManyRequests, slug: "too-many-requests", title: "Too many requests",
+            detail: "the rate limit of this route is exhausted; retry in \(seconds) s", headers: fields)
     }
 }

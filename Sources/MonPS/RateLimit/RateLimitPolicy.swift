@@ -45,13 +45,22 @@ public enum RateLimitRouteClass: String, Sendable, Hashable, CaseIterable, Codab
     case publicShare = "public_share"
 
     /// `/v1/auth/*` → auth; `/v1/shared/*` → public_share; GET/HEAD/OPTIONS → read; anything else → write.
+    /// The path is read as the router matches it (empty segments skipped), so `//v1/auth/login`, which the router
+    /// serves as login, is limited as login too.
     public static func classify(method: String, path: String) -> RateLimitRouteClass {
+        let path = routedPath(path)
         if path == "/v1/auth" || path.hasPrefix("/v1/auth/") { return .auth }
         if path == "/v1/shared" || path.hasPrefix("/v1/shared/") { return .publicShare }
         switch method {
         case "GET", "HEAD", "OPTIONS": return .read
         default: return .write
         }
+    }
+
+    /// The path as Hummingbird's trie router walks it: `/`-separated segments, empty ones skipped.
+    static func routedPath(_ path: String) -> String {
+        guard path.contains("//") || path.hasSuffix("/") else { return path }
+        return "/" + path.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
     }
 }
 

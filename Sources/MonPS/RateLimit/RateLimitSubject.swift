@@ -1,6 +1,4 @@
-// Who a request is counted against, and the 429 problem.
-
-import HTTPTypes
+// Who a request is counted against.
 
 #if canImport(Glibc)
     import Glibc
@@ -83,17 +81,5 @@ public struct RateLimitSubject: Sendable, Hashable, CustomStringConvertible {
             return bytes[12..<16].map { String($0) }.joined(separator: ".")
         }
         return Hex.encode(Array(bytes[0..<8])) + "/64"
-    }
-}
-
-extension APIError {
-    /// 429 with `Retry-After: <seconds>` (at least 1) and any extra headers (the rate-limit fields).
-    public static func tooManyRequests(retryAfter seconds: Int, headers: HTTPFields = [:]) -> APIError {
-        let seconds = max(1, seconds)
-        var fields = headers
-        fields[.retryAfter] = String(seconds)
-        return APIError(
-            status: .tooManyRequests, slug: "too-many-requests", title: "Too many requests",
-            detail: "the rate limit of this route is exhausted; retry in \(seconds) s", headers: fields)
     }
 }

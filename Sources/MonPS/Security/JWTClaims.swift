@@ -43,10 +43,13 @@ public struct JWTClaims: Sendable, Equatable, CustomStringConvertible {
     public var tokenID: String  // jti
     /// Space-separated scopes (RFC 8693 style), reserved for future use.
     public var scope: String?
+    /// When the user last proved who they are with the password (OpenID Connect's `auth_time`): the login that
+    /// started the session, kept through refreshes. Optional: older tokens lack it (and count as not recent).
+    public var authTime: Int64?
 
     public init(
         subject: String, role: String, issuedAt: Int64, notBefore: Int64, expiresAt: Int64,
-        issuer: String, audience: String, tokenID: String, scope: String? = nil
+        issuer: String, audience: String, tokenID: String, scope: String? = nil, authTime: Int64? = nil
     ) {
         self.subject = subject
         self.role = role
@@ -57,19 +60,20 @@ public struct JWTClaims: Sendable, Equatable, CustomStringConvertible {
         self.audience = audience
         self.tokenID = tokenID
         self.scope = scope
+        self.authTime = authTime
     }
 
     /// Claims valid from `now` for `lifetime` seconds, with a random 128-bit `jti`.
     public static func issue(
         subject: String, role: String, issuer: String, audience: String,
-        now: Int64, lifetime: Int64, scope: String? = nil
+        now: Int64, lifetime: Int64, scope: String? = nil, authTime: Int64? = nil
     ) throws(CryptoError) -> JWTClaims {
         precondition(lifetime > 0, "token lifetime must be positive")
         let jti = Base64URL.encode(try CryptoPrimitives.secureRandomBytes(count: 16))
         return JWTClaims(
             subject: subject, role: role, issuedAt: now, notBefore: now,
             expiresAt: now.addingSaturating(lifetime), issuer: issuer, audience: audience,
-            tokenID: jti, scope: scope)
+            tokenID: jti, scope: scope, authTime: authTime)
     }
 
     /// The scopes as a set (empty when `scope` is absent).
@@ -95,6 +99,7 @@ public struct JWTClaims: Sendable, Equatable, CustomStringConvertible {
             "\"role\":" + StrictJSON.quote(role),
         ]
         if let scope { members.append("\"scope\":" + StrictJSON.quote(scope)) }
+        if let authTime { members.append("\"auth_time\":\(authTime)") }
         return "{" + members.joined(separator: ",") + "}"
     }
 
@@ -119,11 +124,8 @@ public struct JWTClaims: Sendable, Equatable, CustomStringConvertible {
         self.issuer = try string("iss")
         self.audience = try string("aud")
         self.tokenID = try string("jti")
-        if payload["scope"] != nil {
-            self.scope = try string("scope")
-        } else {
-            self.scope = nil
-        }
+        self.scope = try payload["scope"] != nil ? string("scope") : nil
+        self.authTime = try payload["auth_time"] != nil ? integer("auth_time") : nil
     }
 }
 

@@ -57,8 +57,9 @@ public struct APITokenSecret: Sendable, CustomStringConvertible, CustomDebugStri
     public var customMirror: Mirror { Mirror(self, children: ["displayPrefix": displayPrefix]) }
 }
 
-/// An opaque refresh token: 32 random bytes as base64url (43 characters). Store only `hash`.
-public struct RefreshTokenSecret: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
+/// An opaque secret: 32 random bytes as base64url (43 characters, safe in a URL and its fragment). Refresh tokens
+/// and mailed account tokens (password reset, email verification). Store only `hash`.
+public struct OpaqueSecret: Sendable, CustomStringConvertible, CustomDebugStringConvertible,
     CustomReflectable
 {
     public static let byteCount = 32
@@ -69,15 +70,15 @@ public struct RefreshTokenSecret: Sendable, CustomStringConvertible, CustomDebug
 
     private init(token: String) { self.token = token }
 
-    public static func generate() throws(CryptoError) -> RefreshTokenSecret {
-        RefreshTokenSecret(token: Base64URL.encode(try CryptoPrimitives.secureRandomBytes(count: byteCount)))
+    public static func generate() throws(CryptoError) -> OpaqueSecret {
+        OpaqueSecret(token: Base64URL.encode(try CryptoPrimitives.secureRandomBytes(count: byteCount)))
     }
 
     /// Nil unless `string` is exactly the canonical base64url of 32 bytes (reject junk before any lookup).
-    public static func parse(_ string: String) -> RefreshTokenSecret? {
+    public static func parse(_ string: String) -> OpaqueSecret? {
         guard string.utf8.count == length, let bytes = try? Base64URL.decode(string), bytes.count == byteCount
         else { return nil }
-        return RefreshTokenSecret(token: string)
+        return OpaqueSecret(token: string)
     }
 
     /// SHA-256 hex of the token string: the value to store and look up.
@@ -85,7 +86,7 @@ public struct RefreshTokenSecret: Sendable, CustomStringConvertible, CustomDebug
 
     public static func hash(_ token: String) -> String { Hex.encode(CryptoPrimitives.sha256(token)) }
 
-    public var description: String { "RefreshTokenSecret(<redacted>)" }
+    public var description: String { "OpaqueSecret(<redacted>)" }
     public var debugDescription: String { description }
     public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

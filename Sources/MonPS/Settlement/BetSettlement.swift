@@ -10,6 +10,8 @@ struct BetSettlement: Sendable {
     let database: Database
     let logger: Logger
     var rules = SettlementRules()
+    /// Records `bet.settled` in the settlement's transaction; `nil` where nobody is told (demo data).
+    var outbox: NotificationOutbox?
 
     /// What happened to one bet.
     enum Result: Sendable, Equatable {
@@ -32,7 +34,7 @@ struct BetSettlement: Sendable {
 
     /// Grades `betID` from its event's stored result; pays and records it when gradable.
     func settle(_ betID: UUID, now: Date = Date()) async throws -> Result {
-        try await database.bettingTransaction { sql in
+        let (result, recorded) = try await database.bettingTransaction { sql -> (Result, [RecordedNotification]) in
             let rows = try await sql.query(
                 """
                 SELECT b.user_id, b.bankroll_id, b.market, b.selection, b.point::float8, b.odds::float8, b.stake, b.status,
@@ -43,9 +45,9 @@ struct BetSettlement: Sendable {
                 LEFT JOIN event_results r ON r.event_id = e.id
                 WHERE b.id = \(betID) FOR UPDATE OF b
                 """)
-            guard let row = rows.first else { return .notPending }
+            guard let row = rows.first else { return (.notPending, []) }
             let read = RowReader(row)
-            guard try read(7, String.self) == "pending" else { return .notPending }
+            guard try read(7, String.self) == "pending" else { return (.notPending, []) }
             let bet = BetGrading.StoredBet(
                 market: try read(2), selection: try read(3), point: try read(4), odds: try read(5), stake: try read(6),
                 hasDraw: try read(8), groupKey: try read(9))
@@ -54,31 +56,39 @@ struct BetSettlement: Sendable {
             let decision = try Settler.settle(
                 try BetGrading.slip(bet), status: BetGrading.status(event, now: now), rules: rules,
                 now: Int64(now.timeIntervalSince1970))
-            guard let graded = decision.result else { return .stillPending }
-            try await record(
+            guard let graded = decision.result else { return (.stillPending, []) }
+            let recorded = try await record(
                 graded, betID: betID, owner: try read(0), bankrollID: try read(1), actor: nil, note: "settled from the result",
                 on: sql)
-            return .settled(status: graded.outcome.rawValue, payout: graded.payout)
+            return (.settled(status: graded.outcome.rawValue, payout: graded.payout), recorded)
         }
+        await outbox?.announce(recorded)
+        return result
     }
 
     /// Writes a grading: the bet's status and money, and the ledger entry returning `payout` (a refund when
     /// the stake simply comes back). `payout == 0` writes no entry (the stake was taken when the bet was placed).
+    /// Returns the `bet.settled` event recorded for the owner, to announce after the commit.
+    @discardableResult
     func record(
         _ graded: SettlementResult, betID: UUID, owner: UUID, bankrollID: UUID, actor: UUID?, note: String,
         on sql: TransactionSQL
-    ) async throws {
+    ) async throws -> [RecordedNotification] {
         try await sql.query(
             """
             UPDATE bets SET status = \(graded.outcome.rawValue), payout = \(graded.payout), profit = \(graded.profit),
                 settled_at = now(), updated_at = now(), version = version + 1
             WHERE id = \(betID)
             """)
-        guard graded.payout > 0 else { return }
-        var bankroll = try await Ledger.lock(bankrollID, owner: owner, on: sql)
-        let kind: LedgerKind = graded.outcome == .void || graded.outcome == .push ? .refund : .payout
-        _ = try await Ledger.post(
-            LedgerPosting(kind: kind, amount: graded.payout, betID: betID, cause: .settlement, note: note, createdBy: actor),
-            to: &bankroll, on: sql)
+        if graded.payout > 0 {
+            var bankroll = try await Ledger.lock(bankrollID, owner: owner, on: sql)
+            let kind: LedgerKind = graded.outcome == .void || graded.outcome == .push ? .refund : .payout
+            _ = try await Ledger.post(
+                LedgerPosting(kind: kind, amount: graded.payout, betID: betID, cause: .settlement, note: note, createdBy: actor),
+                to: &bankroll, on: sql)
+        }
+        guard let outbox else { return [] }
+        return try await outbox.record(
+            try await BetNotice.drafts(.betSettled, betIDs: [betID], on: sql.connection), on: sql.connection)
     }
 }

@@ -8,6 +8,8 @@ import PostgresNIO
 /// method, the CLV (bet odds ÷ fair closing odds − 1) and whether the bet beat the close.
 struct ClosingLineValueJob: Job {
     let database: Database
+    /// Records `bet.clv` with the bet's CLV, in the same transaction.
+    var outbox: NotificationOutbox?
     let schedule: @Sendable () -> Duration
     var interval: Duration { schedule() }
     var batchSize = 500
@@ -91,13 +93,18 @@ struct ClosingLineValueJob: Job {
         } catch {
             return false
         }
-        try await database.query(
-            """
-            UPDATE bets SET closing_odds = \(own), sharp_closing_odds = \(market.odds[market.selection]),
-                fair_closing_odds = \(value.fairClosingOdds), clv = \(value.oddsBased), beat_close = \(value.beatClose),
-                updated_at = now()
-            WHERE id = \(bet.id) AND clv IS NULL
-            """)
+        let recorded = try await database.transaction { connection in
+            let updated = try await connection.query(
+                """
+                UPDATE bets SET closing_odds = \(own), sharp_closing_odds = \(market.odds[market.selection]),
+                    fair_closing_odds = \(value.fairClosingOdds), clv = \(value.oddsBased), beat_close = \(value.beatClose),
+                    updated_at = now()
+                WHERE id = \(bet.id) AND clv IS NULL RETURNING 1
+                """)
+            guard !updated.isEmpty, let outbox else { return [RecordedNotification]() }
+            return try await outbox.record(try await BetNotice.drafts(.betCLV, betIDs: [bet.id], on: connection), on: connection)
+        }
+        await outbox?.announce(recorded)
         return true
     }
 

@@ -1,4 +1,3 @@
-import MonPSAPI
 import Foundation
 import Logging
 import MonPSCore
@@ -26,7 +25,7 @@ struct ManualSettlement: Sendable {
     /// Settles `betID` as `outcome` for `actor`; returns the bet's owner (an admin may grade anyone's bet).
     @discardableResult
     func settle(_ betID: UUID, as outcome: BetOutcome, note: String?, actor: Principal, context: AuditContext) async throws -> UUID {
-        try await settlement.database.bettingTransaction { sql in
+        let (owner, recorded) = try await settlement.database.bettingTransaction { sql -> (UUID, [RecordedNotification]) in
             let rows = try await sql.query(
                 """
                 SELECT user_id, bankroll_id, odds::float8, stake, status, payout FROM bets
@@ -37,8 +36,9 @@ struct ManualSettlement: Sendable {
             guard status != "cancelled" else { throw BettingError.betCancelled }
             let graded = try Self.result(for: outcome, stake: stake, odds: odds)
             let action: AuditAction
+            var recorded: [RecordedNotification] = []
             if status == "pending" {
-                try await settlement.record(
+                recorded = try await settlement.record(
                     graded, betID: betID, owner: owner, bankrollID: bankrollID, actor: actor.userID,
                     note: note ?? "settled by hand", on: sql)
                 action = "bet.settled_by_hand"
@@ -64,19 +64,9 @@ struct ManualSettlement: Sendable {
                 on: sql.auditExecutor, action, actor: actor.userID, targetType: "bet", targetID: betID.uuidString.lowercased(),
                 context: context,
                 details: ["from": .string(status), "to": .string(graded.outcome.rawValue), "payout": .int(Int(graded.payout))])
-            return owner
+            return (owner, recorded)
         }
-    }
-}
-
-extension APIHandler {
-    func settleBet(_ input: Operations.SettleBet.Input) async throws -> Operations.SettleBet.Output {
-        guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
-        let principal = try RequestScope.requirePrincipal()
-        let id = try UUID.parameter(input.path.id)
-        guard let outcome = BetOutcome(rawValue: body.status.rawValue) else { throw APIError.internalError }
-        let owner = try await manualSettlement.settle(id, as: outcome, note: body.note, actor: principal, context: .current)
-        guard let bet = try await bets.repository.get(id: id, owner: owner) else { throw BettingError.betNotFound }
-        return .ok(.init(body: .json(try .init(bet))))
+        await settlement.outbox?.announce(recorded)
+        return owner
     }
 }

@@ -16,7 +16,7 @@ struct OpenAPIDocument: Sendable {
         }
         let json = try JSONSerialization.data(withJSONObject: Self.jsonCompatible(object), options: [.sortedKeys])
         self.json = Array(json)
-        self.jsonObject = try JSONDecoder().decode(OpenAPIObjectContainer.self, from: json)
+        self.jsonObject = try OpenAPIValueTree.object(tree: object)
     }
 
     static func bundled() throws -> OpenAPIDocument {

@@ -2,7 +2,8 @@ import Foundation
 import Synchronization
 
 /// Checks the dependencies a request needs, concurrently, each bounded by a timeout so `/readyz`
-/// answers promptly even when a dependency hangs.
+/// answers promptly even when a dependency hangs. Cheap under a flood of probes: one check runs at a time and
+/// its answer is reused for a second (`ReadinessMemo`).
 struct ReadinessProbe: Sendable {
     struct Check: Sendable, Equatable {
         var name: String
@@ -13,10 +14,15 @@ struct ReadinessProbe: Sendable {
 
     let database: Database
     let redis: RedisClient
-    /// PostgreSQL down must show within a second (the statement's own lease deadline is 1 s too).
+    /// The database's lease deadline: PostgreSQL down shows within it (1 s for `serve`).
     var timeout: Duration = .seconds(1)
+    let memo = ReadinessMemo(maxAge: .seconds(1))
 
     func run() async -> [Check] {
+        await memo.checks { await checkNow() }
+    }
+
+    func checkNow() async -> [Check] {
         async let postgres = check("postgres") { try await database.query("SELECT 1") }
         async let redisCheck = check("redis") { try await redis.ping() }
         return await [postgres, redisCheck]
@@ -36,6 +42,28 @@ struct ReadinessProbe: Sendable {
 
     private func milliseconds(since start: ContinuousClock.Instant) -> Double {
         Double((ContinuousClock.now - start).nanoseconds) / 1_000_000
+    }
+}
+
+/// The last readiness answer, reused while younger than `maxAge`; callers arriving while a check runs wait for it.
+actor ReadinessMemo {
+    let maxAge: Duration
+    private var last: (at: ContinuousClock.Instant, checks: [ReadinessProbe.Check])?
+    private var inFlight: Task<[ReadinessProbe.Check], Never>?
+
+    init(maxAge: Duration) {
+        self.maxAge = maxAge
+    }
+
+    func checks(_ run: @escaping @Sendable () async -> [ReadinessProbe.Check]) async -> [ReadinessProbe.Check] {
+        if let last, ContinuousClock.now - last.at < maxAge { return last.checks }
+        if let inFlight { return await inFlight.value }
+        let task = Task { await run() }
+        inFlight = task
+        let checks = await task.value
+        last = (ContinuousClock.now, checks)
+        inFlight = nil
+        return checks
     }
 }
 

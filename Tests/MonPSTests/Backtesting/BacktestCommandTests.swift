@@ -26,8 +26,8 @@ struct BacktestCommandTests {
         #expect(summary.figures.bets == 1 && summary.figures.profitMinor == 140 && summary.figures.stakedMinor == 100)
         #expect(summary.data.markets == 5 && summary.data.eventsWithoutResult == 1)
         #expect(summary.kaunitz.bets == 1 && summary.kaunitz.accuracy == 1 && summary.kaunitz.return == 1.4)
-        // 1/mean(2.10, 2.05, 2.00, 2.12, 2.40) − 0.034 (the paper's home intercept).
-        let consensus = 5 / (2.10 + 2.05 + 2.00 + 2.12 + 2.40)
+        // 1/AvgH − 0.034 (the paper's home intercept): agent A's consensus was the file's market average.
+        let consensus = 1 / 2.13
         #expect(abs(summary.kaunitz.consensusProbability! - consensus) < 1e-12)
         #expect(abs(summary.kaunitz.expectedAccuracy! - (consensus - 0.034)) < 1e-12)
         #expect(json.contains("\"profit_minor\" : 140"))
@@ -156,7 +156,7 @@ struct BacktestCommandTests {
 
     static let corpusEvents = 8030
     static let corpusMarkets = 10321
-    static let corpusBetsA = 7
+    static let corpusBetsA = 33
 }
 
 /// Progress calls recorded from a `@Sendable` closure.

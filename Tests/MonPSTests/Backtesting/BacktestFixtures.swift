@@ -4,8 +4,8 @@ import Foundation
 /// A hand-made football-data.co.uk file: three Premier League matches on 10/08/2019 (15:00 UK = 14:00 UTC).
 ///
 /// 1. Arsenal–Burnley 2-1: five bookmakers plus Max/Avg aggregates on 1X2, Bet365 and Pinnacle on totals 2.5
-///    and on the Asian handicap −0.5. William Hill's 2.40 on the home win beats 1/(1/mean − 0.05) = 2.389
-///    (mean 2.134 over the five books), so agent A bets it (the Max/Avg columns must not count).
+///    and on the Asian handicap −0.5. The market maximum (MaxH 2.40, William Hill's price) beats
+///    1/(1/AvgH − 0.05) = 2.384 with AvgH 2.13, so agent A bets it at `market_max`, as Kaunitz et al. did.
 /// 2. Chelsea–Leicester: no score (not played yet) → skipped.
 /// 3. Everton–Watford 0-0: ordinary prices, h2h and totals only (AH columns empty).
 ///
@@ -24,7 +24,7 @@ enum BacktestFixtures {
     static let early: [[String]] = [
         ["E0", "10/08/2019", "15:00", "Arsenal", "Burnley", "2", "1", "H",
          "2.10", "3.40", "3.60", "2.05", "3.30", "3.70", "2.00", "3.30", "3.50", "2.12", "3.45", "3.75", "2.40", "3.20", "3.40",
-         "9.00", "9.00", "9.00", "2.13", "3.33", "3.59",
+         "2.40", "3.45", "3.75", "2.13", "3.33", "3.59",
          "1.90", "1.95", "1.92", "1.98", "-0.5", "2.05", "1.85", "2.07", "1.87"],
         ["E0", "10/08/2019", "17:30", "Chelsea", "Leicester", "", "", "",
          "1.50", "4.20", "6.50", "1.50", "4.00", "6.25", "1.48", "4.10", "6.40", "1.52", "4.25", "6.70", "1.50", "4.00", "6.50",

@@ -61,7 +61,8 @@ struct BacktestsAPITests {
             let arsenal = try #require(stored.first).decode(Int64.self)
             if strategy == "consensus_anomaly" {
                 #expect(bets.first?["event_id"] as? Int == Int(arsenal))
-                #expect(bets.first?["bookmaker"] as? String == "williamhill")
+                // Agent A bets football-data's best price over all books, as Kaunitz et al. did.
+                #expect(bets.first?["bookmaker"] as? String == "market_max")
                 #expect(bets.first?["odds"] as? Double == 2.40)
             }
             let curve = try #require(body["equity_curve"] as? [[String: Any]])
@@ -112,6 +113,11 @@ struct BacktestsAPITests {
 
             #expect(try await client.get("/v1/backtests/\(ids[0])", token: other).status == .notFound)
             #expect(try await client.get("/v1/backtests/\(ids[0])", token: admin).status == .ok)
+            // An admin's API token without the `admin` scope is that admin's own reader, not an admin.
+            let minted = try await client.postJSON(
+                "/v1/tokens", #"{"name":"reader","scopes":["read:analytics"]}"#, token: admin)
+            let adminReader = try #require(try minted.json()["secret"] as? String, "\(minted.status) \(minted.text)")
+            #expect(try await client.get("/v1/backtests/\(ids[0])", token: adminReader).status == .notFound)
             #expect(try await client.get("/v1/backtests/not-a-uuid", token: user).status == .notFound)
             #expect(try await client.get("/v1/backtests/\(ids[0])?bets_limit=9999", token: user).status == .badRequest)
             let mine = try await client.get("/v1/backtests?limit=2", token: user).json()

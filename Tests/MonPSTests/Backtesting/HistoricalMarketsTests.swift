@@ -21,8 +21,11 @@ struct HistoricalMarketsTests {
         #expect(h2h.snapshot.sport == "soccer_epl" && h2h.snapshot.sharpBookmaker == "pinnacle")
         #expect(h2h.decisionTime == Self.decision)
         #expect(h2h.settledAt == Self.start.addingTimeInterval(3 * 3600))
-        // Individual bookmakers only (no Max/Avg), each with its early prices.
-        #expect(h2h.snapshot.quotes.map(\.bookmaker) == ["bet365", "bwin", "interwetten", "pinnacle", "williamhill"])
+        // The individual bookmakers, each with its early prices, and football-data's aggregates over all books
+        // (`market_avg`, `market_max`), which agent A reads as Kaunitz et al. did and the other agents leave alone.
+        #expect(h2h.snapshot.quotes.map(\.bookmaker) == [
+            "bet365", "bwin", "interwetten", "market_avg", "market_max", "pinnacle", "williamhill",
+        ])
         #expect(h2h.snapshot.quotes.last!.prices.map { $0?.decimalOdds } == [2.40, 3.20, 3.40])
         #expect(h2h.snapshot.history.isEmpty)
         // Pinnacle's closing prices for CLV; the result from the score.
@@ -153,7 +156,7 @@ struct HistoricalMarketsTests {
         let normal = try bets(BacktestFixtures.defaultClosing)
         #expect(try bets(BacktestFixtures.luringClosing) == normal)
         let expected: [String: [String]] = [
-            "A": ["1 h2h home williamhill 2.4 100 240"], "B": ["1 h2h home williamhill 2.4 100 240"], "C": [],
+            "A": ["1 h2h home market_max 2.4 100 240"], "B": ["1 h2h home williamhill 2.4 100 240"], "C": [],
             "consensus": ["1 h2h home williamhill 2.4 100 240"],
         ]
         #expect(normal == expected[agent])

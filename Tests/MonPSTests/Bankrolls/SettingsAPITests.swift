@@ -22,7 +22,7 @@ struct SettingsAPITests {
             #expect(defaults["updated_at"] == nil)
             let alerts = try #require(defaults["alerts"] as? [String: Any])
             #expect(alerts["email"] as? Bool == false && alerts["websocket"] as? Bool == true)
-            #expect(alerts["webhook"] as? Bool == false && alerts["min_edge"] as? Double == 0.03)
+            #expect(alerts["webhook"] as? Bool == false && alerts["min_edge"] as? Double == 0.10)
 
             let bankroll = try await fixture.bankrollID(alice)
             let body = """

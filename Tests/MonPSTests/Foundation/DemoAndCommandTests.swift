@@ -12,7 +12,7 @@ struct DemoAndCommandTests {
         let now = Date()
         let first = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger, now: { now })
         #expect(first.contains("created demo@monps.local, admin@monps.local"))
-        #expect(first.contains("23 active sports in 6 groups"))
+        #expect(first.contains("48 active sports in 6 groups"))
         let second = try await MonPSCommands.seedDemo(config: config, logger: TestEnvironment.logger, now: { now })
         #expect(second.contains("accounts: already present"))
         #expect(first.contains("demo odds: 261 events (261 new)"))

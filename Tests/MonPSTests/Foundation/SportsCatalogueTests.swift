@@ -18,7 +18,7 @@ struct SportsCatalogueTests {
             #expect(response.status == .ok)
             let body = try response.json()
             let data = try #require(body["data"] as? [[String: Any]])
-            #expect(data.count == 23)
+            #expect(data.count == 48)
             #expect(body["next_cursor"] is NSNull)
             let keys = data.compactMap { $0["key"] as? String }
             #expect(keys == keys.sorted())
@@ -34,6 +34,30 @@ struct SportsCatalogueTests {
             let nhl = try #require(data.first { $0["key"] as? String == "icehockey_nhl" })
             #expect(nhl["outcomes"] as? Int == 2)
         }
+    }
+
+    /// Every football-data league code and extra-league country the importer knows is catalogued, with the same
+    /// sport key in `sport_aliases` (migration 0018) as in the parser's table.
+    @Test func everyFootballDataLeagueIsCataloguedWithItsAliases() async throws {
+        let app = try await TestApp.make()
+        let rows = try await app.services.withRunningDatabase {
+            try await app.services.database.query(
+                "SELECT a.alias, a.sport_key, s.outcomes::int FROM sport_aliases a JOIN sports s ON s.key = a.sport_key WHERE a.source = 'football-data' AND s.active"
+            ).map { try $0.decode((String, String, Int).self) }
+        }
+        var stored: [String: String] = [:]
+        for (alias, key, outcomes) in rows {
+            stored[alias] = key
+            #expect(outcomes == 3, "\(key)")
+        }
+        let codes = ["E0", "E1", "E2", "E3", "EC", "SC0", "SC1", "SC2", "SC3", "D1", "D2", "I1", "I2", "SP1", "SP2", "F1",
+                     "F2", "N1", "B1", "P1", "T1", "G1", "ARG", "AUT", "BRA", "CHN", "DNK", "FIN", "IRL", "JPN", "MEX", "NOR",
+                     "POL", "ROU", "RUS", "SWE", "SWZ", "USA"]
+        #expect(Set(FootballDataParser.divisionSportKeys.keys) == Set(codes))
+        var expected = FootballDataParser.divisionSportKeys
+        for (country, code) in FootballDataParser.countryCodes { expected[country] = FootballDataParser.divisionSportKeys[code] }
+        #expect(stored == expected)
+        #expect(rows.count == 53)
     }
 
     @Test func filtersByGroup() async throws {
@@ -60,10 +84,10 @@ struct SportsCatalogueTests {
                 seen += try keys(response)
                 cursor = body["next_cursor"] as? String
                 pages += 1
-            } while cursor != nil && pages < 10
-            #expect(pages == 5)
-            #expect(seen.count == 23)
-            #expect(Set(seen).count == 23)
+            } while cursor != nil && pages < 20
+            #expect(pages == 10)
+            #expect(seen.count == 48)
+            #expect(Set(seen).count == 48)
             #expect(seen == seen.sorted())
         }
     }

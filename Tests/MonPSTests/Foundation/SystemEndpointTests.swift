@@ -74,11 +74,11 @@ struct SystemEndpointTests {
     }
 
     @Test func metricsExposeRequestCountsByRoute() async throws {
-        let app = try await TestApp.make()
+        let app = try await TestApp.make(overrides: ["MONPS_METRICS_TOKEN": "scraper-secret-0123456789"])
         try await app.test { client in
             _ = try await client.get("/v1/sports")
             _ = try await client.get("/v1/sports/nope")
-            let response = try await client.get("/metrics")
+            let response = try await client.get("/metrics", token: "scraper-secret-0123456789")
             #expect(response.status == .ok)
             let text = response.text
             #expect(text.contains(#"monps_http_requests_total{method="GET",route="/v1/sports",status="200"} 1"#))

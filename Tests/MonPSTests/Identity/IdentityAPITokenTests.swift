@@ -61,7 +61,92 @@ struct IdentityAPITokenTests {
                     principal: viaToken, name: "escalate", scopes: [.readBets, .writeBets])
             }
             #expect(error == .scopeNotAllowed(.writeBets))
-            _ = try await f.identity.createAPIToken(principal: viaToken, name: "same", scopes: [.readBets])
+            // An API token carries no sign-in time: minting another takes the password.
+            #expect(
+                await F.error { try await f.identity.createAPIToken(principal: viaToken, name: "same", scopes: [.readBets]) }
+                    == .recentAuthenticationRequired(windowSeconds: 300))
+            _ = try await f.identity.createAPIToken(
+                principal: viaToken, name: "same", scopes: [.readBets], currentPassword: F.password)
+        }
+    }
+
+    @Test func creatingATokenNeedsARecentSignInOrThePassword() async throws {
+        try await F.run { f in
+            let (user, _, principal) = try await f.signedIn("alice@example.com")
+            #expect(principal.authenticatedAt.map { abs($0.timeIntervalSince(f.clock.now)) < 1 } == true)
+            _ = try await f.identity.createAPIToken(principal: principal, name: "fresh", scopes: [.readBets])
+
+            // Past the window (5 min + the 30 s leeway), the same access token is no longer enough…
+            f.clock.advance(seconds: 331)
+            let stale = await F.error {
+                try await f.identity.createAPIToken(principal: principal, name: "stale", scopes: [.readBets])
+            }
+            #expect(stale == .recentAuthenticationRequired(windowSeconds: 300))
+            #expect(stale?.apiError.status.code == 403)
+            // …a wrong password is refused and counts towards the lockout…
+            let wrong = await F.error {
+                try await f.identity.createAPIToken(
+                    principal: principal, name: "stale", scopes: [.readBets], currentPassword: "not-the-password")
+            }
+            #expect(wrong == .invalidCurrentPassword)
+            #expect(
+                try await f.value("SELECT failed_login_count FROM users WHERE id = \(user.id)", as: Int.self) == 1)
+            // …and the right one lets it through.
+            _ = try await f.identity.createAPIToken(
+                principal: principal, name: "stale", scopes: [.readBets], currentPassword: F.password)
+            #expect(try await f.value("SELECT count(*)::int FROM api_tokens", as: Int.self) == 2)
+
+            // A refresh keeps the sign-in time (a refreshed token is not a new proof of the password).
+            let refreshed = try await f.identity.login(email: "alice@example.com", password: F.password)
+            f.clock.advance(seconds: 331)
+            let rotated = try await f.identity.refresh(refreshToken: refreshed.refreshToken)
+            let viaRotated = try await f.identity.authenticate(bearer: rotated.accessToken)
+            #expect(
+                await F.error { try await f.identity.createAPIToken(principal: viaRotated, name: "r", scopes: [.readBets]) }
+                    == .recentAuthenticationRequired(windowSeconds: 300))
+        }
+    }
+
+    @Test func apiTokensDieWithAPasswordChangeLogoutEverywhereAndRefreshReplay() async throws {
+        try await F.run { f in
+            let (user, _, principal) = try await f.signedIn("alice@example.com")
+            func mint() async throws -> String {
+                try await f.identity.createAPIToken(
+                    principal: principal, name: "t", scopes: [.readBets], currentPassword: F.password
+                ).secret
+            }
+            func isRevoked(_ secret: String) async -> Bool {
+                await F.error { try await f.identity.authenticate(bearer: secret) } == .unauthenticated(.revoked)
+            }
+
+            let beforePasswordChange = try await mint()
+            _ = try await f.identity.updateProfile(
+                userID: user.id, currentPassword: F.password, newPassword: F.password + "-next")
+            #expect(await isRevoked(beforePasswordChange))
+            let changed = try await f.auditEvents(.userPasswordChanged)
+            #expect(changed.last?.detailsJSON.replacingOccurrences(of: " ", with: "").contains(#""api_tokens_revoked":1"#) == true)
+
+            let password = F.password + "-next"
+            let session = try await f.identity.login(email: "alice@example.com", password: password)
+            let principal2 = try await f.identity.authenticate(bearer: session.accessToken)
+            let beforeLogoutAll = try await f.identity.createAPIToken(
+                principal: principal2, name: "t", scopes: [.readBets]
+            ).secret
+            try await f.identity.logoutAll(userID: user.id)
+            #expect(await isRevoked(beforeLogoutAll))
+
+            let again = try await f.identity.login(email: "alice@example.com", password: password)
+            let principal3 = try await f.identity.authenticate(bearer: again.accessToken)
+            let beforeReplay = try await f.identity.createAPIToken(
+                principal: principal3, name: "t", scopes: [.readBets]
+            ).secret
+            _ = try await f.identity.refresh(refreshToken: again.refreshToken)
+            #expect(await F.error { try await f.identity.refresh(refreshToken: again.refreshToken) } == .invalidRefreshToken)
+            #expect(await isRevoked(beforeReplay))
+            #expect(
+                try await f.value(
+                    "SELECT count(*)::int FROM api_tokens WHERE user_id = \(user.id) AND revoked_at IS NULL", as: Int.self)
+                    == 0)
         }
     }
 

@@ -107,11 +107,11 @@ struct IdentityLoginTests {
             #expect(header["alg"] as? String == "HS256")
 
             // The refresh token is stored only as its hash, in a new family.
-            #expect(RefreshTokenSecret.parse(pair.refreshToken) != nil)
+            #expect(OpaqueSecret.parse(pair.refreshToken) != nil)
             let stored = try await f.rows("SELECT token_hash, user_id, used_at, revoked_at FROM refresh_tokens")
             #expect(stored.count == 1)
             let (hash, owner, used, revoked) = try stored[0].decode((String, UUID, Date?, Date?).self)
-            #expect(hash == RefreshTokenSecret.hash(pair.refreshToken))
+            #expect(hash == OpaqueSecret.hash(pair.refreshToken))
             #expect(hash != pair.refreshToken)
             #expect(owner == user.id)
             #expect(used == nil && revoked == nil)

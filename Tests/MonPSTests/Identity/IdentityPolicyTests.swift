@@ -77,7 +77,7 @@ struct IdentityPolicyTests {
 
     @Test func scopesByRole() throws {
         #expect(Scope.allowed(for: .viewer) == [.readPublic])
-        #expect(Scope.allowed(for: .user) == Set(Scope.allCases).subtracting([.admin]))
+        #expect(Scope.allowed(for: .user) == Set(Scope.allCases).subtracting([.admin, .writeOdds]))
         #expect(Scope.allowed(for: .admin) == Set(Scope.allCases))
         #expect(Scope.claim([.writeBets, .readBets]) == "read:bets write:bets")
         #expect(throws: IdentityError.validation(field: "scopes", message: "unknown scope \"root\"")) {

@@ -57,7 +57,7 @@ struct IdentitySessionTests {
             let reasons = try await f.rows(
                 """
                 SELECT revoked_reason FROM refresh_tokens
-                WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(RefreshTokenSecret.hash(first.refreshToken)))
+                WHERE family_id = (SELECT family_id FROM refresh_tokens WHERE token_hash = \(OpaqueSecret.hash(first.refreshToken)))
                 """
             ).map { try $0.decode(String?.self) }
             #expect(reasons.count == 3)
@@ -90,7 +90,7 @@ struct IdentitySessionTests {
     @Test func expiredMalformedAndUnknownRefreshTokensAreRefusedAlike() async throws {
         try await F.run(settings: IdentitySettings(refreshTokenLifetime: 3600)) { f in
             let (_, pair, _) = try await f.signedIn("alice@example.com")
-            for junk in ["", "not-a-token", String(repeating: "A", count: 43), try RefreshTokenSecret.generate().token]
+            for junk in ["", "not-a-token", String(repeating: "A", count: 43), try OpaqueSecret.generate().token]
             {
                 #expect(await F.error { try await f.identity.refresh(refreshToken: junk) } == .invalidRefreshToken)
             }
@@ -121,7 +121,7 @@ struct IdentitySessionTests {
             #expect(try await f.identity.purgeExpiredRefreshTokens(retention: 86_400) == 1)
             #expect(
                 try await f.value("SELECT token_hash FROM refresh_tokens", as: String.self)
-                    == RefreshTokenSecret.hash(second.refreshToken))
+                    == OpaqueSecret.hash(second.refreshToken))
         }
     }
 
@@ -145,7 +145,7 @@ struct IdentitySessionTests {
             try await f.identity.logout(refreshToken: second.refreshToken)
             try await f.identity.logout(refreshToken: second.refreshToken)
             try await f.identity.logout(refreshToken: "garbage")
-            try await f.identity.logout(refreshToken: try RefreshTokenSecret.generate().token)
+            try await f.identity.logout(refreshToken: try OpaqueSecret.generate().token)
             #expect(
                 await F.error { try await f.identity.refresh(refreshToken: second.refreshToken) }
                     == .invalidRefreshToken)

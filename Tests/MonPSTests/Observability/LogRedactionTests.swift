@@ -13,19 +13,27 @@ struct LogRedactionTests {
     static let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJlLXNpZ25hdHVyZQ"
     static let apiToken = "mps_AbCdEf0123456789AbCdEf0123456789xyz"
 
+    /// A line holding a credential, named by what it shows: the test log lists arguments, and must not list secrets.
+    struct CredentialLine: Sendable, CustomTestStringConvertible {
+        var name: String
+        var line: String
+        var testDescription: String { name }
+    }
+
     @Test("credentials are masked wherever they appear", arguments: [
-        "authorization: Bearer \(jwt)",
-        "headers: [Authorization: Bearer \(jwt)]",
-        "token \(apiToken) used",
-        #"{"email":"a@b.c","password":"hunter2-secret"}"#,
-        "GET /v4/sports/soccer_epl/odds?apiKey=0123456789abcdef&regions=uk",
-        "cookie: monps_refresh=abcdef0123456789",
-        "refresh_token=rt_0123456789abcdef0123",
+        CredentialLine(name: "authorization header", line: "authorization: Bearer \(jwt)"),
+        CredentialLine(name: "header list", line: "headers: [Authorization: Bearer \(jwt)]"),
+        CredentialLine(name: "API token in prose", line: "token \(apiToken) used"),
+        CredentialLine(name: "JSON password", line: #"{"email":"a@b.c","password":"hunter2-secret"}"#),
+        CredentialLine(name: "Odds API key in a URL", line: "GET /v4/sports/soccer_epl/odds?apiKey=0123456789abcdef&regions=uk"),
+        CredentialLine(name: "refresh cookie", line: "cookie: monps_refresh=abcdef0123456789"),
+        CredentialLine(name: "form refresh token", line: "refresh_token=rt_0123456789abcdef0123"),
     ])
-    func masked(_ line: String) {
-        let scrubbed = LogRedaction.scrub(line)
+    func masked(_ sample: CredentialLine) {
+        let scrubbed = LogRedaction.scrub(sample.line)
         for secret in [Self.jwt, Self.apiToken, "hunter2-secret", "0123456789abcdef", "abcdef0123456789", "rt_0123456789abcdef0123"] {
-            #expect(!scrubbed.contains(secret), "\(scrubbed)")
+            // The message names the sample, never the unmasked line (it would put the secret in the test log).
+            #expect(!scrubbed.contains(secret), "\(sample.name): a credential survived scrubbing")
         }
         #expect(scrubbed.contains(LogRedaction.mask))
     }

@@ -1,6 +1,7 @@
 // LoginThrottle against a real Redis, and its in-process fallback.
 
 import Foundation
+import Logging
 import Synchronization
 import Testing
 
@@ -31,6 +32,19 @@ struct LoginThrottleTests {
         let keys = try await client.command(["KEYS", client.prefixed("*")]).array?.compactMap(\.string) ?? []
         #expect(!keys.isEmpty)
         #expect(keys.allSatisfy { !$0.lowercased().contains("alice") && !$0.contains("192.0.2.1") })
+    }
+
+    @Test("the account key uses the account lookup's normalisation: a fullwidth letter is the same account")
+    func oneNormalisationWithTheAccountLookup() throws {
+        let throttle = LoginThrottle(
+            store: InProcessLoginThrottleStore(), policy: LoginThrottlePolicy(), keySecret: [], probeInterval: .seconds(5),
+            logger: Logger(label: "test"), metricsFactory: nil)
+        let plain = throttle.accountID(email: "demo@monps.local")
+        // U+FF44 FULLWIDTH LATIN SMALL LETTER D: NFKC makes it "d", which is how the account is found.
+        #expect(throttle.accountID(email: "\u{FF44}emo@monps.local") == plain)
+        #expect(throttle.accountID(email: " DEMO@MONPS.LOCAL\u{3000}") == plain)
+        #expect(EmailAddress.normalize("\u{FF44}emo@monps.local") == "demo@monps.local")
+        #expect(throttle.accountID(email: "demo2@monps.local") != plain)
     }
 
     @Test("success clears the account")

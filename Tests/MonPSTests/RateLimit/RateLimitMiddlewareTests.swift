@@ -68,10 +68,13 @@ struct RateLimitMiddlewareTests {
                 let response = try await client.execute(uri: "/v1/things", method: .get, headers: Self.headers())
                 #expect(response.status == .ok)
                 #expect(response.headers[Self.policyName] == #""read.anonymous";q=3;w=60"#)
-                #expect(response.headers[Self.rateLimit] == "\"read.anonymous\";r=\(remaining);t=\(reset)")
+                // Time runs on between requests (a loaded machine can spend seconds here): the reset may fall short of
+                // its ideal value by up to 2 s, never exceed it.
+                let shown = Int(response.headers[Self.xReset] ?? "") ?? -1
+                #expect((reset - 2)...reset ~= shown, "X-RateLimit-Reset \(shown), ideal \(reset)")
+                #expect(response.headers[Self.rateLimit] == "\"read.anonymous\";r=\(remaining);t=\(shown)")
                 #expect(response.headers[Self.xLimit] == "3")
                 #expect(response.headers[Self.xRemaining] == String(remaining))
-                #expect(response.headers[Self.xReset] == String(reset))
             }
             let refused = try await client.execute(uri: "/v1/things", method: .get, headers: Self.headers())
             #expect(refused.status == .tooManyRequests)
@@ -79,9 +82,9 @@ struct RateLimitMiddlewareTests {
             let retryAfter = Int(refused.headers[.retryAfter] ?? "") ?? 0
             #expect(retryAfter >= 1 && retryAfter <= 20)
             #expect(refused.headers[Self.policyName] == #""read.anonymous";q=3;w=60"#)
-            // Whole seconds: on a loaded machine a second boundary may pass between the last 200 and this request.
+            // Whole seconds: on a loaded machine seconds may pass between the first 200 and this request.
             let refusedLimit = refused.headers[Self.rateLimit] ?? ""
-            #expect([#""read.anonymous";r=0;t=60"#, #""read.anonymous";r=0;t=59"#].contains(refusedLimit), "\(refusedLimit)")
+            #expect((57...60).map { "\"read.anonymous\";r=0;t=\($0)" }.contains(refusedLimit), "\(refusedLimit)")
             #expect(refused.headers[Self.xRemaining] == "0")
             let problem = try JSONSerialization.jsonObject(with: Data(refused.body.readableBytesView)) as? [String: Any]
             #expect(problem?["status"] as? Int == 429)
@@ -136,6 +139,15 @@ struct RateLimitMiddlewareTests {
             #expect(write.headers[Self.policyName] == #""write.anonymous";q=30;w=60"#)
             #expect(share.headers[Self.policyName] == #""public_share.anonymous";q=60;w=60"#)
             #expect(Int(auth.headers[Self.xLimit] ?? "")! < Int(read.headers[Self.xLimit] ?? "")!)
+            // The router skips empty segments, and so does the classification: these reach login, limited as login.
+            for path in ["/v1//auth/login", "/v1/auth//login/"] {
+                let sneaky = try await client.execute(uri: path, method: .post, headers: Self.headers(ip: "192.0.2.77"))
+                #expect(sneaky.status == .ok, "\(path) is routed to login")
+                #expect(sneaky.headers[Self.policyName] == #""auth.anonymous";q=10;w=60"#, "\(path)")
+            }
+            #expect(RateLimitRouteClass.classify(method: "POST", path: "//v1/auth/login") == .auth)
+            #expect(RateLimitRouteClass.classify(method: "GET", path: "//v1//shared/x") == .publicShare)
+            #expect(RateLimitRouteClass.classify(method: "POST", path: "/v1/authx") == .write)
 
             // 10 logins exhaust auth while reads go on.
             for _ in 0..<9 { _ = try await client.execute(uri: "/v1/auth/login", method: .post, headers: Self.headers()) }

@@ -28,19 +28,21 @@ struct RateLimiterTests {
             resets.append(decision.resetAfterSeconds)
         }
         #expect(remaining == [4, 3, 2, 1, 0])
-        #expect(resets == [2, 4, 6, 8, 10])
+        // Redis's clock runs on between the calls: on a loaded machine a second can pass, so each reset may be up
+        // to 2 s short of its ideal value, never above it.
+        for (reset, ideal) in zip(resets, [2, 4, 6, 8, 10]) { #expect((ideal - 2)...ideal ~= reset, "\(resets)") }
         let denied = try await limiter.tryAcquire(key: "k", policy: fivePerTen)
         #expect(!denied.allowed)
         #expect(denied.remaining == 0)
         #expect(denied.retryAfterSeconds >= 1 && denied.retryAfterSeconds <= 2)
-        #expect(denied.resetAfterSeconds == 10)
+        #expect((8...10).contains(denied.resetAfterSeconds))
 
         // The bucket expires when it would be full again (≤ window).
         guard case .expiresIn(let ttl) = try await client.ttl(limiter.storageKey(for: "k")) else {
             Issue.record("bucket key has no TTL")
             return
         }
-        #expect(ttl > .seconds(9) && ttl <= .seconds(10))
+        #expect(ttl > .seconds(7) && ttl <= .seconds(10))
     }
 
     @Test("Redis: keys are independent")

@@ -33,15 +33,15 @@ struct ShutdownWatchdogTests {
         let roster = ServiceRoster()
         let requests = InFlightRequests()
         _ = requests.begin(method: "GET", path: "/v1/shared/secret-token", at: .now)
+        let handle = CancelHandle()
         let watchdog = ShutdownWatchdog(
             timeout: .milliseconds(300), grace: .milliseconds(300), logger: logger, requests: requests, roster: roster,
-            exitProcess: { code in exits.withLock { $0.append(code) } })
-        var configuration = ServiceGroupConfiguration(
+            cancelRemaining: handle, exitProcess: { code in exits.withLock { $0.append(code) } })
+        let configuration = ServiceGroupConfiguration(
             services: [.init(service: roster.track(name, service)), .init(service: watchdog)], logger: logger)
-        configuration.maximumGracefulShutdownDuration = .milliseconds(300)
         let group = ServiceGroup(configuration: configuration)
         try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
+            tasks.addTask { try await handle.run { try await group.run() } }
             try await Task.sleep(for: .milliseconds(100))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

@@ -19,6 +19,25 @@ struct AccessControlHTTPTests {
         #expect(response.headers[.contentType]?.hasPrefix("application/problem+json") == true)
     }
 
+    /// API4 unrestricted resource consumption: every made-up `mps_` token passing the checksum used to get its
+    /// own rate-limit bucket (and a lookup each). Refused credentials now count against the client address.
+    @Test func madeUpAPITokensCountAgainstTheClientAddress() async throws {
+        let app = try await TestApp.make()
+        try await app.test { client in
+            let token = try await TestAccounts(app: app, client: client).token()
+            for attempt in 0..<30 {
+                let madeUp = try APITokenSecret.generate().token
+                #expect(try await client.get("/v1/me", token: madeUp).status == .unauthorized, "attempt \(attempt)")
+            }
+            let held = try await client.get("/v1/me", token: try APITokenSecret.generate().token)
+            #expect(held.status == .tooManyRequests)
+            #expect((Int(held.headers[.retryAfter] ?? "") ?? 0) >= 1)
+            #expect(held.headers[.contentType]?.hasPrefix("application/problem+json") == true)
+            // A verified access token from the same address goes on.
+            #expect(try await client.get("/v1/me", token: token).status == .ok)
+        }
+    }
+
     /// API2 broken authentication: every malformed or forged JWT is a 401.
     @Test func forgedAndMalformedJWTsAreRejected() async throws {
         let app = try await TestApp.make()
@@ -104,8 +123,11 @@ struct AccessControlHTTPTests {
             let write = try await client.postJSON("/v1/tokens", #"{"name":"x","scopes":["read:public"]}"#, token: viewer)
             #expect(write.status == .forbidden)
             #expect((try write.json()["detail"] as? String)?.contains("write:settings") == true)
+            // Their own account is theirs to change (issue #14, finding 9): name and password.
             let patch = try await client.postJSON("/v1/me", #"{"display_name":"V2"}"#, token: viewer, method: .patch)
-            #expect(patch.status == .forbidden)
+            #expect(patch.status == .ok)
+            let bankroll = try await client.postJSON("/v1/bankrolls", #"{"name":"x","currency":"EUR"}"#, token: viewer)
+            #expect(bankroll.status == .forbidden)
 
             let user = try await accounts.token()
             let adminCall = try await client.get("/v1/admin/users", token: user)

@@ -82,19 +82,19 @@ import Testing
     }
 
     @Test func refreshTokens() throws {
-        let refresh = try RefreshTokenSecret.generate()
+        let refresh = try OpaqueSecret.generate()
         #expect(refresh.token.utf8.count == 43)
         #expect(try Base64URL.decode(refresh.token).count == 32)
         #expect(refresh.hash == Hex.encode(CryptoPrimitives.sha256(refresh.token)))
         #expect(refresh.hash.count == 64)
-        #expect(RefreshTokenSecret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
-        #expect(try RefreshTokenSecret.generate().token != refresh.token)
-        #expect(RefreshTokenSecret.parse(refresh.token)?.token == refresh.token)
-        #expect(RefreshTokenSecret.parse(String(refresh.token.dropLast())) == nil)
-        #expect(RefreshTokenSecret.parse(refresh.token + "=") == nil)
+        #expect(OpaqueSecret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(try OpaqueSecret.generate().token != refresh.token)
+        #expect(OpaqueSecret.parse(refresh.token)?.token == refresh.token)
+        #expect(OpaqueSecret.parse(String(refresh.token.dropLast())) == nil)
+        #expect(OpaqueSecret.parse(refresh.token + "=") == nil)
         let zeros = String(repeating: "A", count: 43)
-        #expect(RefreshTokenSecret.parse(zeros) != nil)
-        #expect(RefreshTokenSecret.parse(String(repeating: "A", count: 42) + "B") == nil)  // spare bits set
+        #expect(OpaqueSecret.parse(zeros) != nil)
+        #expect(OpaqueSecret.parse(String(repeating: "A", count: 42) + "B") == nil)  // spare bits set
         #expect(!String(describing: refresh).contains(refresh.token))
         var dumped = ""
         dump(refresh, to: &dumped)

@@ -29,6 +29,27 @@ final class PostgresServerProcess: Sendable {
         try start()
     }
 
+    /// A streaming replica of `primary` (`pg_basebackup -R`: standby.signal and primary_conninfo; hot standby),
+    /// started. The primary's defaults (wal_level replica, replication trusted from loopback) are enough.
+    init(replicaOf primary: PostgresServerProcess) throws {
+        binDirectory = try Self.findBinDirectory()
+        directory = URL(fileURLWithPath: "/tmp/monps-pg-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        port = try RedisServerProcess.freeLoopbackPort()
+        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
+        try runAsOwner(
+            "pg_basebackup",
+            ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataPath, "-R", "-X", "stream", "-c", "fast"])
+        try start()
+    }
+
+    /// Runs one SQL statement through psql (as the superuser) and returns its unaligned output.
+    @discardableResult
+    func psql(_ sql: String, database: String = "postgres") throws -> String {
+        try runAsOwner("psql", ["-X", "-q", "-tA", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     deinit {
         try? stop()
         try? FileManager.default.removeItem(at: directory)
@@ -39,7 +60,14 @@ final class PostgresServerProcess: Sendable {
 
     func start() throws {
         let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
-        try runAsOwner("pg_ctl", ["-D", dataPath, "-l", directory.appendingPathComponent("log").path, "-o", options, "-w", "-t", "30", "start"])
+        let log = directory.appendingPathComponent("log")
+        do {
+            try runAsOwner("pg_ctl", ["-D", dataPath, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
+        } catch {
+            // pg_ctl only says "could not start server"; why is in the server's log, deleted with the directory.
+            let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(2000)
+            throw CommandFailed(command: "pg_ctl start (port \(port))", output: "\(error)\nserver log:\n\(tail)")
+        }
     }
 
     /// `pg_ctl stop -m fast`: the server ends every session (57P01) and stops, as in a failover.
@@ -47,11 +75,12 @@ final class PostgresServerProcess: Sendable {
         try runAsOwner("pg_ctl", ["-D", dataPath, "-m", "fast", "-w", "-t", "30", "stop"])
     }
 
-    private func runAsOwner(_ tool: String, _ arguments: [String]) throws {
+    @discardableResult
+    private func runAsOwner(_ tool: String, _ arguments: [String]) throws -> String {
         let binary = binDirectory.appendingPathComponent(tool).path
         // From /: the postgres user may not be allowed into the test's working directory.
         let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", binary] + arguments : [binary] + arguments
-        try Self.run("/bin/sh", ["-c", #"cd / && exec "$@""#, "sh"] + command)
+        return try Self.run("/bin/sh", ["-c", #"cd / && exec "$@""#, "sh"] + command)
     }
 
     @discardableResult

@@ -56,6 +56,21 @@ actor TestDatabases {
         try await withClient(url) { client in
             try await Migrator(files: try MigrationFile.bundled(), logger: TestEnvironment.logger).migrate(client)
         }
+        // A closed client's backends end asynchronously on the server; cloning before they have gone fails with
+        // "source database is being accessed by other users".
+        try await withAdminClient { client in
+            // Ended rather than waited for: a closing client's sessions have been seen to linger past the wait below.
+            _ = try await client.query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = \(name) AND pid <> pg_backend_pid()"
+            ).collect()
+            for _ in 0..<100 {
+                let sessions = try await client.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = \(name)"
+                ).collect()
+                if try sessions.first?.decode(Int.self) == 0 { return }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
         return name
     }
 
