@@ -111,6 +111,7 @@ public struct AppServices: Sendable {
                 settings: config.detection),
             OddsPartitionJob(database: database),
             KickoffReminderJob(database: database, outbox: notifications.outbox),
+            DailyDigestJob(database: database, outbox: notifications.outbox),
             NotificationPruneJob(log: notifications.log),
             AccountTokenPruneJob(database: database),
         ]

@@ -209,7 +209,7 @@ struct CollectionJobTests {
             let jobs = try await client.get("/v1/admin/jobs", token: admin)
             #expect(jobs.status == .ok)
             let names = (try jobs.json()["data"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["odds.collect", "scores.collect", "closing.mark", "bets.settle", "clv.compute", "opportunities.detect", "opportunities.grade", "backtests.run", "partitions.maintain", "notifications.kickoff", "notifications.prune", "accounts.prune"])
+            #expect(names == ["odds.collect", "scores.collect", "closing.mark", "bets.settle", "clv.compute", "opportunities.detect", "opportunities.grade", "backtests.run", "partitions.maintain", "notifications.kickoff", "notifications.digest", "notifications.prune", "accounts.prune"])
 
             let started = try await client.postJSON("/v1/admin/jobs/partitions.maintain/run", "", token: admin)
             #expect(started.status == .accepted)

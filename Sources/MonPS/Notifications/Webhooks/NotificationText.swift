@@ -57,6 +57,8 @@ enum NotificationText {
                     ("Edge", edge), ("Verdict", p.string("verdict")),
                     ("Score", p.number("score").map { String(format: "%.0f", $0) }),
                 ]))
+        case "digest.daily":
+            return digestMessage(p)
         default:
             // Admin and test events: their scalar members, in name order.
             let fields = payload.keys.sorted().prefix(10).compactMap { key -> NotificationMessage.Field? in
@@ -64,6 +66,28 @@ enum NotificationText {
             }
             return NotificationMessage(title: "MonPS: \(type)", summary: p.string("message") ?? type, fields: fields)
         }
+    }
+
+    /// "3 settled (2 won, 1 lost, 0 void): +12.50 EUR", one profit per currency.
+    private static func digestMessage(_ p: Payload) -> NotificationMessage {
+        let totals = (p.values["totals"] as? [[String: Any]] ?? []).map(Payload.init(values:))
+        let profits = totals.compactMap { $0.money("profit", signed: true) }
+        let settled = p.int("bets_settled")
+        let summary = settled == 0
+            ? "No bet settled; \(p.int("bets_placed")) placed, \(p.int("opportunities")) opportunities"
+            : "\(settled) settled (\(p.int("won")) won, \(p.int("lost")) lost, \(p.int("void")) void): "
+                + profits.joined(separator: ", ")
+        var fields: [(String, String?)] = [("Bets placed", "\(p.int("bets_placed"))"), ("Bets settled", "\(settled)")]
+        for total in totals {
+            let currency = total.string("currency") ?? ""
+            fields.append(("Staked \(currency)", total.money("staked")))
+            fields.append(("Profit \(currency)", total.money("profit", signed: true)))
+        }
+        fields.append(("Average CLV", p.number("average_clv").map { percent($0, signed: true) }))
+        fields.append(("Opportunities", "\(p.int("opportunities"))"))
+        fields.append(("Pending bets", "\(p.int("pending"))"))
+        return NotificationMessage(
+            title: "Daily summary: \(p.string("date") ?? "yesterday")", summary: summary, fields: p.fields(fields))
     }
 
     static func percent(_ fraction: Double, signed: Bool) -> String {
@@ -90,9 +114,12 @@ enum NotificationText {
         }
 
         func number(_ key: String) -> Double? {
-            if let value = values[key] as? NSNumber, !(values[key] is Bool) { return value.doubleValue }
-            return nil
+            // `is Bool` also holds for the numbers 0 and 1 on Linux: JSON booleans are the NSNumbers of type "c".
+            guard let value = values[key] as? NSNumber, String(cString: value.objCType) != "c" else { return nil }
+            return value.doubleValue
         }
+
+        func int(_ key: String) -> Int { number(key).map { Int($0) } ?? 0 }
 
         func odds(_ key: String) -> String { number(key).map { String(format: "%.2f", $0) } ?? "?" }
 
