@@ -132,4 +132,30 @@ struct EsportsSettlementTests {
                 series: EsportsSeries(bestOf: 3, maps: Self.maps("hh"), state: .finished), now: start)
         }
     }
+
+    func grade(_ market: EsportsMarket, score: (Int, Int), _ state: EsportsSeries.State) throws -> BetOutcome? {
+        try EsportsSettlement.settle(
+            stake: 1000, decimalOdds: 2.0, market: market, mapScore: FinalScore(home: score.0, away: score.1),
+            state: state, now: 1_000_000
+        ).result?.outcome
+    }
+
+    @Test func withoutTheFormatAFinishedScoreTellsItAndAForfeitStandsOnlyIfEveryFormatAgrees() throws {
+        // 2–1 finished is a best of 3, 3–0 a best of 5, 1–0 a best of 1.
+        #expect(try grade(.matchWinner(.home), score: (2, 1), .finished) == .won)
+        #expect(try grade(.totalMaps(.over, line: 2.5), score: (2, 1), .finished) == .won)
+        #expect(try grade(.mapHandicap(.away, line: 2.5), score: (3, 0), .finished) == .lost)
+        #expect(try grade(.totalMaps(.under, line: 1.5), score: (0, 1), .finished) == .won)
+        for impossible in [(2, 2), (4, 0), (0, 0)] {
+            #expect(throws: SettlementError.invalidScore) { try grade(.matchWinner(.home), score: impossible, .finished) }
+        }
+        // Away +2.5 after a 1–0 forfeit: won in a best of 3 (it cannot lose by 3), lost-or-won in a best of 5.
+        #expect(try grade(.mapHandicap(.away, line: 2.5), EsportsSeries(bestOf: 3, maps: Self.maps("h"), state: .forfeit(advancing: .home))) == .won)
+        #expect(try grade(.mapHandicap(.away, line: 2.5), score: (1, 0), .forfeit(advancing: .home)) == .void)
+        // 2–0 and a forfeit can only be a best of 5, where at least 3 maps were certain.
+        #expect(try grade(.totalMaps(.over, line: 2.5), score: (2, 0), .forfeit(advancing: .home)) == .won)
+        #expect(try grade(.matchWinner(.away), score: (1, 0), .forfeit(advancing: .away)) == .won)
+        #expect(try grade(.totalMaps(.over, line: 2.5), score: (0, 0), .walkover(advancing: .home)) == .void)
+        #expect(try grade(.matchWinner(.home), score: (1, 0), .live) == nil)
+    }
 }

@@ -76,4 +76,53 @@ enum BetGrading {
         default: return event.startsAt > now ? .notStarted : .inProgress
         }
     }
+
+    /// Esports bets follow `EsportsSettlement` on the map score: a match winner, map handicap or total maps. The
+    /// series format is not stored, so a forfeit stands only where every format the score allows agrees.
+    static func esportsDecision(_ bet: StoredBet, _ event: StoredEvent, rules: SettlementRules, now: Date) throws
+        -> SettlementDecision
+    {
+        guard let market = esportsMarket(bet) else {
+            throw GradingError.unsupported("\(bet.selection) in \(bet.market) for esports")
+        }
+        let start = Int64(event.startsAt.timeIntervalSince1970)
+        var score = FinalScore(home: 0, away: 0)
+        var state: EsportsSeries.State
+        switch event.status {
+        case "cancelled", "postponed": state = .cancelled(scheduledStart: start)
+        default: state = event.startsAt > now ? .scheduled : .live
+        }
+        if let result = event.result {
+            let winner = result.winner.flatMap(Side.init(rawValue:))
+            switch (result.outcome, winner) {
+            case ("finished", _):
+                state = .finished
+                score = FinalScore(home: result.homeScore, away: result.awayScore)
+            case ("retired", let advancing?):
+                state = .forfeit(advancing: advancing)
+                score = FinalScore(home: result.homeScore, away: result.awayScore)
+            case ("walkover", let advancing?):
+                state = .walkover(advancing: advancing)
+            case ("cancelled", _):
+                state = .cancelled(scheduledStart: start)
+            default:
+                break
+            }
+        }
+        return try EsportsSettlement.settle(
+            stake: bet.stake, decimalOdds: bet.odds, market: market, mapScore: score, state: state, rules: rules,
+            now: Int64(now.timeIntervalSince1970))
+    }
+
+    private static func esportsMarket(_ bet: StoredBet) -> EsportsMarket? {
+        switch (bet.market, bet.selection, bet.point) {
+        case ("h2h", "home", _): .matchWinner(.home)
+        case ("h2h", "away", _): .matchWinner(.away)
+        case ("spreads", "home", let line?): .mapHandicap(.home, line: line)
+        case ("spreads", "away", let line?): .mapHandicap(.away, line: line)
+        case ("totals", "over", let line?): .totalMaps(.over, line: line)
+        case ("totals", "under", let line?): .totalMaps(.under, line: line)
+        default: nil
+        }
+    }
 }

@@ -119,3 +119,40 @@ public enum EsportsSettlement {
         }
     }
 }
+
+extension EsportsSettlement {
+    /// Grades from a map score alone, when the series format is not known (a feed or file that sends the score
+    /// of counted maps but not whether it was a best of 1, 3 or 5).
+    ///
+    /// A finished series tells its format (the winner has `bestOf/2 + 1` maps). Otherwise every format the
+    /// score still allows is tried, and the bet stands only if they all grade it alike; else it is void (a
+    /// forfeit) or as the series itself says (pending, cancelled, walkover: the format does not matter).
+    public static func settle(
+        stake: Int64, decimalOdds: Double, market: EsportsMarket, mapScore: FinalScore, state: EsportsSeries.State,
+        rules: SettlementRules = SettlementRules(), now: Int64
+    ) throws(SettlementError) -> SettlementDecision {
+        guard mapScore.home >= 0, mapScore.away >= 0 else { throw .invalidScore }
+        let maps = Array(repeating: EsportsSeries.Map(winner: .home), count: mapScore.home)
+            + Array(repeating: EsportsSeries.Map(winner: .away), count: mapScore.away)
+        let leader = max(mapScore.home, mapScore.away)
+        let formats: [Int]
+        if case .finished = state {
+            guard (1...3).contains(leader), min(mapScore.home, mapScore.away) < leader else { throw .invalidScore }
+            formats = [2 * leader - 1]
+        } else {
+            formats = [1, 3, 5].filter { $0 / 2 + 1 > leader }
+            guard !formats.isEmpty else { throw .invalidScore }
+        }
+        var decisions = Set<SettlementDecision>()
+        for bestOf in formats {
+            decisions.insert(try settle(
+                stake: stake, decimalOdds: decimalOdds, market: market,
+                series: EsportsSeries(bestOf: bestOf, maps: maps, state: state), rules: rules, now: now))
+        }
+        if decisions.count == 1, let only = decisions.first { return only }
+        // Formats disagree: only a forfeit can get here (the others do not depend on the format).
+        return try settle(
+            stake: stake, decimalOdds: decimalOdds, market: market,
+            series: EsportsSeries(bestOf: formats[0], state: .walkover(advancing: .home)), rules: rules, now: now)
+    }
+}
