@@ -111,12 +111,14 @@ final class RedisServerProcess: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let readyBefore = Self.readyLines(directory)
         try Self.runWithEmptySignalMask(process)
 
         let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if !process.isRunning { break }  // e.g. port already in use
-            if Self.answersPing(port: port) { return process }
+            // Our server's own log says it listens: a PONG alone may come from another server on the port.
+            if Self.answersPing(port: port), Self.readyLines(directory) > readyBefore, process.isRunning { return process }
             usleep(20_000)
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -141,13 +143,18 @@ final class RedisServerProcess: Sendable {
     /// (32768–60999 here). A port from that range (what `bind` to port 0 hands out) can be taken, while its server
     /// is down for an outage drill or between the pick and the bind, by one of the thousands of outgoing connections
     /// the suite opens: the server then cannot listen on it again.
+    /// Each port is handed out once per test process, so two servers started at the same time never share one
+    /// (the second's redis-server failed to bind, and its readiness check was answered by the first).
     static func freeLoopbackPort() throws -> Int {
         for _ in 0..<200 {
             let port = Int.random(in: 20_000..<32_768)
+            guard handedOut.withLock({ $0.insert(port).inserted }) else { continue }
             if isFree(port: port) { return port }
         }
         throw StartError.noFreePort
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     /// Whether a listening socket could bind `port` on 127.0.0.1 now.
     private static func isFree(port: Int) -> Bool {
@@ -160,6 +167,12 @@ final class RedisServerProcess: Sendable {
                 bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
+    }
+
+    /// How many times the server's log (kept across restarts) said it listens.
+    private static func readyLines(_ directory: URL) -> Int {
+        let log = (try? String(contentsOf: directory.appendingPathComponent("redis.log"), encoding: .utf8)) ?? ""
+        return log.components(separatedBy: "Ready to accept connections").count - 1
     }
 
     /// Sends `PING` over a raw socket; true on `+PONG`, or `-NOAUTH` when the server requires a password.
