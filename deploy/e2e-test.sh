@@ -64,6 +64,17 @@ MONPS_JOBS=false # no collection runs against The Odds API during the test
 MONPS_RATE_LIMITS=$(python3 -c 'import json; p = {"*": {"limit": 1000000, "window": 60}}; print(json.dumps({c: p for c in ("auth", "read", "write", "public_share")}))')
 LLVM_PROFILE_FILE="$work_dir/monps-%p.profraw"
 export DATABASE_URL REDIS_URL LLVM_PROFILE_FILE MONPS_HOST MONPS_PORT MONPS_JWT_SECRETS MONPS_DATA_KEY MONPS_LOG_LEVEL MONPS_JOBS MONPS_RATE_LIMITS
+# Notifications: the delivery worker runs (jobs do not), webhooks may target the test's sink on loopback, and mail
+# (password reset) goes to the test profile's real SMTP server, whose saved messages the tests read.
+bash "$MONPS_DEPLOY_DIR/smtp-sink.sh" start test >/dev/null
+eval "$(bash "$MONPS_DEPLOY_DIR/smtp-sink.sh" env test)"
+MONPS_DELIVERY=true
+MONPS_WEBHOOK_ALLOW_HOSTS=127.0.0.1
+MONPS_SMTP_URL="smtp://monps:sink-secret@localhost:$MONPS_TEST_SMTP_PORT?tls=require"
+MONPS_SMTP_CA_FILE=$MONPS_TEST_SMTP_CA
+MONPS_MAIL_FROM="MonPS <no-reply@monps.test>"
+MONPS_PUBLIC_URL=$base
+export MONPS_DELIVERY MONPS_WEBHOOK_ALLOW_HOSTS MONPS_SMTP_URL MONPS_SMTP_CA_FILE MONPS_MAIL_FROM MONPS_PUBLIC_URL MONPS_TEST_SMTP_DIR
 "$monps" migrate >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; monps_die "migrate failed"; }
 "$monps" demo seed >"$log_dir/seed.log" 2>&1 || { cat "$log_dir/seed.log" >&2; monps_die "demo seed failed"; }
 

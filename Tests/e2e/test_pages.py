@@ -15,6 +15,7 @@ PAGES = [
     ("agents", "/agents", USER, "main table tbody tr", 1),
     ("calculators", "/calculators", USER, "#calc-devig", 1),
     ("settings", "/settings", USER, "form.settings input[name='kelly_fraction']", 1),
+    ("notifications", "/notifications", USER, "#events li[data-type]", 1),
     ("admin-users", "/admin/users", ADMIN, "main table tbody tr", 2),
     ("admin-audit", "/admin/audit", ADMIN, "main table tbody tr", 1),
     ("admin-jobs", "/admin/jobs", ADMIN, "main table tbody tr", 1),

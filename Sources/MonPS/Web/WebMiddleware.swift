@@ -11,8 +11,8 @@ struct WebMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// First path segments the app routes itself (`/` is the dashboard).
     static var appRoutes: Set<String> {
-        ["", "login", "dashboard", "opportunities", "bets", "bankrolls", "analytics", "agents", "calculators", "settings",
-         "admin", "s"]
+        ["", "login", "dashboard", "opportunities", "bets", "bankrolls", "analytics", "agents", "calculators",
+         "notifications", "settings", "admin", "s"]
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

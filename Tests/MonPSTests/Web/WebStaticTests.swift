@@ -46,7 +46,7 @@ struct WebStaticTests {
         let app = try await TestApp.make()
         let assets = try WebAssets.bundled()
         try await app.test { client in
-            for path in ["/s/abc", "/opportunities/123", "/bets", "/admin/users", "/login"] {
+            for path in ["/s/abc", "/opportunities/123", "/bets", "/notifications", "/admin/users", "/login"] {
                 let response = try await client.get(path)
                 #expect(response.status == .ok, "\(path)")
                 #expect(response.headers[.eTag] == assets.root["index.html"]?.etag, "\(path)")

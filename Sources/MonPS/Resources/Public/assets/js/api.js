@@ -132,8 +132,9 @@ export async function request(url, options = {}) {
     if (response.status === 401 && options.auth !== false) { me = null; changed(); }
     throw new ProblemError(response.status, problem);
   }
-  if (response.status === 204) return null;
-  const data = await response.json();
+  const text = response.status === 204 ? '' : await response.text();
+  if (!text) return null; // 204, or a 202 that only acknowledges
+  const data = JSON.parse(text);
   if (options.etag !== undefined) data.__etag = response.headers.get('etag');
   if (method === 'GET' && options.cache !== false && me && !me.offline) store.put(url, data);
   return data;

@@ -1,7 +1,9 @@
 // Boot, routing, layout. Pages are modules under pages/, loaded on first use.
 import * as api from './api.js';
 import { h, clear, field, select } from './dom.js';
-import { t, lang, setLang, oddsFormat, setOddsFormat } from './i18n.js';
+import { t, lang, setLang, oddsFormat, setOddsFormat, money, pct, odds } from './i18n.js';
+import * as live from './live.js';
+import { accountLinkView, forgotPasswordForm } from './account.js';
 
 const routes = [
   [/^\/$/, 'dashboard', 'dashboard'],
@@ -13,10 +15,12 @@ const routes = [
   [/^\/analytics$/, 'analytics', 'analytics'],
   [/^\/agents$/, 'agents', 'agents'],
   [/^\/calculators$/, 'calculators', 'calculators'],
+  [/^\/notifications$/, 'notifications', 'notifications'],
   [/^\/settings$/, 'settings', 'settings'],
   [/^\/admin(?:\/(\w+))?$/, 'admin', 'admin'],
 ];
-const navItems = ['dashboard', 'opportunities', 'bets', 'bankrolls', 'analytics', 'agents', 'calculators', 'settings', 'admin'];
+const navItems = ['dashboard', 'opportunities', 'bets', 'bankrolls', 'analytics', 'agents', 'calculators', 'notifications', 'settings', 'admin'];
+let unread = 0;
 const main = () => document.getElementById('main');
 let renderToken = 0;
 
@@ -51,7 +55,9 @@ function renderNav() {
     if (item === 'admin' && user.role !== 'admin') continue;
     const href = item === 'dashboard' ? '/' : `/${item}`;
     const active = href === '/' ? path === '/' || path === '/dashboard' : path.startsWith(href);
-    list.append(h('li', h('a', { href, 'aria-current': active ? 'page' : null, dataset: { link: '' } }, t(item))));
+    const badge = item === 'notifications' && unread > 0
+      ? h('span.badge#unread-badge', { 'aria-label': `${unread} ${t('unread')}` }, String(unread)) : null;
+    list.append(h('li', h('a', { href, 'aria-current': active ? 'page' : null, dataset: { link: '' } }, t(item), badge ? ' ' : null, badge)));
   }
   nav.append(list);
 }
@@ -72,7 +78,18 @@ function renderTools() {
   document.getElementById('menu-toggle').textContent = t('menu');
 }
 
+/** The unread count shown in the navigation (the notifications page sets it after marking events read). */
+export function refreshBadge(count) {
+  unread = count;
+  renderNav();
+}
+
+async function loadUnread() {
+  try { refreshBadge((await api.get('/v1/notifications?limit=1', { cache: false })).unread); } catch { /* stays as it was */ }
+}
+
 async function logout() {
+  live.stop();
   await api.logout();
   toast(t('signed_out'));
   navigate('/login', { replace: true });
@@ -90,6 +107,16 @@ async function render() {
   document.getElementById('menu-toggle').setAttribute('aria-expanded', 'false');
   const target = main();
   if (path.startsWith('/s/')) return show(token, 'shared', [decodeURIComponent(path.slice(3))], 'shared_opportunity');
+  // Links from account mail (#reset?token=…, #verify?token=…): the token stays out of server logs and Referer.
+  const account = /^#(reset|verify)\?token=([^&]+)/.exec(location.hash);
+  if (account) {
+    document.title = `${t(account[1] === 'reset' ? 'reset_password' : 'verify_email')} · MonPS`;
+    clear(target).append(accountLinkView(account[1], decodeURIComponent(account[2]), () => {
+      history.replaceState(null, '', '/login');
+      render();
+    }));
+    return;
+  }
   if (!api.currentUser()) return showLogin(token);
   if (path === '/login') { history.replaceState(null, '', '/'); return render(); }
   for (const [pattern, page, titleKey] of routes) {
@@ -137,11 +164,12 @@ function showLogin(token) {
         }
       },
     },
-  }, h('h1', t('signin_title')), field(t('email'), email), field(t('password'), password), error, h('button.primary', { type: 'submit' }, t('login')));
+  }, h('h1', t('signin_title')), field(t('email'), email), field(t('password'), password), error, h('button.primary', { type: 'submit' }, t('login')),
+  h('p', h('button.link#forgot-password', { type: 'button', on: { click: () => form.replaceWith(forgotPasswordForm(email.value.trim())) } }, t('forgot_password'))));
   if (token === renderToken) clear(main()).append(form);
 }
 
-// Live updates: no notification stream yet, so the dashboard polls with ETags (see pages/dashboard.js).
+// The dashboard's opportunity list polls with ETags (see pages/dashboard.js); notifications arrive on the live stream.
 let pollTimer = null;
 export function poll(url, intervalMs, onChange) {
   clearInterval(pollTimer);
@@ -179,7 +207,16 @@ function wire() {
     const open = nav.classList.toggle('open');
     event.currentTarget.setAttribute('aria-expanded', String(open));
   });
-  api.onAuthChange(() => { renderNav(); renderTools(); });
+  api.onAuthChange((me) => {
+    if (me && !me.offline) { live.start(); loadUnread(); } else { live.stop(); unread = 0; }
+    renderNav();
+    renderTools();
+  });
+  live.onEvent((event) => {
+    unread += 1;
+    renderNav();
+    toast(live.describe(event, { t, money, pct, odds: (x) => (x ? odds(x) : '?') }));
+  });
   api.onStale((stale) => {
     const banner = document.getElementById('stale');
     banner.hidden = !stale;

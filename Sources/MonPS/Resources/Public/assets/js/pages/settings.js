@@ -25,6 +25,7 @@ function settingsForm(s, rolls) {
     alert_email: h('input', { type: 'checkbox', checked: s.alerts.email }),
     alert_ws: h('input', { type: 'checkbox', checked: s.alerts.websocket }),
     alert_hook: h('input', { type: 'checkbox', checked: s.alerts.webhook }),
+    alert_digest: h('input', { type: 'checkbox', name: 'daily_digest', checked: s.alerts.daily_digest }),
     alert_edge: pctInput('alert_min_edge', s.alerts.min_edge, 999),
   };
   const error = h('p.error', { role: 'alert' });
@@ -40,7 +41,7 @@ function settingsForm(s, rolls) {
             kelly_fraction: Number(f.kelly_fraction.value), max_stake_pct: Number(f.max_stake_pct.value),
             min_edge: Number(f.min_edge.value) / 100, devig_method: f.devig_method.value, sharp_bookmaker: f.sharp_bookmaker.value.trim(),
             time_zone: f.time_zone.value.trim(),
-            alerts: { email: f.alert_email.checked, websocket: f.alert_ws.checked, webhook: f.alert_hook.checked, min_edge: Number(f.alert_edge.value) / 100 },
+            alerts: { ...s.alerts, email: f.alert_email.checked, websocket: f.alert_ws.checked, webhook: f.alert_hook.checked, min_edge: Number(f.alert_edge.value) / 100, daily_digest: f.alert_digest.checked },
           });
           toast(t('saved'), 'success');
         } catch (e) { error.textContent = problemText(e); }
@@ -49,7 +50,7 @@ function settingsForm(s, rolls) {
   },
   h('fieldset', h('legend', t('bankroll')), field(t('default_bankroll'), f.default_bankroll_id), field(t('kelly_fraction'), f.kelly_fraction), field(t('max_stake'), f.max_stake_pct)),
   h('fieldset', h('legend', t('thresholds')), field(t('min_edge'), f.min_edge), field(t('devig_method'), f.devig_method), field(t('sharp_bookmaker'), f.sharp_bookmaker), field('Time zone', f.time_zone)),
-  h('fieldset', h('legend', t('alerts')), h('label.check', f.alert_email, ' email'), h('label.check', f.alert_ws, ' websocket'), h('label.check', f.alert_hook, ' webhook'), field(t('min_edge_alert'), f.alert_edge)),
+  h('fieldset', h('legend', t('alerts')), h('label.check', f.alert_email, ' email'), h('label.check', f.alert_ws, ' websocket'), h('label.check', f.alert_hook, ' webhook'), h('label.check', f.alert_digest, ` ${t('daily_digest')}`), field(t('min_edge_alert'), f.alert_edge)),
   error, h('button.primary', { type: 'submit' }, t('save'))));
 }
 
