@@ -27,6 +27,7 @@ struct NotificationOutbox: Sendable {
             return true
         }
         guard !accepted.isEmpty else { return [] }
+        try await Self.serialize(users: Set(accepted.map(\.userID)), on: connection)
         let rows = try await connection.query(
             """
             INSERT INTO notification_events (user_id, type, subject, payload)
@@ -45,6 +46,21 @@ struct NotificationOutbox: Sendable {
         try await enqueueDeliveries(for: recorded, recipients: recipients, on: connection, now: now)
         return recorded.sorted { $0.id < $1.id }
     }
+
+    /// Makes a user's event ids follow commit order: this transaction holds a lock per user until it ends, so
+    /// another one recording for the same user takes its id only after this one committed. A live stream reads
+    /// `id > last id sent`, so an event committed late with a smaller id would otherwise never reach it. The locks
+    /// are taken in one sorted order, so transactions recording for several users cannot deadlock each other.
+    private static func serialize(users: Set<UUID>, on connection: DatabaseConnection) async throws {
+        let ordered = users.map { $0.uuidString.lowercased() }.sorted()
+        try await connection.query(
+            """
+            SELECT pg_advisory_xact_lock(\(lockNamespace), hashtext(u)) FROM unnest(\(ordered)::text[]) WITH ORDINALITY AS t(u, n)
+            """)
+    }
+
+    /// The first key of the per-user locks (`pg_advisory_xact_lock(int, int)`), apart from other advisory locks.
+    static let lockNamespace: Int32 = 0x4E_4F_54  // "NOT"
 
     /// Records and announces one event for every active administrator, in a transaction of its own: for causes
     /// that are not a transaction (a failed job run, the credits a collection run saw). A failure is logged, not
