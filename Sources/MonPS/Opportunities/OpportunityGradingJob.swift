@@ -112,14 +112,12 @@ struct OpportunityGradingJob: Job {
     private func grade(
         _ item: Pending, closing: Closing, now: Date
     ) throws -> Grade? {
-        let slip: BetSlip
+        let decision: SettlementDecision
         do {
-            slip = try BetGrading.slip(item.bet)
-        } catch {
+            decision = try BetGrading.decision(item.bet, item.event, rules: rules, now: now)
+        } catch is BetGrading.GradingError {
             return Grade(id: item.id, grade: nil, unitReturn: 0, clv: .nan)
         }
-        let decision = try Settler.settle(
-            slip, status: BetGrading.status(item.event, now: now), rules: rules, now: Int64(now.timeIntervalSince1970))
         guard let result = decision.result else { return nil }
         var clv = Double.nan
         if result.outcome != .void,

@@ -77,9 +77,18 @@ enum BetGrading {
         }
     }
 
+    /// Grades a stored bet against its stored event: esports by the esports rules, every other sport by `Settler`.
+    static func decision(_ bet: StoredBet, _ event: StoredEvent, rules: SettlementRules, now: Date) throws
+        -> SettlementDecision
+    {
+        if bet.groupKey == "esports" { return try esportsDecision(bet, event, rules: rules, now: now) }
+        return try Settler.settle(
+            try slip(bet), status: status(event, now: now), rules: rules, now: Int64(now.timeIntervalSince1970))
+    }
+
     /// Esports bets follow `EsportsSettlement` on the map score: a match winner, map handicap or total maps. The
     /// series format is not stored, so a forfeit stands only where every format the score allows agrees.
-    static func esportsDecision(_ bet: StoredBet, _ event: StoredEvent, rules: SettlementRules, now: Date) throws
+    private static func esportsDecision(_ bet: StoredBet, _ event: StoredEvent, rules: SettlementRules, now: Date) throws
         -> SettlementDecision
     {
         guard let market = esportsMarket(bet) else {

@@ -53,11 +53,7 @@ struct BetSettlement: Sendable {
                 hasDraw: try read(8), groupKey: try read(9))
             let event = BetGrading.StoredEvent(
                 status: try read(10), startsAt: try read(11), result: try BetGrading.result(read, from: 12))
-            let decision = bet.groupKey == "esports"
-                ? try BetGrading.esportsDecision(bet, event, rules: rules, now: now)
-                : try Settler.settle(
-                    try BetGrading.slip(bet), status: BetGrading.status(event, now: now), rules: rules,
-                    now: Int64(now.timeIntervalSince1970))
+            let decision = try BetGrading.decision(bet, event, rules: rules, now: now)
             guard let graded = decision.result else { return (.stillPending, []) }
             let recorded = try await record(
                 graded, betID: betID, owner: try read(0), bankrollID: try read(1), actor: nil, note: "settled from the result",
