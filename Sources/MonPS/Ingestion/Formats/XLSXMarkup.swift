@@ -4,17 +4,56 @@
 /// objects and callbacks would dominate the import. This reads tags and text in a single forward pass over the bytes:
 /// names compare by local name (`x:c` = `c`), attributes are read only when asked, text is entity-decoded only when it
 /// holds `&`. Comments, processing instructions, DOCTYPE and CDATA are skipped (CDATA text is kept).
-struct XLSXMarkup {
+///
+/// Generic over the bytes so the large worksheet part is scanned through an `UnsafeBufferPointer`: its slices carry
+/// no reference count, where an `ArraySlice` token retained and released the array several times per cell.
+struct XLSXMarkup<Bytes: RandomAccessCollection<UInt8>> where Bytes.Index == Int {
+    typealias Slice = Bytes.SubSequence
+
     struct Tag {
         /// Local name (prefix dropped).
-        var name: ArraySlice<UInt8>
+        var name: Slice
         var closing: Bool
         var selfClosing: Bool
         /// Bytes between the name and `>` (or `/>`).
-        var attributes: ArraySlice<UInt8>
+        var attributes: Slice
 
         func named(_ name: StaticString) -> Bool {
-            name.withUTF8Buffer { self.name.elementsEqual($0) }
+            name.withUTF8Buffer { Self.equal(self.name, $0) }
+        }
+
+        /// Byte equality without the generic `elementsEqual` (it showed in profiles of large sheets).
+        static func equal(_ bytes: Slice, _ other: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard bytes.count == other.count else { return false }
+            var j = 0
+            for byte in bytes {
+                if byte != other[j] { return false }
+                j += 1
+            }
+            return true
+        }
+
+        /// Calls `body` with each attribute's local name and raw (not decoded) value, in order.
+        func forEachAttribute(_ body: (_ name: Slice, _ value: Slice) -> Void) {
+            var i = attributes.startIndex
+            let end = attributes.endIndex
+            while i < end {
+                while i < end, attributes[i] <= 0x20 { i += 1 }
+                var localStart = i
+                while i < end, attributes[i] != UInt8(ascii: "="), attributes[i] > 0x20 {
+                    if attributes[i] == UInt8(ascii: ":") { localStart = i + 1 }
+                    i += 1
+                }
+                let local = attributes[localStart..<i]
+                while i < end, attributes[i] != UInt8(ascii: "\""), attributes[i] != UInt8(ascii: "'") { i += 1 }
+                guard i < end else { return }
+                let quote = attributes[i]
+                i += 1
+                let valueStart = i
+                while i < end, attributes[i] != quote { i += 1 }
+                body(local, attributes[valueStart..<min(i, end)])
+                i += 1
+            }
         }
 
         /// The value of the attribute whose local name is `name`, entity-decoded.
@@ -35,7 +74,7 @@ struct XLSXMarkup {
                 let value = attributes[valueStart..<min(i, end)]
                 i += 1
                 let local = fullName.lastIndex(of: UInt8(ascii: ":")).map { fullName[($0 + 1)...] } ?? fullName
-                if name.withUTF8Buffer({ local.elementsEqual($0) }) { return XLSXMarkup.text(value) }
+                if name.withUTF8Buffer({ Self.equal(local, $0) }) { return XMLText.decode(value) }
             }
             return nil
         }
@@ -44,13 +83,13 @@ struct XLSXMarkup {
     enum Token {
         case tag(Tag)
         /// Character data between two tags (raw, not decoded).
-        case text(ArraySlice<UInt8>)
+        case text(Slice)
     }
 
-    let bytes: [UInt8]
+    let bytes: Bytes
     var index = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: Bytes) { self.bytes = bytes }
 
     /// The next tag or non-empty text, `nil` at the end (a truncated tag ends the scan).
     mutating func next() -> Token? {
@@ -116,9 +155,12 @@ struct XLSXMarkup {
             index += 1
         }
     }
+}
 
+/// Text of XML parts.
+enum XMLText {
     /// Decodes the five predefined entities and character references; anything else is kept literally.
-    static func text(_ raw: ArraySlice<UInt8>) -> String {
+    static func decode<Raw: RandomAccessCollection<UInt8>>(_ raw: Raw) -> String where Raw.Index == Int {
         guard raw.contains(UInt8(ascii: "&")) else { return String(decoding: raw, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)

@@ -129,7 +129,7 @@ enum XLSXReader {
                     inText = !tag.closing && !tag.selfClosing
                 }
             case .text(let raw):
-                if inText && !inPhonetic { current += XLSXMarkup.text(raw) }
+                if inText && !inPhonetic { current += XMLText.decode(raw) }
             }
         }
         return strings

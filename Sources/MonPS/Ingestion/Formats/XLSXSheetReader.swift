@@ -15,8 +15,12 @@ struct XLSXSheetReader {
     private enum CellType { case number, shared, inline, formulaString, boolean, error, isoDate }
 
     mutating func rows(_ sheet: [UInt8]) -> [HistoricalCSV.Record] {
+        sheet.withUnsafeBufferPointer { rows(XLSXMarkup($0)) }
+    }
+
+    private mutating func rows(_ markup: XLSXMarkup<UnsafeBufferPointer<UInt8>>) -> [HistoricalCSV.Record] {
         var records: [HistoricalCSV.Record] = []
-        var scanner = XLSXMarkup(sheet)
+        var scanner = markup
         var inSheetData = false
         var line = 0
         var fields: [String] = []
@@ -29,7 +33,10 @@ struct XLSXSheetReader {
         while let token = scanner.next() {
             switch token {
             case .text(let raw):
-                if inValue || inInlineText { value = (value ?? "") + XLSXMarkup.text(raw) }
+                if inValue || inInlineText {
+                    let text = XMLText.decode(raw)
+                    value = value.map { $0 + text } ?? text
+                }
             case .tag(let tag):
                 if tag.named("sheetData") {
                     inSheetData = !tag.closing && !tag.selfClosing
@@ -52,17 +59,18 @@ struct XLSXSheetReader {
                         column += 1
                         continue
                     }
-                    if let reference = tag.attribute("r"), let index = Self.columnIndex(reference) { column = index }
-                    type = switch tag.attribute("t") {
-                    case "s": .shared
-                    case "inlineStr": .inline
-                    case "str": .formulaString
-                    case "b": .boolean
-                    case "e": .error
-                    case "d": .isoDate
-                    default: .number
+                    // One pass over the cell's attributes, on bytes: this runs once per cell of the sheet.
+                    type = .number
+                    style = 0
+                    tag.forEachAttribute { name, raw in
+                        guard name.count == 1 else { return }
+                        switch name.first {
+                        case UInt8(ascii: "r"): if let index = Self.columnIndex(raw) { column = index }
+                        case UInt8(ascii: "t"): type = Self.cellType(raw)
+                        case UInt8(ascii: "s"): style = Self.integer(raw) ?? 0
+                        default: break
+                        }
                     }
-                    style = tag.attribute("s").flatMap(Int.init) ?? 0
                     value = nil
                     if tag.selfClosing { column += 1 }  // an empty cell
                 } else if tag.named("v") {
@@ -104,11 +112,36 @@ struct XLSXSheetReader {
         }
     }
 
+    private static func cellType(_ raw: some Collection<UInt8>) -> CellType {
+        switch String(decoding: raw, as: UTF8.self) {
+        case "s": .shared
+        case "inlineStr": .inline
+        case "str": .formulaString
+        case "b": .boolean
+        case "e": .error
+        case "d": .isoDate
+        default: .number
+        }
+    }
+
+    /// A non-negative decimal integer of at most 9 digits, from bytes.
+    private static func integer(_ raw: some Collection<UInt8>) -> Int? {
+        guard !raw.isEmpty, raw.count <= 9 else { return nil }
+        var value = 0
+        for byte in raw {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
     /// `A` → 0, `Z` → 25, `AA` → 26 from a reference such as `AB12`.
-    static func columnIndex(_ reference: String) -> Int? {
+    static func columnIndex(_ reference: String) -> Int? { columnIndex(reference.utf8) }
+
+    static func columnIndex(_ reference: some Collection<UInt8>) -> Int? {
         var index = 0
         var letters = 0
-        for byte in reference.utf8 {
+        for byte in reference {
             switch byte {
             case UInt8(ascii: "A")...UInt8(ascii: "Z"): index = index * 26 + Int(byte - UInt8(ascii: "A")) + 1
             case UInt8(ascii: "a")...UInt8(ascii: "z"): index = index * 26 + Int(byte - UInt8(ascii: "a")) + 1
@@ -123,8 +156,12 @@ struct XLSXSheetReader {
 
     /// Excel's stored number text, with exponents and binary float noise rewritten.
     static func number(_ raw: String) -> String {
-        let digits = raw.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.count
-        let plain = !raw.utf8.contains(UInt8(ascii: "E")) && !raw.utf8.contains(UInt8(ascii: "e"))
+        var digits = 0
+        var plain = true
+        for byte in raw.utf8 {
+            if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") { digits += 1 }
+            if byte == UInt8(ascii: "E") || byte == UInt8(ascii: "e") { plain = false }
+        }
         if plain && digits <= 15 { return raw }
         guard let value = Double(raw), value.isFinite else { return raw }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
