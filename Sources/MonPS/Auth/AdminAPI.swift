@@ -21,7 +21,7 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let (user, generated) = try await auth.admin.createUser(
             actor: principal, email: body.email, password: body.password, displayName: body.displayName,
-            role: Role(rawValue: body.role.rawValue)!, context: .current)
+            role: Role(body.role), context: .current)
         return .created(.init(body: .json(.init(user: .init(user), generatedPassword: generated))))
     }
 

@@ -99,7 +99,7 @@ extension Components.Schemas.User {
     init(_ user: UserRecord) {
         self.init(
             id: user.id.uuidString.lowercased(), email: user.email, displayName: user.displayName,
-            role: .init(rawValue: user.role.rawValue)!, status: .init(rawValue: user.status.rawValue)!,
+            role: .init(user.role), status: .init(user.status),
             createdAt: user.createdAt)
     }
 }

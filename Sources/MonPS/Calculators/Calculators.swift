@@ -113,16 +113,30 @@ public enum Calculators {
     }
 }
 
+// Exhaustive both ways: a method added to the spec or the core is a compile error here, not a crash.
 extension DevigMethod {
     init(_ method: Components.Schemas.DevigMethod) {
-        // The spec's enum and the core's share raw values.
-        self = DevigMethod(rawValue: method.rawValue)!
+        switch method {
+        case .multiplicative: self = .multiplicative
+        case .additive: self = .additive
+        case .power: self = .power
+        case .shin: self = .shin
+        case .oddsRatio: self = .oddsRatio
+        case .marginWeights: self = .marginWeights
+        }
     }
 }
 
 extension Components.Schemas.DevigMethod {
     init(_ method: DevigMethod) {
-        self.init(rawValue: method.rawValue)!
+        switch method {
+        case .multiplicative: self = .multiplicative
+        case .additive: self = .additive
+        case .power: self = .power
+        case .shin: self = .shin
+        case .oddsRatio: self = .oddsRatio
+        case .marginWeights: self = .marginWeights
+        }
     }
 }
 
