@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 clients=${1:-1000}
 rounds=${2:-20}
 port=${BENCH_PORT:-18092}
-ulimit -n 65536  # a socket per client on both ends
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"  # a socket per client on both ends (the hard limit if lower)
 bash deploy/install-deps.sh --bench >/dev/null
 python3 -c 'import websockets' 2>/dev/null || pip install -q 'websockets==15.0.1'
 bash deploy/services.sh start dev >/dev/null

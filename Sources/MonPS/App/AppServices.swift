@@ -121,7 +121,14 @@ public struct AppServices: Sendable {
     public func withRunningDatabase<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
         try await withThrowingTaskGroup(of: Void.self) { group in
             let client = database.client
-            group.addTask { await client.run() }
+            // Wait until the pool's task has begun: a lease before `run()` works but logs a warning on every command.
+            let (started, signal) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                signal.finish()
+                await client.run()
+            }
+            for await _ in started {}
+            await Task.yield()
             defer {
                 group.cancelAll()
                 redis.shutdown()
