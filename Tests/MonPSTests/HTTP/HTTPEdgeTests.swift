@@ -148,7 +148,13 @@ struct HTTPEdgeTests {
         try await application.test(.live) { client in
             let port = try #require(client.port)
             // A whole request is answered (first: the client's kept-alive connection is itself closed once idle).
-            let health = try await client.execute(uri: "/healthz", method: .get)
+            // Once more if the server's 1 s idle timeout closed the fresh connection before a starved test wrote on it.
+            let health: TestResponse
+            do {
+                health = try await client.execute(uri: "/healthz", method: .get)
+            } catch {
+                health = try await client.execute(uri: "/healthz", method: .get)
+            }
             #expect(health.status == .ok)
             // A request head that never completes. The bound only proves "closed, not left hanging": the suite
             // shares two cores with hundreds of tests.
@@ -164,7 +170,13 @@ struct HTTPEdgeTests {
 enum RawConnection {
     static func closesWithin(_ limit: Duration, port: Int, sending text: String) async throws -> Bool {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
-        try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+        do {
+            try await channel.writeAndFlush(ByteBuffer(string: text)).get()
+        } catch ChannelError.ioOnClosedChannel {
+            // On a loaded machine the server's idle timeout can close the connection before these bytes go out:
+            // closed, which is what is asked.
+            return true
+        }
         return try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask { try await channel.closeFuture.get(); return true }
             group.addTask { try await Task.sleep(for: limit); return false }
