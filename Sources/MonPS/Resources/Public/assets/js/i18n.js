@@ -54,6 +54,7 @@ const en = {
   back_to_login: 'Back to sign in', new_password: 'New password', password_repeat: 'New password again',
   password_rule: 'At least 12 characters, not a common password.', passwords_differ: 'The two passwords differ.',
   password_changed: 'Password changed: sign in with it.', link_expired: 'This link is expired or was already used: ask for a new one.',
+  no_decisions_yet: 'No decision graded yet: each opportunity joins this history once its event has kicked off and has a result (job opportunities.grade).',
   verify_email: 'Confirm your address', email_verified: 'Your address is confirmed.', continue: 'Continue',
   home: 'Home', draw: 'Draw', away: 'Away', over: 'Over', under: 'Under', tags: 'Tags', reasons: 'Notes',
 };
@@ -116,6 +117,7 @@ const fr = {
   back_to_login: 'Retour à la connexion', new_password: 'Nouveau mot de passe', password_repeat: 'Nouveau mot de passe (encore)',
   password_rule: 'Au moins 12 caractères, pas un mot de passe courant.', passwords_differ: 'Les deux mots de passe diffèrent.',
   password_changed: 'Mot de passe changé : connectez-vous avec.', link_expired: 'Ce lien a expiré ou a déjà servi : demandez-en un autre.',
+  no_decisions_yet: 'Aucune décision notée pour l’instant : chaque opportunité entre dans cet historique une fois son événement commencé et son résultat connu (tâche opportunities.grade).',
   verify_email: 'Confirmer votre adresse', email_verified: 'Votre adresse est confirmée.', continue: 'Continuer',
   tags: 'Étiquettes', reasons: 'Remarques',
 };

@@ -41,9 +41,9 @@ export async function render() {
       { label: t('verdict'), value: (o) => h(`span.chip.${o.verdict}`, o.verdict) },
       { label: t('edge'), value: (o) => pct(o.edge), num: true },
       { label: t('agents'), value: (o) => o.agents.join(', ') },
-      { label: t('result'), value: (o) => (o.paper ? label(o.paper.status) : '—') },
+      { label: t('result'), value: (o) => (o.paper ? label(o.paper.grade) : '—') },
       { label: t('starts'), value: (o) => dateTime(o.starts_at) },
-    ], history.data, { caption: t('decision_history'), empty: t('none') })),
+    ], history.data, { caption: t('decision_history'), empty: t('no_decisions_yet') })),
     card(t('backtests'), backtestForm(), table([
       { label: t('strategy'), value: (b) => b.strategy },
       { label: t('status'), value: (b) => b.status },
