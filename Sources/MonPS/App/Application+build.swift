@@ -63,18 +63,20 @@ public func buildApplication(
             cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,
             cacheability: SharedRoutes.policy))
 
-    let sports = PostgresSportsRepository(database: services.database)
-    let events = PostgresEventRepository(database: services.database)
-    let bankrolls = PostgresBankrollRepository(database: services.database, audit: auth.admin.audit)
+    // `readDatabase` answers the GETs of callers who did not write recently from the replica (DATABASE_READ_URL; the
+    // primary without one). These repositories write only in POST/PATCH/DELETE handlers, which always use the primary.
+    let sports = PostgresSportsRepository(database: services.readDatabase)
+    let events = PostgresEventRepository(database: services.readDatabase)
+    let bankrolls = PostgresBankrollRepository(database: services.readDatabase, audit: auth.admin.audit)
     let userSettings = PostgresSettingsRepository(database: services.database)
-    let opportunities = PostgresOpportunityRepository(database: services.database)
+    let opportunities = PostgresOpportunityRepository(database: services.readDatabase)
     let handler = APIHandler(
         sports: sports,
         events: events,
         bankrolls: bankrolls,
         userSettings: userSettings,
         bets: BetService(
-            repository: PostgresBetRepository(database: services.database, audit: auth.admin.audit),
+            repository: PostgresBetRepository(database: services.readDatabase, audit: auth.admin.audit),
             bankrolls: bankrolls, settings: userSettings, events: events, sports: sports),
         manualSettlement: ManualSettlement(
             settlement: BetSettlement(

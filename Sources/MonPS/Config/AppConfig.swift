@@ -106,7 +106,7 @@ public struct AppConfig: Sendable {
     /// The settings, their defaults and meaning; the README's configuration table is written from this.
     public static let documentation: [(name: String, defaultValue: String, meaning: String)] = [
         ("DATABASE_URL", "(required)", "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]"),
-        ("DATABASE_READ_URL", "(unset)", "A streaming replica of DATABASE_URL: analytics, exports and opportunity history read from it (the caller's reads stay on the primary for MONPS_READ_YOUR_WRITES_SECONDS after a write; the primary answers while the replica is down)"),
+        ("DATABASE_READ_URL", "(unset)", "A streaming replica of DATABASE_URL: the read-only endpoints (lists and details of events, opportunities, bankrolls, bets; analytics, exports, history) read from it (the caller's reads stay on the primary for MONPS_READ_YOUR_WRITES_SECONDS after a write; the primary answers while the replica is down)"),
         ("MONPS_READ_YOUR_WRITES_SECONDS", "5", "Seconds after a write during which the writer's reads go to the primary, not the replica (1–3600)"),
         ("REDIS_URL", "(required)", "redis://[:password@]host:port[/db]"),
         ("MONPS_HOST", "127.0.0.1", "Address the HTTP server binds to"),

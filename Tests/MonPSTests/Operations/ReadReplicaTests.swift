@@ -70,6 +70,17 @@ struct ReadReplicaTests {
                 if replicaState.isUsable { break }
             }
             #expect((400..<500).contains(fromReplica), "read after the window: \(fromReplica), expected the replica's 4xx")
+            // Lists and details read the replica too: the bankroll is not there yet.
+            var listed: [String] = ["?"], detail = 0
+            for _ in 0..<3 {
+                try await Self.waitUntil("the replica is used again", within: .seconds(30)) { replicaState.isUsable }
+                let list = try await client.get("/v1/bankrolls", token: token)
+                listed = (try list.json()["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+                detail = Int(try await client.get("/v1/bankrolls/\(id)", token: token).status.code)
+                if replicaState.isUsable { break }
+            }
+            #expect(!listed.contains(id), "the list came from the primary: \(listed)")
+            #expect(detail == 404, "the detail came from the primary: \(detail)")
 
             // Replay resumed: the replica catches up and answers 200.
             try replica.psql("SELECT pg_wal_replay_resume()")
@@ -77,9 +88,12 @@ struct ReadReplicaTests {
                 try await Self.curve(client, id, token: token) == 200
             }
 
+            #expect(Int(try await client.get("/v1/bankrolls/\(id)", token: token).status.code) == 200)
+
             // Replica down: the read falls back to the primary (200, not 503).
             try replica.stop()
             #expect(try await Self.curve(client, id, token: token) == 200)
+            #expect(Int(try await client.get("/v1/bankrolls/\(id)", token: token).status.code) == 200)
             // While it rests, reads go straight to the primary.
             #expect(try await Self.curve(client, id, token: token) == 200)
         }
