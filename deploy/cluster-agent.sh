@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The cluster's housekeeping loop, started by deploy/cluster.sh (one process, stopped with SIGTERM):
 #   - a base backup (pg_basebackup, tar + gzip) at start when there is none, then every
-#     MONPS_CLUSTER_BASE_BACKUP_INTERVAL seconds (default 21600); the newest MONPS_CLUSTER_BASE_BACKUP_KEEP (3) are kept;
+#     MONPS_CLUSTER_BASE_BACKUP_INTERVAL seconds (default 21600); the newest MONPS_CLUSTER_BASE_BACKUP_KEEP (3) are kept,
+#     and the WAL archive keeps what the oldest of them needs (older segments are removed: no restore can use them);
 #   - every MONPS_CLUSTER_METRICS_INTERVAL seconds (15), the ops metrics textfile that nginx serves to Prometheus:
 #     backup and WAL-archive age, replica lag, job runs by status, Odds API credits used.
 # Why a textfile and not the worker: backups and replication are outside the application (a MonPS that is down must
@@ -37,8 +38,27 @@ base_backup() {
         return 1
     fi
     date -u +%s >"$target/COMPLETE"
-    # Older backups beyond the newest $keep go (the WAL archive is kept: it is what point-in-time restores replay).
+    # Older backups beyond the newest $keep go, then the WAL that only they needed.
     find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' | sort | head -n "-$keep" | xargs -r rm -rf
+    prune_wal_archive
+}
+
+# The WAL segment a base backup starts from, from the backup_label inside its base.tar.gz.
+backup_start_segment() {
+    monps_as_pg_user tar -xzOf "$1/base.tar.gz" backup_label 2>/dev/null \
+        | sed -n 's/^START WAL LOCATION: .*(file \([0-9A-F]\{24\}\)).*$/\1/p'
+}
+
+# A point-in-time restore replays the archive from its base backup's start: segments older than the start of the
+# oldest backup kept can serve no restore, and would fill the disk. pg_archivecleanup removes exactly those.
+prune_wal_archive() {
+    local oldest start
+    oldest=$(find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' 2>/dev/null | sort | head -n 1)
+    [[ -n "$oldest" && -f "$oldest/COMPLETE" ]] || return 0
+    start=$(backup_start_segment "$oldest")
+    [[ -n "$start" ]] || { monps_warn "no start segment in $oldest: the WAL archive is left as it is"; return 0; }
+    monps_as_pg_user "$(monps_pg_bin)/pg_archivecleanup" "$(cluster_wal_archive)" "$start" \
+        || monps_warn "WAL archive cleanup failed"
 }
 
 sql_value() { cluster_psql "$cluster_pg_port" -d "$MONPS_DB_NAME" -tA -c "$1" 2>/dev/null || true; }
@@ -110,6 +130,8 @@ while true; do
         base_backup || true
     fi
     write_metrics || monps_warn "could not write the ops metrics"
+    # Again on every round: a segment the archiver copied only after the last backup's cleanup goes too.
+    prune_wal_archive || true
     # In the background, so that SIGTERM is handled at once.
     sleep "$metrics_interval" &
     wait $! || true

@@ -153,8 +153,28 @@ fingerprint() { # PORT → one line per table: name count md5
             "SELECT '$table', count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM $table t"
     done
 }
-# A base backup taken now, so the restore replays the WAL written after it (not the one from the start).
-bash "$MONPS_DEPLOY_DIR/cluster-agent.sh" --backup-now >/dev/null 2>&1 || fail "base backup"
+# A base backup taken now, so the restore replays the WAL written after it (not the one from the start). Only it is
+# kept, so the WAL archive is pruned to what it needs: the restore below proves that is enough.
+archived_segments() { find "$(cluster_wal_archive)" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9A-F]{24}' -printf '%f\n' | sort; }
+segments_before=$(archived_segments | wc -l)
+MONPS_CLUSTER_BASE_BACKUP_KEEP=1 bash "$MONPS_DEPLOY_DIR/cluster-agent.sh" --backup-now >/dev/null 2>&1 || fail "base backup"
+kept_backup=$(find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' | sort)
+kept_start=$(monps_as_pg_user tar -xzOf "$kept_backup/base.tar.gz" backup_label | sed -n 's/^START WAL LOCATION: .*(file \([0-9A-F]\{24\}\)).*$/\1/p')
+pruned() { # nothing older than the kept backup's start (the archiver may copy an older segment late: the agent's
+    # loop prunes again every MONPS_CLUSTER_METRICS_INTERVAL seconds)
+    local deadline=$((SECONDS + 45)) oldest
+    while true; do
+        oldest=$(archived_segments | head -n 1)
+        [[ -n "$kept_start" && ( -z "$oldest" || ! "$oldest" < "$kept_start" ) ]] && return 0
+        [[ $SECONDS -lt $deadline ]] || return 1
+        sleep 1
+    done
+}
+if [[ $segments_before -gt 0 ]] && pruned; then
+    pass "WAL archive pruned to the kept backup's start ($kept_start): $segments_before segment(s) before, $(archived_segments | wc -l) now"
+else
+    fail "WAL archive not pruned (kept backup starts at '$kept_start', oldest segment '$(archived_segments | head -n 1)', $segments_before before)"
+fi
 sleep 1.1
 before=$(fingerprint "$cluster_pg_port")
 sleep 1.1
