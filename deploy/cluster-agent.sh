@@ -21,7 +21,31 @@ metrics_dir="$(cluster_dir)/ops-metrics"
 mkdir -p "$metrics_dir"
 chmod 755 "$metrics_dir"
 
-newest_backup() { find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' 2>/dev/null | sort | tail -n 1; }
+# Complete base backups (their COMPLETE marker written), oldest first. One in progress is not a backup yet: it
+# neither counts as the newest (the backup-age metric, the schedule) nor as the oldest (the WAL cleanup).
+complete_backups() {
+    find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' -exec test -f '{}/COMPLETE' ';' -print \
+        2>/dev/null | sort
+}
+newest_backup() { complete_backups | tail -n 1; }
+
+# One base backup at a time, between the loop and `--backup-now` (a second backup started while the first was
+# still running, and each removed the other's folder). `--wait` waits for the lock; otherwise a busy lock skips.
+with_backup_lock() {
+    local wait=(-n) busy=0
+    if [[ "$1" == --wait ]]; then wait=(-w 1800) busy=1; shift; fi
+    mkdir -p "$(cluster_base_backups)"
+    (flock "${wait[@]}" 9 || exit "$busy"; "$@") 9>"$(cluster_base_backups)/.lock"
+}
+
+# The loop's backup: when the newest complete one is older than the interval.
+backup_if_due() {
+    local newest last=0
+    newest=$(newest_backup)
+    if [[ -n "$newest" ]]; then last=$(cat "$newest/COMPLETE"); fi
+    [[ $(($(date +%s) - last)) -ge $interval ]] || return 0
+    base_backup
+}
 
 # A base backup into base-backups/<UTC start>; complete only once its COMPLETE marker exists.
 base_backup() {
@@ -40,7 +64,8 @@ base_backup() {
     date -u +%s >"$target/COMPLETE"
     # Older backups beyond the newest $keep go, then the WAL that only they needed.
     find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' | sort | head -n "-$keep" | xargs -r rm -rf
-    prune_wal_archive
+    # The backup is taken: a cleanup that fails only warns (the next round tries again).
+    prune_wal_archive || monps_warn "WAL archive cleanup failed"
 }
 
 # The WAL segment a base backup starts from, from the backup_label inside its base.tar.gz.
@@ -53,8 +78,8 @@ backup_start_segment() {
 # oldest backup kept can serve no restore, and would fill the disk. pg_archivecleanup removes exactly those.
 prune_wal_archive() {
     local oldest start
-    oldest=$(find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' 2>/dev/null | sort | head -n 1)
-    [[ -n "$oldest" && -f "$oldest/COMPLETE" ]] || return 0
+    oldest=$(complete_backups | sed -n 1p)
+    [[ -n "$oldest" ]] || return 0
     start=$(backup_start_segment "$oldest")
     [[ -n "$start" ]] || { monps_warn "no start segment in $oldest: the WAL archive is left as it is"; return 0; }
     monps_as_pg_user "$(monps_pg_bin)/pg_archivecleanup" "$(cluster_wal_archive)" "$start" \
@@ -64,9 +89,10 @@ prune_wal_archive() {
 sql_value() { cluster_psql "$cluster_pg_port" -d "$MONPS_DB_NAME" -tA -c "$1" 2>/dev/null || true; }
 
 write_metrics() {
-    local tmp="$metrics_dir/ops.prom.tmp" newest last_backup=0 line
+    # A name of its own: the loop and a `--backup-now` may write at the same time (one mv then lost the other's file).
+    local tmp="$metrics_dir/ops.prom.$$.tmp" newest last_backup=0 line
     newest=$(newest_backup)
-    if [[ -n "$newest" && -f "$newest/COMPLETE" ]]; then last_backup=$(cat "$newest/COMPLETE"); fi
+    if [[ -n "$newest" ]]; then last_backup=$(cat "$newest/COMPLETE"); fi
     {
         printf '# HELP monps_backup_last_success_timestamp_seconds End of the newest complete base backup (0: none).\n'
         printf '# TYPE monps_backup_last_success_timestamp_seconds gauge\n'
@@ -112,7 +138,7 @@ case "${1:-}" in
         exit 0
         ;;
     --backup-now)
-        base_backup
+        with_backup_lock --wait base_backup
         write_metrics
         exit 0
         ;;
@@ -123,12 +149,7 @@ esac
 trap 'exit 0' TERM INT
 mkdir -p "$(cluster_base_backups)"
 while true; do
-    newest=$(newest_backup)
-    last=0
-    if [[ -n "$newest" && -f "$newest/COMPLETE" ]]; then last=$(cat "$newest/COMPLETE"); fi
-    if [[ $(($(date +%s) - last)) -ge $interval ]]; then
-        base_backup || true
-    fi
+    with_backup_lock backup_if_due || true
     write_metrics || monps_warn "could not write the ops metrics"
     # Again on every round: a segment the archiver copied only after the last backup's cleanup goes too.
     prune_wal_archive || true

@@ -157,7 +157,11 @@ fingerprint() { # PORT → one line per table: name count md5
 # kept, so the WAL archive is pruned to what it needs: the restore below proves that is enough.
 archived_segments() { find "$(cluster_wal_archive)" -maxdepth 1 -type f -regextype posix-extended -regex '.*/[0-9A-F]{24}' -printf '%f\n' | sort; }
 segments_before=$(archived_segments | wc -l)
-MONPS_CLUSTER_BASE_BACKUP_KEEP=1 bash "$MONPS_DEPLOY_DIR/cluster-agent.sh" --backup-now >/dev/null 2>&1 || fail "base backup"
+backup_log="$(monps_var_dir)/cluster-test-backup.log"
+if ! MONPS_CLUSTER_BASE_BACKUP_KEEP=1 bash "$MONPS_DEPLOY_DIR/cluster-agent.sh" --backup-now >"$backup_log" 2>&1; then
+    fail "base backup (log: $backup_log)"
+    tail -n 20 "$backup_log" >&2
+fi
 kept_backup=$(find "$(cluster_base_backups)" -mindepth 1 -maxdepth 1 -type d -name '20*Z' | sort)
 kept_start=$(monps_as_pg_user tar -xzOf "$kept_backup/base.tar.gz" backup_label | sed -n 's/^START WAL LOCATION: .*(file \([0-9A-F]\{24\}\)).*$/\1/p')
 pruned() { # nothing older than the kept backup's start (the archiver may copy an older segment late: the agent's
