@@ -60,29 +60,7 @@ LLVM_PROFILE_FILE="$work_dir/monps-%p.profraw"
 # Invalid-authentication checks send refused credentials by the thousand from one address: lift that limit like the rest.
 MONPS_REFUSED_CREDENTIAL_LIMIT=100000000
 export DATABASE_URL REDIS_URL LLVM_PROFILE_FILE MONPS_HOST MONPS_PORT MONPS_JWT_SECRETS MONPS_DATA_KEY MONPS_LOG_LEVEL MONPS_JOBS MONPS_RATE_LIMITS MONPS_REFUSED_CREDENTIAL_LIMIT
-"$monps" migrate >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; monps_die "migrate failed"; }
-"$monps" demo seed >"$log_dir/seed.log" 2>&1 || { cat "$log_dir/seed.log" >&2; monps_die "demo seed failed"; }
-
-"$monps" serve >"$log_dir/server.log" 2>&1 &
-server_pid=$!
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-for _ in $(seq 1 100); do
-    curl -fsS "$base/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$log_dir/server.log" >&2; monps_die "monps serve exited"; }
-    sleep 0.2
-done
-curl -fsS "$base/healthz" >/dev/null || monps_die "monps serve did not answer on $base"
+monps_serve_seeded "$monps" "$log_dir" "$base"
 
 # 3. The identities: the demo user and admin of the seed, and a viewer the admin creates as an operator would.
 login() { # email password -> access token

@@ -75,34 +75,12 @@ MONPS_SMTP_CA_FILE=$MONPS_TEST_SMTP_CA
 MONPS_MAIL_FROM="MonPS <no-reply@monps.test>"
 MONPS_PUBLIC_URL=$base
 export MONPS_DELIVERY MONPS_WEBHOOK_ALLOW_HOSTS MONPS_SMTP_URL MONPS_SMTP_CA_FILE MONPS_MAIL_FROM MONPS_PUBLIC_URL MONPS_TEST_SMTP_DIR
-"$monps" migrate >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; monps_die "migrate failed"; }
-"$monps" demo seed >"$log_dir/seed.log" 2>&1 || { cat "$log_dir/seed.log" >&2; monps_die "demo seed failed"; }
-
-"$monps" serve >"$log_dir/server.log" 2>&1 &
-server_pid=$!
-cleanup() {
-    local rc=$?
-    trap - EXIT INT TERM
-    if kill -0 "$server_pid" 2>/dev/null; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-    fi
-    rm -f "$work_dir"/monps-*.profraw
-    exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-for _ in $(seq 1 100); do
-    curl -fsS "$base/healthz" >/dev/null 2>&1 && break
-    kill -0 "$server_pid" 2>/dev/null || { cat "$log_dir/server.log" >&2; monps_die "monps serve exited"; }
-    sleep 0.2
-done
-curl -fsS "$base/healthz" >/dev/null || monps_die "monps serve did not answer on $base"
+monps_after_server() { rm -f "$work_dir"/monps-*.profraw; }
+monps_serve_seeded "$monps" "$log_dir" "$base"
 
 if [[ $serve_only -eq 1 ]]; then
     monps_info "serving $base (demo@monps.local / MonPS-demo-2026!, admin@monps.local / MonPS-admin-2026!); Ctrl-C stops"
-    wait "$server_pid"
+    wait "$monps_server_pid"
     exit 0
 fi
 

@@ -186,3 +186,37 @@ monps_require_free_port() {
         monps_die "port $port for $what is already in use by another process${owner:+ ($owner)}. Stop that process, or choose another port: $envvar=<port> $hint"
     fi
 }
+
+# ---------------------------------------------------------------- a seeded server for the contract and e2e tests
+
+# Migrates and demo-seeds the environment's database, starts `MONPS serve` in the background (logs in LOG_DIR), waits
+# until BASE/healthz answers, and stops it (SIGTERM, waited for) when the calling script exits; a script that has more
+# to clean up defines `monps_after_server` first. Sets monps_server_pid.
+#   monps_serve_seeded MONPS LOG_DIR BASE
+monps_serve_seeded() {
+    local monps=$1 log_dir=$2 base=$3
+    "$monps" migrate >"$log_dir/migrate.log" 2>&1 || { cat "$log_dir/migrate.log" >&2; monps_die "migrate failed"; }
+    "$monps" demo seed >"$log_dir/seed.log" 2>&1 || { cat "$log_dir/seed.log" >&2; monps_die "demo seed failed"; }
+    "$monps" serve >"$log_dir/server.log" 2>&1 &
+    monps_server_pid=$!
+    trap monps_stop_seeded_server EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    for _ in $(seq 1 100); do
+        curl -fsS "$base/healthz" >/dev/null 2>&1 && break
+        kill -0 "$monps_server_pid" 2>/dev/null || { cat "$log_dir/server.log" >&2; monps_die "monps serve exited"; }
+        sleep 0.2
+    done
+    curl -fsS "$base/healthz" >/dev/null || monps_die "monps serve did not answer on $base"
+}
+
+monps_stop_seeded_server() {
+    local rc=$?
+    trap - EXIT INT TERM
+    if kill -0 "$monps_server_pid" 2>/dev/null; then
+        kill -TERM "$monps_server_pid" 2>/dev/null || true
+        wait "$monps_server_pid" 2>/dev/null || true
+    fi
+    if declare -F monps_after_server >/dev/null; then monps_after_server; fi
+    exit "$rc"
+}
