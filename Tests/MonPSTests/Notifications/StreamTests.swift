@@ -227,6 +227,27 @@ struct StreamTests {
         }
     }
 
+    @Test func aFailedCatchUpIsRetriedWithoutWaitingForThePoll() async throws {
+        let app = try await TestApp.make(overrides: Self.overrides)
+        try await app.live { client, port in
+            let user = try await Self.user(app, client)
+            try await StreamEvents.settle(app, userID: user.id, subject: "missed")
+            // The log cannot be read (as in a database hiccup) when the client connects from `after=0`.
+            try await app.services.database.query("ALTER TABLE notification_events RENAME TO notification_events_away")
+            let stream = StreamClient.connect(
+                port: port, query: "after=0", headers: [.authorization: "Bearer \(user.token)"])
+            defer { stream.disconnect() }
+            let hub = app.services.notifications.streams
+            let deadline = ContinuousClock.now + .seconds(30)
+            while hub.failedLogReads == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(hub.failedLogReads > 0)
+            try await app.services.database.query("ALTER TABLE notification_events_away RENAME TO notification_events")
+            // No signal and no poll within the test (3,600 s): only the stream's own retry reads the log again.
+            try await stream.waitUntilLive()
+            #expect(stream.messages.compactMap { $0["subject"] as? String } == ["missed"])
+        }
+    }
+
     @Test func drainClosesStreamsWithGoingAwayAndRefusesNewOnes() async throws {
         let app = try await TestApp.make(overrides: Self.overrides)
         try await app.live { client, port in

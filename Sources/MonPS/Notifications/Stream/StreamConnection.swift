@@ -75,6 +75,7 @@ struct StreamConnection: Sendable {
         var lastID = startAfter
         var announcedReady = false
         var wanted = StreamPreferences.Wanted.defaults
+        var failedReads = 0
         for await _ in session.wakes {
             do {
                 wanted = try await preferences.wanted(by: session.userID, cached: wanted)
@@ -92,9 +93,16 @@ struct StreamConnection: Sendable {
                     buffer.push(StreamFrames.ready(after: lastID))
                     announcedReady = true
                 }
+                failedReads = 0
             } catch {
-                // The database may be down: the next wake (a signal or the backstop poll) tries again.
-                logger.warning("live stream could not read the log", metadata: ["error": "\(error)"])
+                // The database may be down. Try again soon (1, 2, 4 … s, at most the backstop poll's interval)
+                // rather than at the next poll: a client that connected during a hiccup waits for its catch-up.
+                failedReads += 1
+                hub.recordFailedRead()
+                let retry = min(Duration.seconds(1 << min(failedReads - 1, 10)), settings.pollInterval)
+                logger.warning(
+                    "live stream could not read the log", metadata: ["error": "\(error)", "retry_in": "\(retry)"])
+                session.wake(after: retry)
             }
         }
         return session.stoppedBecause ?? .goingAway

@@ -26,6 +26,8 @@ final class StreamHub: Service, Sendable {
     private let state = Mutex(State())
     private let slowConsumers = Atomic<Int>(0)
     private let slowConsumerCounter = Counter(label: "monps_stream_slow_consumers_closed_total")
+    private let failedReads = Atomic<Int>(0)
+    private let failedReadCounter = Counter(label: "monps_stream_log_read_failures_total")
 
     init(settings: StreamSettings, redis: RedisClient, logger: Logger) {
         self.settings = settings
@@ -72,6 +74,15 @@ final class StreamHub: Service, Sendable {
 
     /// Streams of this process closed as too slow since it started.
     var slowConsumersClosed: Int { slowConsumers.load(ordering: .relaxed) }
+
+    /// Counts a stream's failed read of the notification log (it retries with a backoff).
+    func recordFailedRead() {
+        failedReads.add(1, ordering: .relaxed)
+        failedReadCounter.increment()
+    }
+
+    /// Failed log reads of this process's streams since it started.
+    var failedLogReads: Int { failedReads.load(ordering: .relaxed) }
 
     var connectionCount: Int { state.withLock { $0.sessions.values.reduce(0) { $0 + $1.count } } }
 

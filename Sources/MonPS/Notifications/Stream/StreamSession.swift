@@ -32,6 +32,14 @@ final class StreamSession: Sendable {
 
     func wake() { wakeContinuation.yield() }
 
+    /// Wakes the stream once `delay` has passed (a no-op if it has stopped by then).
+    func wake(after delay: Duration) {
+        Task { [wakeContinuation] in
+            try? await Task.sleep(for: delay)
+            wakeContinuation.yield()
+        }
+    }
+
     /// Ends the stream (its producer sees the wakes finish, then the reason).
     func stop(_ reason: StreamEnding) {
         stopReason.withLock { $0 = $0 ?? reason }
