@@ -36,7 +36,7 @@ struct NearCacheSyncTests {
 
     /// `count` processes on one private Redis and one key prefix, each with its subscription in place.
     func withProcesses(_ count: Int, _ body: ([Process]) async throws -> Void) async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let prefix = "near-\(UUID().uuidString.prefix(6)):"
         let processes = try (0..<count).map { _ in try Process(server, keyPrefix: prefix) }
@@ -118,7 +118,7 @@ struct NearCacheSyncTests {
 
     @Test("the subscription reports each SUBSCRIBE in place and each interruption")
     func subscriptionEvents() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "ev:"))
         defer { client.shutdown() }

@@ -68,7 +68,7 @@ struct PublicCacheMiddlewareTests {
 
     @Test("miss then hit; stable strong ETag; public Cache-Control; sorted query shares the entry")
     func missThenHit() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -108,7 +108,7 @@ struct PublicCacheMiddlewareTests {
 
     @Test("switched off (MONPS_RESPONSE_CACHE=false): every request runs the handler, nothing stored, ETag/304 kept")
     func switchedOff() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -133,7 +133,7 @@ struct PublicCacheMiddlewareTests {
 
     @Test("If-None-Match → 304 with ETag and an empty body, on hits and misses")
     func notModified() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -160,7 +160,7 @@ struct PublicCacheMiddlewareTests {
 
     @Test("invalidate(tag) → the next request misses; non-200s are never cached")
     func invalidationAndErrors() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -197,7 +197,7 @@ struct PublicCacheMiddlewareTests {
 
     @Test("per-principal data is never shared; credentialed requests never fill shared entries")
     func perPrincipal() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -243,7 +243,7 @@ struct PublicCacheMiddlewareTests {
 
     @Test("Redis down → bypass, still 200 with ETag; counted in monps_cache_errors_total")
     func redisDown() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         let client = try RLTestSupport.client(server, poolSize: 2)
         defer { client.shutdown() }
         let calls = Calls()

@@ -9,7 +9,7 @@ import Testing
 struct ResponseCacheTests {
     @Test("put/get round-trips binary bodies; TTL applies")
     func roundTrip() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -30,7 +30,7 @@ struct ResponseCacheTests {
 
     @Test("invalidate(tag) makes every entry with the tag stale, and only those")
     func invalidation() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -53,7 +53,7 @@ struct ResponseCacheTests {
 
     @Test("an invalidation between lookup and store leaves the stored entry stale")
     func invalidationRace() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -70,7 +70,7 @@ struct ResponseCacheTests {
 
     @Test("a lost tag version never resurrects older entries")
     func lostVersion() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }

@@ -25,8 +25,8 @@ struct ReadReplicaTests {
     }
 
     @Test func readsGoToTheReplicaExceptForRecentWritersAndFallBackWhenItIsDown() async throws {
-        let primary = try PostgresServerProcess()
-        let replica = try PostgresServerProcess(replicaOf: primary)
+        let primary = try await PostgresServerProcess()
+        let replica = try await PostgresServerProcess(replicaOf: primary)
         let primaryURL = try DatabaseURL(parsing: primary.url)
         // Migrated through a process of its own (the app's Redis must stay open for the test).
         let migrating = try AppServices(config: try TestEnvironment.config(database: primaryURL), logger: TestEnvironment.logger)
@@ -46,11 +46,11 @@ struct ReadReplicaTests {
             let token = try await accounts.token()
             // The replica has replayed the account (authentication reads the primary anyway).
             try await Self.waitUntil("the replica has the schema") {
-                (try? replica.psql("SELECT count(*) FROM users")) == "1"
+                await (try? replica.psql("SELECT count(*) FROM users")) == "1"
             }
 
             // Replay paused: what the primary gets from now on is missing on the replica.
-            try replica.psql("SELECT pg_wal_replay_pause()")
+            try await replica.psql("SELECT pg_wal_replay_pause()")
             let created = try await client.postJSON("/v1/bankrolls", #"{"name":"main","currency":"EUR"}"#, token: token)
             #expect(created.status == .created)
             let id = try #require(try created.json()["id"] as? String)
@@ -83,7 +83,7 @@ struct ReadReplicaTests {
             #expect(detail == 404, "the detail came from the primary: \(detail)")
 
             // Replay resumed: the replica catches up and answers 200.
-            try replica.psql("SELECT pg_wal_replay_resume()")
+            try await replica.psql("SELECT pg_wal_replay_resume()")
             try await Self.waitUntil("the replica has replayed the bankroll") {
                 try await Self.curve(client, id, token: token) == 200
             }
@@ -91,7 +91,7 @@ struct ReadReplicaTests {
             #expect(Int(try await client.get("/v1/bankrolls/\(id)", token: token).status.code) == 200)
 
             // Replica down: the read falls back to the primary (200, not 503).
-            try replica.stop()
+            try await replica.stop()
             #expect(try await Self.curve(client, id, token: token) == 200)
             #expect(Int(try await client.get("/v1/bankrolls/\(id)", token: token).status.code) == 200)
             // While it rests, reads go straight to the primary.

@@ -11,7 +11,7 @@ import Testing
 struct LoginThrottleTests {
     @Test("5 failures lock the account for ≥ 30 s; 4 do not")
     func locksAfterFive() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -49,7 +49,7 @@ struct LoginThrottleTests {
 
     @Test("success clears the account")
     func successClears() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -66,7 +66,7 @@ struct LoginThrottleTests {
 
     @Test("the lockout doubles with each further failure, up to the cap")
     func lockoutDoubles() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -88,7 +88,7 @@ struct LoginThrottleTests {
 
     @Test("an address failing on many accounts is locked for all of them")
     func perAddress() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -102,7 +102,7 @@ struct LoginThrottleTests {
 
     @Test("Redis down: the in-process fallback still locks; counted as fallbacks")
     func fallback() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         let client = try RLTestSupport.client(server, poolSize: 2)
         defer { client.shutdown() }
         server.stop()

@@ -12,7 +12,7 @@ struct PermitBlockTests {
 
     @Test("the script grants as many wanted permits as fit, and refuses when none does")
     func scriptGrantsWhatFits() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -100,7 +100,7 @@ struct PermitBlockTests {
 
     @Test("two instances with blocks, one key hammered concurrently: never more than the limit, and close to it")
     func instancesTogetherStayUnderTheLimit() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }

@@ -55,7 +55,7 @@ struct RateLimitMiddlewareTests {
 
     @Test("200s carry exact RateLimit headers; exhaustion is a 429 problem with Retry-After and the same headers")
     func headersAndExhaustion() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -101,7 +101,7 @@ struct RateLimitMiddlewareTests {
 
     @Test("exempt paths carry no headers and are not counted")
     func exemptPaths() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -123,7 +123,7 @@ struct RateLimitMiddlewareTests {
 
     @Test("route classes: auth is stricter than read; write and public_share have their own policies")
     func routeClasses() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -162,7 +162,7 @@ struct RateLimitMiddlewareTests {
 
     @Test("error responses carry the headers, outside and inside the problem middleware")
     func errorsCarryHeaders() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -191,7 +191,7 @@ struct RateLimitMiddlewareTests {
 
     @Test("Redis down: the middleware keeps limiting in-process")
     func redisDown() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
         server.stop()

@@ -12,7 +12,7 @@ struct RateLimiterTests {
 
     @Test("Redis: 5 per 10 s admits 5 with remaining 4…0, then denies with Retry-After ≥ 1")
     func redisExhaustion() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -47,7 +47,7 @@ struct RateLimiterTests {
 
     @Test("Redis: keys are independent")
     func redisKeysIndependent() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -61,7 +61,7 @@ struct RateLimiterTests {
 
     @Test("Redis: the window recovers (2 per 1 s)")
     func redisRecovery() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -84,7 +84,7 @@ struct RateLimiterTests {
 
     @Test("Redis: 50 concurrent acquires with limit 20 admit exactly 20")
     func redisAtomicity() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
@@ -131,7 +131,7 @@ struct RateLimiterTests {
 
     @Test("failover: Redis stopped → in-process decisions counted; restarted → back on Redis")
     func failover() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server, poolSize: 2)
         defer { client.shutdown() }
@@ -155,7 +155,7 @@ struct RateLimiterTests {
         #expect(limiter.fallbackDecisionCount == 3)
         #expect(metrics.value("monps_ratelimit_fallback_total", [("component", "rate_limiter")]) == 3)
 
-        try server.start()
+        try await server.start()
         let back = await RLTestSupport.eventually(timeout: .seconds(5)) {
             _ = await limiter.acquire(key: "k", policy: policy)
             return !limiter.isUsingFallback

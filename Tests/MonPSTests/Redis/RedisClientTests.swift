@@ -7,7 +7,7 @@ import Testing
 struct RedisClientTests {
     @Test("get/set with TTL, expiry observed via TTL")
     func getSetWithTTL() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration())
         defer { client.shutdown() }
@@ -54,7 +54,7 @@ struct RedisClientTests {
 
     @Test("SET NX only sets an absent key")
     func setIfAbsent() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration())
         defer { client.shutdown() }
@@ -74,7 +74,7 @@ struct RedisClientTests {
 
     @Test("INCR, INCRBY and DEL")
     func incrAndDel() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration())
         defer { client.shutdown() }
@@ -103,7 +103,7 @@ struct RedisClientTests {
 
     @Test("values and keys are binary-safe (0x00, CR LF, 0xFF, empty)")
     func binarySafe() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration())
         defer { client.shutdown() }
@@ -124,7 +124,7 @@ struct RedisClientTests {
 
     @Test("generic command: reply types and server errors")
     func genericCommand() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(keyPrefix: ""))
         defer { client.shutdown() }
@@ -150,7 +150,7 @@ struct RedisClientTests {
 
     @Test("evalScript: EVALSHA, NOSCRIPT recovery after SCRIPT FLUSH, reply conversion")
     func evalScript() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "lua:"))
         defer { client.shutdown() }
@@ -183,7 +183,7 @@ struct RedisClientTests {
 
     @Test("200 concurrent commands through a pool of 4 connections")
     func poolUnderConcurrency() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(poolSize: 4))
         defer { client.shutdown() }
@@ -214,7 +214,7 @@ struct RedisClientTests {
 
     @Test("key prefixes isolate clients sharing one Redis")
     func keyPrefixIsolation() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let tenantA = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "tenantA:"))
         let tenantB = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "tenantB:"))
@@ -238,7 +238,7 @@ struct RedisClientTests {
 
     @Test("shutdown fails later commands with poolClosed")
     func shutdownClosesPool() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration())
         try await client.set("k", value: "v")

@@ -16,7 +16,7 @@ struct RedisPubSubTests {
 
     @Test("publish/subscribe round trip, prefixed channels, cancellation ends the subscription")
     func roundTrip() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "ps:"))
         defer { client.shutdown() }
@@ -60,7 +60,7 @@ struct RedisPubSubTests {
 
     @Test("cancelling the consuming task ends the stream")
     func cancellation() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "cancel:"))
         defer { client.shutdown() }
@@ -83,7 +83,7 @@ struct RedisPubSubTests {
 
     @Test("a subscription resubscribes after Redis restarts")
     func resubscribesAfterRestart() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(keyPrefix: "re:"))
         defer { client.shutdown() }
@@ -97,14 +97,14 @@ struct RedisPubSubTests {
             return received
         }
         #expect(await publishUntilReceived(client, channel: "events", message: Array("before".utf8)))
-        try server.restart()
+        try await server.restart()
         #expect(await publishUntilReceived(client, channel: "events", message: Array("after".utf8)))
         #expect(try await consumer.value == ["before", "after"])
     }
 
     @Test("subscribing after shutdown fails with poolClosed")
     func subscribeAfterShutdown() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration())
         client.shutdown()

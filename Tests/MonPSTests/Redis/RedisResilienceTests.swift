@@ -41,7 +41,7 @@ struct RedisResilienceTests {
 
     @Test("a command exceeding commandTimeout fails with timeout; the client recovers")
     func commandTimeout() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(
             configuration: try server.redisConfiguration(poolSize: 2, commandTimeout: .milliseconds(300)))
@@ -57,7 +57,7 @@ struct RedisResilienceTests {
 
     @Test("Redis restarts mid-test: typed errors while down, automatic recovery after")
     func restartMidTest() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(
             configuration: try server.redisConfiguration(poolSize: 4, commandTimeout: .seconds(1)))
@@ -78,7 +78,7 @@ struct RedisResilienceTests {
         }
         #expect(client.openConnectionCount == 0)
 
-        try server.start()
+        try await server.start()
         // The same client reconnects by itself; the server restarted empty (no persistence).
         #expect(try await client.incr("counter") == 1)
         #expect(try await client.getString("warm-0") == nil)
@@ -92,7 +92,7 @@ struct RedisResilienceTests {
 
     @Test("a restart while idle is invisible: stale pooled connections are replaced before sending")
     func restartWhileIdle() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(configuration: try server.redisConfiguration(poolSize: 4))
         defer { client.shutdown() }
@@ -102,7 +102,7 @@ struct RedisResilienceTests {
             try await group.waitForAll()
         }
         #expect(client.openConnectionCount >= 1)
-        try server.restart()
+        try await server.restart()
         // Every idle connection is dead; none of these commands fails.
         for index in 0..<8 {
             #expect(try await client.incr("after-restart") == Int64(index + 1))
@@ -111,7 +111,7 @@ struct RedisResilienceTests {
 
     @Test("a caller waiting for a busy pool can be cancelled; the pool keeps working")
     func cancelWaiter() async throws {
-        let server = try RedisServerProcess()
+        let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = RedisClient(
             configuration: try server.redisConfiguration(poolSize: 1, commandTimeout: .seconds(5)))
@@ -134,7 +134,7 @@ struct RedisResilienceTests {
 
     @Test("AUTH and SELECT on connect; a wrong password fails without leaking it")
     func authAndSelect() async throws {
-        let server = try RedisServerProcess(extraArguments: ["--requirepass", "p@ss word"])
+        let server = try await RedisServerProcess(extraArguments: ["--requirepass", "p@ss word"])
         defer { server.stop() }
         let base = "redis://:p%40ss%20word@127.0.0.1:\(server.port)"
 

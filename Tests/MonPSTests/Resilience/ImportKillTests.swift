@@ -50,7 +50,7 @@ struct ImportKillTests {
             ]
             let log = folder.appendingPathComponent("import.log").path
             let arguments = ["import", "csv", "--quiet", small.path, large.path]
-            _ = try ServerProcess.runCommand(["import", "csv", "--quiet", small.path], environment: environment)
+            _ = try await ServerProcess.runCommand(["import", "csv", "--quiet", small.path], environment: environment)
             #expect(try await database.count("SELECT count(*) FROM event_external_ids WHERE source = 'csv' AND external_id = 'small-0'") == 1)
 
             // Mid-file for certain, whatever the machine's load: this test's open transaction holds the external id
@@ -89,11 +89,11 @@ struct ImportKillTests {
                 "SELECT count(*) FROM events e WHERE (SELECT count(*) FROM odds_snapshots s WHERE s.event_id = e.id) <> 6") == 0)
 
             // The same command again completes it; a third run adds nothing.
-            try ServerProcess.runCommand(arguments, environment: environment)
+            try await ServerProcess.runCommand(arguments, environment: environment)
             let rerun = try await Self.counts(database)
             #expect(rerun.events == 8_050)
             #expect(rerun.snapshots == 8_050 * 6)
-            try ServerProcess.runCommand(arguments, environment: environment)
+            try await ServerProcess.runCommand(arguments, environment: environment)
             #expect(try await Self.counts(database) == rerun)
         }
     }

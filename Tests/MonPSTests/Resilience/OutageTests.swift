@@ -18,15 +18,15 @@ struct OutageTests {
 
     @Test("responses stay 2xx or 503 through the outage, recover, and SIGTERM then exits 0", arguments: Fault.allCases)
     func outageThenShutdown(fault: Fault) async throws {
-        let postgres = try PostgresServerProcess()
-        let redis = try RedisServerProcess()
+        let postgres = try await PostgresServerProcess()
+        let redis = try await RedisServerProcess()
         defer { redis.stop() }
         let environment = [
             "DATABASE_URL": postgres.url, "REDIS_URL": redis.url, "MONPS_JWT_SECRETS": TestEnvironment.jwtSecret,
             "MONPS_RATE_LIMITS": #"{"read":{"*":{"limit":100000,"window":60}},"auth":{"*":{"limit":1000,"window":60}}}"#,
             "MONPS_SHUTDOWN_TIMEOUT": "15", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ]
-        try ServerProcess.runCommand(["migrate"], environment: environment)
+        try await ServerProcess.runCommand(["migrate"], environment: environment)
         let server = try await ServerProcess(environment: environment)
         let token = try await Self.accessToken(server)
 
@@ -39,7 +39,7 @@ struct OutageTests {
         }
 
         loop.phase = .outage
-        if fault.stopsPostgres { try postgres.stop() }
+        if fault.stopsPostgres { try await postgres.stop() }
         if fault.stopsRedis { redis.stop(forcefully: true) }
         if fault.stopsPostgres {
             // Readiness notices within a second or so (generous bound: 5 s).
@@ -47,8 +47,8 @@ struct OutageTests {
             #expect(readiness == 503, "/readyz still reports ready with PostgreSQL down")
         }
         try await Task.sleep(for: .seconds(3))
-        if fault.stopsPostgres { try postgres.start() }
-        if fault.stopsRedis { try redis.start() }
+        if fault.stopsPostgres { try await postgres.start() }
+        if fault.stopsRedis { try await redis.start() }
         loop.phase = .recovered
         // Generous: the pool retries with a growing back-off, and on a loaded 2-core CI machine the outage (and so
         // the back-off) lasts longer than its nominal 3 s.

@@ -19,50 +19,56 @@ final class PostgresServerProcess: Sendable {
     private let binDirectory: URL
 
     /// Creates the cluster (trust authentication on loopback: throwaway test data) and starts it.
-    init() throws {
+    init() async throws {
         binDirectory = try Self.findBinDirectory()
         directory = URL(fileURLWithPath: "/tmp/monps-pg-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try RedisServerProcess.freeLoopbackPort()
-        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
-        try runAsOwner("initdb", ["-D", dataPath, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
-        try start()
+        if getuid() == 0 { try await Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
+        try await runAsOwner("initdb", ["-D", dataPath, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale"])
+        try await start()
     }
 
     /// A streaming replica of `primary` (`pg_basebackup -R`: standby.signal and primary_conninfo; hot standby),
     /// started. The primary's defaults (wal_level replica, replication trusted from loopback) are enough.
-    init(replicaOf primary: PostgresServerProcess) throws {
+    init(replicaOf primary: PostgresServerProcess) async throws {
         binDirectory = try Self.findBinDirectory()
         directory = URL(fileURLWithPath: "/tmp/monps-pg-\(UUID().uuidString.prefix(8))", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try RedisServerProcess.freeLoopbackPort()
-        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
-        try runAsOwner(
+        if getuid() == 0 { try await Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
+        try await runAsOwner(
             "pg_basebackup",
             ["-h", "127.0.0.1", "-p", String(primary.port), "-U", "postgres", "-D", dataPath, "-R", "-X", "stream", "-c", "fast"])
-        try start()
+        try await start()
     }
 
     /// Runs one SQL statement through psql (as the superuser) and returns its unaligned output.
     @discardableResult
-    func psql(_ sql: String, database: String = "postgres") throws -> String {
-        try runAsOwner("psql", ["-X", "-q", "-tA", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql])
+    func psql(_ sql: String, database: String = "postgres") async throws -> String {
+        try await runAsOwner("psql", ["-X", "-q", "-tA", "-h", "127.0.0.1", "-p", String(port), "-U", "postgres", "-d", database, "-c", sql])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     deinit {
-        try? stop()
+        // Immediate shutdown (SIGQUIT), not waited for: a deinit cannot await, and the data is thrown away anyway.
+        let pidFile = URL(fileURLWithPath: dataPath).appendingPathComponent("postmaster.pid")
+        if let first = (try? String(contentsOf: pidFile, encoding: .utf8))?.split(separator: "\n").first,
+            let pid = pid_t(first)
+        {
+            kill(pid, SIGQUIT)
+        }
         try? FileManager.default.removeItem(at: directory)
     }
 
     var dataPath: String { directory.appendingPathComponent("data").path }
     var url: String { "postgres://postgres:postgres@127.0.0.1:\(port)/postgres" }
 
-    func start() throws {
+    func start() async throws {
         let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
         let log = directory.appendingPathComponent("log")
         do {
-            try runAsOwner("pg_ctl", ["-D", dataPath, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
+            try await runAsOwner("pg_ctl", ["-D", dataPath, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
         } catch {
             // pg_ctl only says "could not start server"; why is in the server's log, deleted with the directory.
             let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").suffix(2000)
@@ -71,21 +77,26 @@ final class PostgresServerProcess: Sendable {
     }
 
     /// `pg_ctl stop -m fast`: the server ends every session (57P01) and stops, as in a failover.
-    func stop() throws {
-        try runAsOwner("pg_ctl", ["-D", dataPath, "-m", "fast", "-w", "-t", "30", "stop"])
+    func stop() async throws {
+        try await runAsOwner("pg_ctl", stopArguments)
     }
 
+    private var stopArguments: [String] { ["-D", dataPath, "-m", "fast", "-w", "-t", "30", "stop"] }
+
     @discardableResult
-    private func runAsOwner(_ tool: String, _ arguments: [String]) throws -> String {
+    private func runAsOwner(_ tool: String, _ arguments: [String]) async throws -> String {
+        try await Self.run("/bin/sh", ["-c", #"cd / && exec "$@""#, "sh"] + ownerCommand(tool, arguments))
+    }
+
+    /// `tool arguments` as the cluster's owner; run from / (the postgres user may not enter the test's directory).
+    private func ownerCommand(_ tool: String, _ arguments: [String]) -> [String] {
         let binary = binDirectory.appendingPathComponent(tool).path
-        // From /: the postgres user may not be allowed into the test's working directory.
-        let command = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", binary] + arguments : [binary] + arguments
-        return try Self.run("/bin/sh", ["-c", #"cd / && exec "$@""#, "sh"] + command)
+        return getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", binary] + arguments : [binary] + arguments
     }
 
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        try Subprocess.run(executable, arguments)
+    static func run(_ executable: String, _ arguments: [String]) async throws -> String {
+        try await Subprocess.run(executable, arguments)
     }
 
     private static func findBinDirectory() throws -> URL {

@@ -36,7 +36,7 @@ final class RedisServerProcess: Sendable {
     private let process = Mutex<Process?>(nil)
 
     /// - Parameter extraArguments: more `redis-server` options, e.g. `["--requirepass", "secret"]`.
-    init(extraArguments: [String] = []) throws {
+    init(extraArguments: [String] = []) async throws {
         self.extraArguments = extraArguments
         self.directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("monps-redis-\(UUID().uuidString)", isDirectory: true)
@@ -46,7 +46,7 @@ final class RedisServerProcess: Sendable {
         for _ in 0..<5 {
             let candidate = try Self.freeLoopbackPort()
             do {
-                let process = try Self.launch(
+                let process = try await Self.launch(
                     port: candidate, directory: self.directory, extraArguments: extraArguments)
                 self.port = candidate
                 self.process.withLock { $0 = process }
@@ -69,9 +69,9 @@ final class RedisServerProcess: Sendable {
     var isRunning: Bool { self.process.withLock { $0?.isRunning ?? false } }
 
     /// Starts the server again on the same port (no-op if running).
-    func start() throws {
+    func start() async throws {
         if self.isRunning { return }
-        let process = try Self.launch(port: self.port, directory: self.directory, extraArguments: self.extraArguments)
+        let process = try await Self.launch(port: self.port, directory: self.directory, extraArguments: self.extraArguments)
         self.process.withLock { $0 = process }
     }
 
@@ -91,14 +91,16 @@ final class RedisServerProcess: Sendable {
         process.waitUntilExit()
     }
 
-    func restart() throws {
+    func restart() async throws {
         self.stop()
-        try self.start()
+        try await self.start()
     }
 
     // MARK: - Internals
 
-    private static func launch(port: Int, directory: URL, extraArguments: [String]) throws -> Process {
+    /// Waits for readiness with `Task.sleep`, not by blocking its thread (the suite's concurrency pool has one per
+    /// core).
+    private static func launch(port: Int, directory: URL, extraArguments: [String]) async throws -> Process {
         let process = Process()
         let binary = ProcessInfo.processInfo.environment["REDIS_SERVER"] ?? "redis-server"
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -119,7 +121,7 @@ final class RedisServerProcess: Sendable {
             if !process.isRunning { break }  // e.g. port already in use
             // Our server's own log says it listens: a PONG alone may come from another server on the port.
             if Self.answersPing(port: port), Self.readyLines(directory) > readyBefore, process.isRunning { return process }
-            usleep(20_000)
+            try? await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

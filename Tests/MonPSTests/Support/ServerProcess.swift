@@ -26,8 +26,8 @@ final class ServerProcess: Sendable {
 
     /// Runs `monps <arguments>` to completion (e.g. `migrate`), throwing with its output when it fails.
     @discardableResult
-    static func runCommand(_ arguments: [String], environment: [String: String]) throws -> String {
-        try Subprocess.run(binary.path, arguments, environment: environment)
+    static func runCommand(_ arguments: [String], environment: [String: String]) async throws -> String {
+        try await Subprocess.run(binary.path, arguments, environment: environment)
     }
 
     /// Starts `monps serve` on a free port and waits until `/healthz` answers.

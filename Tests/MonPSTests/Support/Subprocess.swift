@@ -34,17 +34,26 @@ enum Subprocess {
 
     /// Runs `executable arguments` with `environment` (nil: inherited), stdout and stderr to a temp file (a file, not a
     /// pipe: a daemon it starts may keep the descriptors). Throws `Failed` on a non-zero status.
+    ///
+    /// It waits by polling, never blocking a thread: the suite's concurrency pool has one thread per core, and a
+    /// test blocked in `waitpid` for an `initdb` or a `monps migrate` stalled every other test with it.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) throws -> String {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> String {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("monps-sub-\(UUID().uuidString)").path
         defer { unlink(outputPath) }
         let pid = try start(executable, arguments, environment: environment, outputPath: outputPath)
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        var status = Self.exitStatus(of: pid)
+        while status == nil {
+            try? await Task.sleep(for: .milliseconds(10))  // not cancellable: the child is always reaped
+            status = Self.exitStatus(of: pid)
+        }
+        return try finished(executable, arguments, status: status ?? -1, outputPath: outputPath)
+    }
+
+    private static func finished(_ executable: String, _ arguments: [String], status: Int32, outputPath: String) throws -> String {
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        let exitStatus = decode(status)
-        guard exitStatus == 0 else {
-            throw Failed(command: ([executable] + arguments).joined(separator: " "), status: exitStatus, output: output)
+        guard status == 0 else {
+            throw Failed(command: ([executable] + arguments).joined(separator: " "), status: status, output: output)
         }
         return output
     }
