@@ -59,7 +59,7 @@ struct AdminAnalytics: Sendable {
             """)
         let requests = try await counter.totals(since: now.addingTimeInterval(-Double(hours) * 3600))
         guard let activeRow = try await active.first, let backtestRow = try await backtests.first else {
-            throw IdentityStorageError.noRowReturned
+            throw StorageInvariantError.noRowReturned
         }
         let a = NamedColumns(activeRow), b = NamedColumns(backtestRow)
         return AdminAnalyticsReport(

@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import PostgresNIO
 
 /// Small SQL helpers shared by the bankroll, settings and bet repositories.
@@ -22,27 +21,6 @@ enum BettingSQL {
     }
 }
 
-/// Statements on one connection inside `Database.transaction`.
-struct TransactionSQL: Sendable {
-    let connection: DatabaseConnection
-    let logger: Logger
-
-    @discardableResult
-    func query(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await connection.query(query)
-    }
-
-    /// For the audit log, which records inside the transaction of the change it describes.
-    var auditExecutor: IdentityTransactionExecutor { IdentityTransactionExecutor(connection: connection, logger: logger) }
-}
-
-extension Database {
-    /// `transaction`, with the connection wrapped for the betting repositories.
-    func bettingTransaction<Result: Sendable>(_ body: (TransactionSQL) async throws -> Result) async throws -> Result {
-        try await transaction { connection in try await body(TransactionSQL(connection: connection, logger: logger)) }
-    }
-}
-
 /// Reads a column of a random-access row (helper for wide rows).
 struct RowReader {
     let columns: PostgresRandomAccessRow
@@ -51,5 +29,12 @@ struct RowReader {
 
     func callAsFunction<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
         try columns[index].decode(T.self, context: .default)
+    }
+
+    /// A text column holding one of an enum's raw values; another value is a broken invariant of the schema.
+    func callAsFunction<T: RawRepresentable>(_ index: Int, column: String) throws -> T where T.RawValue == String {
+        let raw = try columns[index].decode(String.self, context: .default)
+        guard let value = T(rawValue: raw) else { throw StorageInvariantError.unknownValue(column: column, value: raw) }
+        return value
     }
 }

@@ -17,7 +17,7 @@ enum Ledger {
     }
 
     /// Locks the owner's bankroll for the rest of the transaction; another user's bankroll is not found.
-    static func lock(_ bankrollID: UUID, owner: UUID, on sql: TransactionSQL) async throws -> LockedBankroll {
+    static func lock(_ bankrollID: UUID, owner: UUID, on sql: DatabaseConnection) async throws -> LockedBankroll {
         let rows = try await sql.query(
             "SELECT currency, balance, archived FROM bankrolls WHERE id = \(bankrollID) AND user_id = \(owner) FOR UPDATE")
         guard let row = rows.first else { throw BettingError.bankrollNotFound }
@@ -28,7 +28,7 @@ enum Ledger {
     /// Appends `posting` after `bankroll.balance`, refusing to go below zero, and returns the entry.
     /// `bankroll.balance` is advanced so several postings can follow in one transaction.
     static func post(
-        _ posting: LedgerPosting, to bankroll: inout LockedBankroll, on sql: TransactionSQL
+        _ posting: LedgerPosting, to bankroll: inout LockedBankroll, on sql: DatabaseConnection
     ) async throws -> LedgerEntryRecord {
         let (after, overflow) = bankroll.balance.addingReportingOverflow(posting.amount)
         guard !overflow else { throw BettingError.validation(field: "amount", message: "is too large") }
@@ -42,7 +42,7 @@ enum Ledger {
                     \(posting.cause.rawValue), \(posting.note), \(posting.createdBy))
             RETURNING \(unescaped: entryColumns)
             """)
-        guard let row = rows.first else { throw IdentityStorageError.noRowReturned }
+        guard let row = rows.first else { throw StorageInvariantError.noRowReturned }
         bankroll.balance = after
         return try decodeEntry(row)
     }
@@ -53,7 +53,7 @@ enum Ledger {
         let (id, bankrollID, kind, amount, balanceAfter, betID, cause, note, createdBy, createdAt) = try row.decode(
             (Int64, UUID, String, Int64, Int64, UUID?, String, String?, UUID?, Date).self)
         guard let kind = LedgerKind(rawValue: kind), let cause = LedgerCause(rawValue: cause) else {
-            throw IdentityStorageError.noRowReturned
+            throw StorageInvariantError.noRowReturned
         }
         return LedgerEntryRecord(
             id: id, bankrollID: bankrollID, kind: kind, amount: amount, balanceAfter: balanceAfter, betID: betID,

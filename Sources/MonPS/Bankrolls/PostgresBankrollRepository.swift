@@ -15,13 +15,13 @@ struct PostgresBankrollRepository: BankrollRepository {
 
     func create(owner: UUID, name: String, currency: String, initialAmount: Int64) async throws -> BankrollRecord {
         do {
-            return try await database.bettingTransaction { sql in
+            return try await database.transaction { sql in
                 let rows = try await sql.query(
                     """
                     INSERT INTO bankrolls (user_id, name, currency, initial_amount)
                     VALUES (\(owner), \(name), \(currency), \(initialAmount)) RETURNING id
                     """)
-                guard let id = try rows.first?.decode(UUID.self) else { throw IdentityStorageError.noRowReturned }
+                guard let id = try rows.first?.decode(UUID.self) else { throw StorageInvariantError.noRowReturned }
                 if initialAmount > 0 {
                     var locked = try await Ledger.lock(id, owner: owner, on: sql)
                     _ = try await Ledger.post(
@@ -60,7 +60,7 @@ struct PostgresBankrollRepository: BankrollRepository {
 
     func update(id: UUID, owner: UUID, name: String?, archived: Bool?) async throws -> BankrollRecord {
         do {
-            return try await database.bettingTransaction { sql in
+            return try await database.transaction { sql in
                 let rows = try await sql.query(
                     """
                     UPDATE bankrolls SET name = COALESCE(\(name), name), archived = COALESCE(\(archived), archived),
@@ -92,7 +92,7 @@ struct PostgresBankrollRepository: BankrollRepository {
     func post(_ transaction: BankrollTransaction, bankrollID: UUID, actor: UUID, context: AuditContext) async throws
         -> LedgerEntryRecord
     {
-        try await database.bettingTransaction { sql in
+        try await database.transaction { sql in
             var locked = try await Ledger.lock(bankrollID, owner: actor, on: sql)
             guard !locked.archived else { throw BettingError.bankrollArchived }
             let (kind, cause) = transaction.posting
@@ -101,7 +101,7 @@ struct PostgresBankrollRepository: BankrollRepository {
                 to: &locked, on: sql)
             if transaction.kind == .correction {
                 try await audit.record(
-                    on: sql.auditExecutor, AuditAction("bankroll.corrected"), actor: actor, targetType: "bankroll",
+                    on: sql, AuditAction("bankroll.corrected"), actor: actor, targetType: "bankroll",
                     targetID: bankrollID.uuidString.lowercased(), context: context,
                     details: ["amount": .int(Int(transaction.amount)), "entry_id": .int(Int(entry.id))])
             }
@@ -109,7 +109,7 @@ struct PostgresBankrollRepository: BankrollRepository {
         }
     }
 
-    private static func fetch(id: UUID, owner: UUID, on sql: TransactionSQL) async throws -> BankrollRecord {
+    private static func fetch(id: UUID, owner: UUID, on sql: DatabaseConnection) async throws -> BankrollRecord {
         let rows = try await sql.query(
             "SELECT \(unescaped: columns) FROM bankrolls b WHERE b.id = \(id) AND b.user_id = \(owner)")
         guard let row = rows.first else { throw BettingError.bankrollNotFound }

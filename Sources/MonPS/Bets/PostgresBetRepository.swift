@@ -16,7 +16,7 @@ struct PostgresBetRepository: BetRepository {
         """
 
     func create(_ bet: NewBet, context: AuditContext) async throws -> BetRecord {
-        try await database.bettingTransaction { sql in
+        try await database.transaction { sql in
             var bankroll = try await Ledger.lock(bet.bankrollID, owner: bet.userID, on: sql)
             guard !bankroll.archived else { throw BettingError.bankrollArchived }
             guard bet.stake <= bankroll.balance else {
@@ -37,7 +37,7 @@ struct PostgresBetRepository: BetRepository {
                         coalesce(\(bet.placedAt), now()))
                 RETURNING \(unescaped: Self.columns)
                 """)
-            guard let row = rows.first else { throw IdentityStorageError.noRowReturned }
+            guard let row = rows.first else { throw StorageInvariantError.noRowReturned }
             let record = try Self.decode(row)
             _ = try await Ledger.post(
                 LedgerPosting(kind: .stake, amount: -bet.stake, betID: record.id, cause: .bet, createdBy: bet.userID),
@@ -76,7 +76,7 @@ struct PostgresBetRepository: BetRepository {
     }
 
     func update(id: UUID, owner: UUID, changes: BetChanges, context: AuditContext) async throws -> BetRecord {
-        try await database.bettingTransaction { sql in
+        try await database.transaction { sql in
             let bet = try await Self.lockPending(id: id, owner: owner, on: sql)
             let stake = changes.stake ?? bet.stake
             let odds = changes.odds ?? bet.odds
@@ -107,13 +107,13 @@ struct PostgresBetRepository: BetRepository {
                        version = version + 1, updated_at = now()
                 WHERE id = \(id) RETURNING \(unescaped: Self.columns)
                 """)
-            guard let row = rows.first else { throw IdentityStorageError.noRowReturned }
+            guard let row = rows.first else { throw StorageInvariantError.noRowReturned }
             return try Self.decode(row)
         }
     }
 
     func cancel(id: UUID, owner: UUID, context: AuditContext) async throws -> BetRecord {
-        try await database.bettingTransaction { sql in
+        try await database.transaction { sql in
             let bet = try await Self.lockPending(id: id, owner: owner, on: sql)
             var bankroll = try await Ledger.lock(bet.bankrollID, owner: owner, on: sql)
             _ = try await Ledger.post(
@@ -124,9 +124,9 @@ struct PostgresBetRepository: BetRepository {
                 UPDATE bets SET status = 'cancelled', version = version + 1, updated_at = now()
                 WHERE id = \(id) RETURNING \(unescaped: Self.columns)
                 """)
-            guard let row = rows.first else { throw IdentityStorageError.noRowReturned }
+            guard let row = rows.first else { throw StorageInvariantError.noRowReturned }
             try await audit.record(
-                on: sql.auditExecutor, AuditAction("bet.cancelled"), actor: owner, targetType: "bet",
+                on: sql, AuditAction("bet.cancelled"), actor: owner, targetType: "bet",
                 targetID: id.uuidString.lowercased(), context: context, details: ["refund": .int(Int(bet.stake))])
             return try Self.decode(row)
         }
@@ -143,7 +143,7 @@ struct PostgresBetRepository: BetRepository {
             let (market, selection, point, odds, stake, probability) = try row.decode(
                 (String, String, Double?, Double, Int64, Double?).self)
             guard let market = BetMarketKind(rawValue: market), let selection = BetSelection(rawValue: selection) else {
-                throw IdentityStorageError.noRowReturned
+                throw StorageInvariantError.noRowReturned
             }
             return OpenBetLeg(
                 line: BetLine(stored: market, selection: selection, point: point), odds: odds, stake: stake,
@@ -152,7 +152,7 @@ struct PostgresBetRepository: BetRepository {
     }
 
     /// Locks a bet of the owner's (lock order: bet, then bankroll) and checks it is still pending.
-    private static func lockPending(id: UUID, owner: UUID, on sql: TransactionSQL) async throws -> BetRecord {
+    private static func lockPending(id: UUID, owner: UUID, on sql: DatabaseConnection) async throws -> BetRecord {
         let rows = try await sql.query(
             "SELECT \(unescaped: columns) FROM bets WHERE id = \(id) AND user_id = \(owner) FOR UPDATE")
         guard let row = rows.first else { throw BettingError.betNotFound }
@@ -165,7 +165,7 @@ struct PostgresBetRepository: BetRepository {
         let value = RowReader(row)
         guard let market = BetMarketKind(rawValue: try value(7)), let selection = BetSelection(rawValue: try value(8)),
             let status = BetStatus(rawValue: try value(15)), let source = BetSource(rawValue: try value(32))
-        else { throw IdentityStorageError.noRowReturned }
+        else { throw StorageInvariantError.noRowReturned }
         return BetRecord(
             id: try value(0), userID: try value(1), bankrollID: try value(2), eventID: try value(3),
             eventDescription: try value(4), sportKey: try value(5), competition: try value(6),

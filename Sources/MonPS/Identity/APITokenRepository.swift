@@ -66,7 +66,7 @@ protocol APITokenRepository: Sendable {
 }
 
 struct PostgresAPITokenRepository: APITokenRepository {
-    let executor: any IdentitySQLExecutor
+    let executor: any SQLExecutor
 
     private static let columns = """
         t.id, t.user_id, t.name, t.display_prefix, t.scopes, t.expires_at, t.created_at, t.revoked_at, \
@@ -74,19 +74,19 @@ struct PostgresAPITokenRepository: APITokenRepository {
         """
 
     func insert(_ token: NewAPIToken) async throws -> APITokenRecord {
-        let rows = try await executor.execute(
+        let rows = try await executor.query(
             """
             INSERT INTO api_tokens AS t (user_id, name, token_hash, display_prefix, scopes, expires_at, created_at)
             VALUES (\(token.userID), \(token.name), \(token.tokenHash), \(token.displayPrefix),
                     \(token.scopes.map(\.rawValue).sorted()), \(token.expiresAt), \(token.createdAt))
             RETURNING \(unescaped: Self.columns)
             """)
-        guard let row = rows.first else { throw IdentityStorageError.noRowReturned }
+        guard let row = rows.first else { throw StorageInvariantError.noRowReturned }
         return try Self.decode(row)
     }
 
     func countActive(userID: UUID, now: Date) async throws -> Int {
-        let rows = try await executor.execute(
+        let rows = try await executor.query(
             """
             SELECT count(*)::int FROM api_tokens
             WHERE user_id = \(userID) AND revoked_at IS NULL AND expires_at > \(now)
@@ -95,7 +95,7 @@ struct PostgresAPITokenRepository: APITokenRepository {
     }
 
     func findForAuthentication(tokenHash: String) async throws -> APITokenCredential? {
-        let rows = try await executor.execute(
+        let rows = try await executor.query(
             """
             SELECT \(unescaped: Self.columns), u.role, u.status
             FROM api_tokens t JOIN users u ON u.id = t.user_id
@@ -114,7 +114,7 @@ struct PostgresAPITokenRepository: APITokenRepository {
     func list(userID: UUID, afterID: UUID?, limit: Int, includeInactive: Bool, now: Date) async throws
         -> [APITokenRecord]
     {
-        try await executor.execute(
+        try await executor.query(
             """
             SELECT \(unescaped: Self.columns) FROM api_tokens t
             WHERE t.user_id = \(userID)
@@ -129,7 +129,7 @@ struct PostgresAPITokenRepository: APITokenRepository {
 
     func revoke(id: UUID, userID: UUID, at: Date) async throws -> (record: APITokenRecord, newlyRevoked: Bool)? {
         // The CTE sees the row before the update: it tells whether this call revoked it.
-        let rows = try await executor.execute(
+        let rows = try await executor.query(
             """
             WITH before AS (SELECT id, revoked_at FROM api_tokens WHERE id = \(id) AND user_id = \(userID))
             UPDATE api_tokens AS t SET revoked_at = COALESCE(t.revoked_at, \(at))
@@ -143,7 +143,7 @@ struct PostgresAPITokenRepository: APITokenRepository {
     }
 
     func revokeAll(userID: UUID, at: Date) async throws -> Int {
-        try await executor.execute(
+        try await executor.query(
             "UPDATE api_tokens SET revoked_at = \(at) WHERE user_id = \(userID) AND revoked_at IS NULL RETURNING id"
         ).count
     }
@@ -153,7 +153,7 @@ struct PostgresAPITokenRepository: APITokenRepository {
         let ids = usages.map(\.tokenID)
         let times = usages.map(\.usedAt)
         let ips = usages.map { $0.ip ?? "" }
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE api_tokens AS t
             SET last_used_at = v.used_at, last_used_ip = NULLIF(v.ip, '')

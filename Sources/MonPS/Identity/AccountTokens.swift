@@ -43,17 +43,17 @@ struct AccountTokenRow: Sendable {
 
 /// `account_tokens`, and the verified flag of `users`.
 struct PostgresAccountTokenRepository {
-    let executor: any IdentitySQLExecutor
+    let executor: any SQLExecutor
 
     /// Invalidates the user's unused tokens of `purpose`, then stores the new one (one transaction: at most one live
     /// token per purpose).
     func replace(userID: UUID, purpose: AccountTokenPurpose, hash: String, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE account_tokens SET invalidated_at = \(now)
             WHERE user_id = \(userID) AND purpose = \(purpose.rawValue) AND used_at IS NULL AND invalidated_at IS NULL
             """)
-        try await executor.execute(
+        try await executor.query(
             """
             INSERT INTO account_tokens (user_id, purpose, token_hash, created_at, expires_at)
             VALUES (\(userID), \(purpose.rawValue), \(hash), \(now), \(now.addingTimeInterval(purpose.lifetime)))
@@ -62,7 +62,7 @@ struct PostgresAccountTokenRepository {
 
     /// The token with this hash, row-locked when inside a transaction (so it is spent once).
     func lock(hash: String) async throws -> AccountTokenRow? {
-        try await executor.execute(
+        try await executor.query(
             """
             SELECT id, user_id, purpose, expires_at, used_at, invalidated_at FROM account_tokens
             WHERE token_hash = \(hash) FOR UPDATE
@@ -75,8 +75,8 @@ struct PostgresAccountTokenRepository {
 
     /// Spends the token, and invalidates the user's other live tokens of the same purpose.
     func spend(_ token: AccountTokenRow, now: Date) async throws {
-        try await executor.execute("UPDATE account_tokens SET used_at = \(now) WHERE id = \(token.id)")
-        try await executor.execute(
+        try await executor.query("UPDATE account_tokens SET used_at = \(now) WHERE id = \(token.id)")
+        try await executor.query(
             """
             UPDATE account_tokens SET invalidated_at = \(now)
             WHERE user_id = \(token.userID) AND purpose = \(token.purpose) AND id <> \(token.id)
@@ -85,21 +85,21 @@ struct PostgresAccountTokenRepository {
     }
 
     func isVerified(userID: UUID) async throws -> Bool {
-        try await executor.execute("SELECT email_verified_at IS NOT NULL FROM users WHERE id = \(userID)")
+        try await executor.query("SELECT email_verified_at IS NOT NULL FROM users WHERE id = \(userID)")
             .first.map { try $0.decode(Bool.self) } ?? false
     }
 
     func setVerified(userID: UUID, at: Date?) async throws {
-        try await executor.execute("UPDATE users SET email_verified_at = \(at) WHERE id = \(userID)")
+        try await executor.query("UPDATE users SET email_verified_at = \(at) WHERE id = \(userID)")
     }
 
     /// Housekeeping: tokens past their expiry by more than a day are of no use, not even as evidence.
     @discardableResult
     func deleteExpired(before cutoff: Date) async throws -> Int {
-        try await executor.execute("DELETE FROM account_tokens WHERE expires_at < \(cutoff) RETURNING id").count
+        try await executor.query("DELETE FROM account_tokens WHERE expires_at < \(cutoff) RETURNING id").count
     }
 }
 
 extension PostgresAccountTokenRepository {
-    init(database: Database) { self.init(executor: IdentityPoolExecutor(database: database)) }
+    init(database: Database) { self.init(executor: database) }
 }

@@ -34,14 +34,14 @@ public struct AdminUserService: Sendable {
         limit: Int = 50
     ) async throws -> [UserRecord] {
         try requireAdmin(actor)
-        return try await PostgresUserRepository(database: database).list(
+        return try await PostgresUserRepository(executor: database).list(
             filter: filter, afterID: afterID, limit: max(1, min(limit, 200)))
     }
 
     public func getUser(actor: Principal, id: UUID) async throws -> UserRecord {
         try requireAdmin(actor)
         guard
-            let user = try await PostgresUserRepository(database: database).find(id: id)
+            let user = try await PostgresUserRepository(executor: database).find(id: id)
         else {
             throw IdentityError.notFound("no such user")
         }
@@ -91,7 +91,7 @@ public struct AdminUserService: Sendable {
         try settings.passwordPolicy.validate(chosen, email: email)
         let hash = try await hasher.hash(PasswordPolicy.normalize(chosen))
         let now = now()
-        let user = try await IdentitySQL.transaction(database) { executor in
+        let user = try await database.transaction { executor in
             if let actor {
                 guard let current = try await PostgresUserRepository(executor: executor).find(id: actor),
                     current.role == .admin, current.status == .active
@@ -129,7 +129,7 @@ public struct AdminUserService: Sendable {
             throw IdentityError.validation(field: "body", message: "nothing to change: give role and/or disabled")
         }
         let now = now()
-        return try await IdentitySQL.transaction(database) { executor in
+        return try await database.transaction { executor in
             let users = PostgresUserRepository(executor: executor)
             let target = try await lockForChange(users: users, id: id, actor: actor)
             let newRole = role ?? target.user.role
@@ -158,7 +158,7 @@ public struct AdminUserService: Sendable {
                         targetID: IdentityFormat.id(id), context: context)
                 }
             }
-            guard let updated = try await users.find(id: id) else { throw IdentityStorageError.noRowReturned }
+            guard let updated = try await users.find(id: id) else { throw StorageInvariantError.noRowReturned }
             return updated.record
         }
     }
@@ -168,7 +168,7 @@ public struct AdminUserService: Sendable {
     public func deleteUser(actor: Principal, id: UUID, context: AuditContext = .none) async throws {
         try requireAdmin(actor)
         let now = now()
-        try await IdentitySQL.transaction(database) { executor in
+        try await database.transaction { executor in
             let users = PostgresUserRepository(executor: executor)
             let target = try await lockForChange(users: users, id: id, actor: actor)
             try ensureAnAdminRemains(target, keepsAdmin: false)
@@ -217,7 +217,7 @@ public struct AdminUserService: Sendable {
     }
 
     private func revokeEverything(
-        on executor: any IdentitySQLExecutor, userID: UUID, now: Date, reason: SessionRevocationReason
+        on executor: any SQLExecutor, userID: UUID, now: Date, reason: SessionRevocationReason
     ) async throws -> (sessions: Int, tokens: Int) {
         let sessions = try await PostgresSessionRepository(executor: executor).revokeAll(
             userID: userID, at: now, reason: reason)

@@ -98,18 +98,18 @@ public struct AuditLog: Sendable {
         context: AuditContext = .none, details: [String: AuditValue] = [:]
     ) async throws {
         try await record(
-            on: IdentityPoolExecutor(database: database), action, actor: actor, targetType: targetType,
+            on: database, action, actor: actor, targetType: targetType,
             targetID: targetID, context: context,
             details: details)
     }
 
     func record(
-        on executor: any IdentitySQLExecutor, _ action: AuditAction, actor: UUID?, targetType: String? = nil,
+        on executor: any SQLExecutor, _ action: AuditAction, actor: UUID?, targetType: String? = nil,
         targetID: String? = nil, context: AuditContext = .none, details: [String: AuditValue] = [:]
     ) async throws {
         let context = context.sanitized
         let json = try Self.encode(details)
-        try await executor.execute(
+        try await executor.query(
             """
             INSERT INTO audit_log (occurred_at, actor_user_id, action, target_type, target_id, ip, request_id,
                                    user_agent, details)
@@ -123,7 +123,7 @@ public struct AuditLog: Sendable {
         -> [AuditEvent]
     {
         let limit = max(1, min(limit, 500))
-        return try await IdentityPoolExecutor(database: database).execute(
+        return try await database.query(
             """
             SELECT id, occurred_at, actor_user_id, action, target_type, target_id, ip, request_id, user_agent,
                    details::text

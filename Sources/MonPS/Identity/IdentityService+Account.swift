@@ -13,7 +13,7 @@ extension IdentityService {
     /// The caller's own account. Deleted or unknown → 404.
     public func me(userID: UUID) async throws -> UserRecord {
         guard
-            let user = try await PostgresUserRepository(database: database).find(
+            let user = try await PostgresUserRepository(executor: database).find(
                 id: userID),
             user.status != .deleted
         else { throw IdentityError.notFound("no such user") }
@@ -30,7 +30,7 @@ extension IdentityService {
         let name = try displayName.map { name throws(IdentityError) in
             try IdentityText.label(name, field: "displayName", maximum: 100)
         }
-        let users = PostgresUserRepository(database: database)
+        let users = PostgresUserRepository(executor: database)
         guard let user = try await users.find(id: userID), user.status == .active else {
             throw IdentityError.unauthenticated(.inactiveAccount)
         }
@@ -56,7 +56,7 @@ extension IdentityService {
         guard name != nil || newHash != nil else { return ProfileUpdate(user: user.record, tokens: nil) }
 
         let now = now()
-        return try await IdentitySQL.transaction(database) { executor in
+        return try await database.transaction { executor in
             let users = PostgresUserRepository(executor: executor)
             guard let locked = try await users.lock(id: userID), locked.status == .active else {
                 throw IdentityError.unauthenticated(.inactiveAccount)
@@ -76,7 +76,7 @@ extension IdentityService {
                 let revoked = try await PostgresSessionRepository(executor: executor).revokeAll(
                     userID: userID, at: now, reason: .passwordChanged)
                 let apiTokens = try await PostgresAPITokenRepository(executor: executor).revokeAll(userID: userID, at: now)
-                guard let updated = try await users.find(id: userID) else { throw IdentityStorageError.noRowReturned }
+                guard let updated = try await users.find(id: userID) else { throw StorageInvariantError.noRowReturned }
                 let (pair, familyID) = try await startSession(on: executor, user: updated, context: context, now: now)
                 tokens = pair
                 try await audit.record(
@@ -87,7 +87,7 @@ extension IdentityService {
                         "api_tokens_revoked": .int(apiTokens),
                     ])
             }
-            guard let final = try await users.find(id: userID) else { throw IdentityStorageError.noRowReturned }
+            guard let final = try await users.find(id: userID) else { throw StorageInvariantError.noRowReturned }
             return ProfileUpdate(user: final.record, tokens: tokens)
         }
     }
@@ -120,7 +120,7 @@ extension IdentityService {
                 message: "must be at most \(settings.apiTokenMaximumLifetime / 86_400) days from now")
         }
         let secret = try APITokenSecret.generate()
-        let record = try await IdentitySQL.transaction(database) { executor in
+        let record = try await database.transaction { executor in
             // The owner's row lock serialises concurrent creations, so the limit holds.
             guard let owner = try await PostgresUserRepository(executor: executor).lock(id: principal.userID),
                 owner.status == .active
@@ -153,7 +153,7 @@ extension IdentityService {
     {
         let now = now()
         if let currentPassword, !currentPassword.isEmpty {
-            guard let user = try await PostgresUserRepository(database: database).find(id: principal.userID),
+            guard let user = try await PostgresUserRepository(executor: database).find(id: principal.userID),
                 user.status == .active
             else { throw IdentityError.unauthenticated(.inactiveAccount) }
             let matches = await hasher.verify(
@@ -174,7 +174,7 @@ extension IdentityService {
     public func listAPITokens(userID: UUID, afterID: UUID? = nil, limit: Int = 50, includeInactive: Bool = false)
         async throws -> [APITokenRecord]
     {
-        try await PostgresAPITokenRepository(database: database).list(
+        try await PostgresAPITokenRepository(executor: database).list(
             userID: userID, afterID: afterID, limit: max(1, min(limit, 200)), includeInactive: includeInactive,
             now: now())
     }
@@ -186,7 +186,7 @@ extension IdentityService {
         -> APITokenRecord
     {
         let now = now()
-        return try await IdentitySQL.transaction(database) { executor in
+        return try await database.transaction { executor in
             guard
                 let result = try await PostgresAPITokenRepository(executor: executor).revoke(
                     id: id, userID: principal.userID, at: now)

@@ -13,7 +13,7 @@ extension IdentityService {
     func activeAccount(email: String) async throws -> UserRecord? {
         let normalized = EmailAddress.normalize(email)
         guard (1...EmailAddress.maximumLength).contains(normalized.count),
-            let user = try await PostgresUserRepository(database: database).find(emailNormalized: normalized),
+            let user = try await PostgresUserRepository(executor: database).find(emailNormalized: normalized),
             user.status == .active
         else { return nil }
         return user.record
@@ -27,7 +27,7 @@ extension IdentityService {
     func issueAccountToken(userID: UUID, purpose: AccountTokenPurpose, context: AuditContext = .none) async throws -> String {
         let secret = try OpaqueSecret.generate()
         let now = now()
-        try await IdentitySQL.transaction(database) { executor in
+        try await database.transaction { executor in
             try await PostgresAccountTokenRepository(executor: executor).replace(
                 userID: userID, purpose: purpose, hash: secret.hash, now: now)
             if purpose == .passwordReset {
@@ -45,14 +45,14 @@ extension IdentityService {
     public func resetPassword(token: String, newPassword: String, context: AuditContext = .none) async throws {
         guard let hash = OpaqueSecret.parse(token)?.hash else { throw AccountTokenError.invalidToken }
         // Look before hashing (argon2id is the expensive part), then check again under the lock.
-        let probe = try await usableToken(hash: hash, purpose: .passwordReset, executor: IdentityPoolExecutor(database: database))
-        guard let user = try await PostgresUserRepository(database: database).find(id: probe.userID), user.status == .active else {
+        let probe = try await usableToken(hash: hash, purpose: .passwordReset, executor: database)
+        guard let user = try await PostgresUserRepository(executor: database).find(id: probe.userID), user.status == .active else {
             throw AccountTokenError.invalidToken
         }
         try settings.passwordPolicy.validate(newPassword, email: try? EmailAddress(user.record.email))
         let newHash = try await hasher.hash(PasswordPolicy.normalize(newPassword))
         let now = now()
-        try await IdentitySQL.transaction(database) { executor in
+        try await database.transaction { executor in
             let token = try await usableToken(hash: hash, purpose: .passwordReset, executor: executor)
             let users = PostgresUserRepository(executor: executor)
             guard let locked = try await users.lock(id: token.userID), locked.status == .active else {
@@ -75,7 +75,7 @@ extension IdentityService {
     public func verifyEmail(token: String, context: AuditContext = .none) async throws {
         guard let hash = OpaqueSecret.parse(token)?.hash else { throw AccountTokenError.invalidToken }
         let now = now()
-        try await IdentitySQL.transaction(database) { executor in
+        try await database.transaction { executor in
             let token = try await usableToken(hash: hash, purpose: .emailVerification, executor: executor)
             guard let user = try await PostgresUserRepository(executor: executor).lock(id: token.userID), user.status == .active
             else { throw AccountTokenError.invalidToken }
@@ -89,7 +89,7 @@ extension IdentityService {
     }
 
     /// The live token of `purpose` with this hash, or the reason it is not usable.
-    private func usableToken(hash: String, purpose: AccountTokenPurpose, executor: any IdentitySQLExecutor) async throws
+    private func usableToken(hash: String, purpose: AccountTokenPurpose, executor: any SQLExecutor) async throws
         -> AccountTokenRow
     {
         guard let token = try await PostgresAccountTokenRepository(executor: executor).lock(hash: hash),

@@ -47,7 +47,7 @@ extension IdentityService {
         // Prefix, length, alphabet and CRC32 checked before any lookup.
         guard let secret = APITokenSecret.parse(bearer) else { throw IdentityError.unauthenticated(.malformed) }
         guard
-            let credential = try await PostgresAPITokenRepository(database: database)
+            let credential = try await PostgresAPITokenRepository(executor: database)
                 .findForAuthentication(
                     tokenHash: secret.hash)
         else { throw IdentityError.unauthenticated(.unknownToken) }
@@ -83,7 +83,7 @@ extension IdentityService {
     /// The account an access token names, from the cache when read recently, refused unless active.
     private func activeAccount(_ userID: UUID, now: Date) async throws -> ActiveAccountCache.Account {
         if let account = accounts.account(of: userID, now: now) { return account }
-        guard let user = try await PostgresUserRepository(database: database).find(id: userID), user.status == .active
+        guard let user = try await PostgresUserRepository(executor: database).find(id: userID), user.status == .active
         else { throw IdentityError.unauthenticated(.inactiveAccount) }
         let account = ActiveAccountCache.Account(role: user.role, sessionsValidAfter: user.sessionsValidAfter)
         accounts.store(account, of: userID, readAt: now)
@@ -93,21 +93,21 @@ extension IdentityService {
     // MARK: Issuing
 
     /// Starts a new refresh-token family for `user`. Returns the pair and the family id.
-    func startSession(on executor: any IdentitySQLExecutor, user: StoredUser, context: AuditContext, now: Date)
+    func startSession(on executor: any SQLExecutor, user: StoredUser, context: AuditContext, now: Date)
         async throws -> (TokenPair, UUID)
     {
         let familyID = UUID()
         guard
             let pair = try await issueTokens(
                 on: executor, user: user, familyID: familyID, sessionStartedAt: now, context: context, now: now)
-        else { throw IdentityStorageError.noRowReturned }  // unreachable: a fresh family always has time left
+        else { throw StorageInvariantError.noRowReturned }  // unreachable: a fresh family always has time left
         return (pair, familyID)
     }
 
     /// Stores a new refresh token of `familyID` and signs an access token. Nil when the family has
     /// reached `maximumSessionLifetime`.
     func issueTokens(
-        on executor: any IdentitySQLExecutor, user: StoredUser, familyID: UUID, sessionStartedAt: Date,
+        on executor: any SQLExecutor, user: StoredUser, familyID: UUID, sessionStartedAt: Date,
         context: AuditContext, now: Date
     ) async throws -> TokenPair? {
         let refreshExpiry = min(

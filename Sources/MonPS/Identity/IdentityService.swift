@@ -51,7 +51,7 @@ public struct IdentityService: Sendable {
         try settings.passwordPolicy.validate(password, email: email)
         let hash = try await hasher.hash(PasswordPolicy.normalize(password))
         let now = now()
-        return try await IdentitySQL.transaction(database) { executor in
+        return try await database.transaction { executor in
             let new = NewUser(email: email, displayName: name, passwordHash: hash, role: .user)
             guard let user = try await PostgresUserRepository(executor: executor).insert(new, now: now) else {
                 throw IdentityError.emailTaken
@@ -80,7 +80,7 @@ public struct IdentityService: Sendable {
     ) async throws -> TokenPair {
         let normalizedEmail = EmailAddress.normalize(email)
         let password = PasswordPolicy.normalize(password)
-        let users = PostgresUserRepository(database: database)
+        let users = PostgresUserRepository(executor: database)
         let found: StoredUser? =
             (1...EmailAddress.maximumLength).contains(normalizedEmail.count)
             ? try await users.find(emailNormalized: normalizedEmail) : nil
@@ -106,7 +106,7 @@ public struct IdentityService: Sendable {
 
         // Stronger parameters than the stored hash: replace it now that we hold the plaintext.
         let upgradedHash = hasher.needsRehash(encoded: user.passwordHash) ? try? await hasher.hash(password) : nil
-        let outcome: TokenPair? = try await IdentitySQL.transaction(database) { executor in
+        let outcome: TokenPair? = try await database.transaction { executor in
             let users = PostgresUserRepository(executor: executor)
             // Re-check under the row lock: disabled or password changed since the verification → refuse.
             guard let current = try await users.lock(id: user.id), current.status == .active,
@@ -146,7 +146,7 @@ public struct IdentityService: Sendable {
     /// Counts the failure against the account; when it locks the account, audits that on the account.
     func recordWrongPassword(user: StoredUser, now: Date, context: AuditContext) async throws {
         let lockUntil = now.addingTimeInterval(TimeInterval(settings.lockoutDuration))
-        let locked = try await PostgresUserRepository(database: database)
+        let locked = try await PostgresUserRepository(executor: database)
             .recordFailedLogin(
                 id: user.id, now: now, threshold: settings.lockoutThreshold, lockUntil: lockUntil)
         if let locked {
@@ -173,7 +173,7 @@ public struct IdentityService: Sendable {
         guard let secret = OpaqueSecret.parse(refreshToken) else { throw IdentityError.invalidRefreshToken }
         let now = now()
         // The body returns (never throws) on reuse, so the family revocation and its audit record commit.
-        let outcome: RefreshOutcome = try await IdentitySQL.transaction(database) { executor in
+        let outcome: RefreshOutcome = try await database.transaction { executor in
             let sessions = PostgresSessionRepository(executor: executor)
             guard let token = try await sessions.lock(tokenHash: secret.hash) else { return .invalid }
             if token.usedAt != nil {
@@ -219,7 +219,7 @@ public struct IdentityService: Sendable {
     public func logout(refreshToken: String, context: AuditContext = .none) async throws {
         guard let secret = OpaqueSecret.parse(refreshToken) else { return }
         let now = now()
-        try await IdentitySQL.transaction(database) { executor in
+        try await database.transaction { executor in
             let sessions = PostgresSessionRepository(executor: executor)
             guard let token = try await sessions.find(tokenHash: secret.hash) else { return }
             let revoked = try await sessions.revokeFamily(token.familyID, at: now, reason: .logout)
@@ -236,7 +236,7 @@ public struct IdentityService: Sendable {
     /// token is a credential minted from a session.)
     public func logoutAll(userID: UUID, context: AuditContext = .none) async throws {
         let now = now()
-        try await IdentitySQL.transaction(database) { executor in
+        try await database.transaction { executor in
             let revoked = try await PostgresSessionRepository(executor: executor).revokeAll(
                 userID: userID, at: now, reason: .logoutAll)
             try await PostgresUserRepository(executor: executor).invalidateSessions(id: userID, now: now)
@@ -251,13 +251,13 @@ public struct IdentityService: Sendable {
     /// ago. Returns how many rows went.
     @discardableResult
     public func purgeExpiredRefreshTokens(retention: Int64 = 7 * 86_400) async throws -> Int {
-        try await PostgresSessionRepository(database: database).deleteExpired(
+        try await PostgresSessionRepository(executor: database).deleteExpired(
             before: now().addingTimeInterval(-TimeInterval(max(0, retention))))
     }
 
     /// Live sessions (refresh-token families) of the user, newest first.
     public func sessions(userID: UUID) async throws -> [SessionSummary] {
-        try await PostgresSessionRepository(database: database).activeSessions(
+        try await PostgresSessionRepository(executor: database).activeSessions(
             userID: userID, now: now())
     }
 }

@@ -63,13 +63,13 @@ protocol SessionRepository: Sendable {
 }
 
 struct PostgresSessionRepository: SessionRepository {
-    let executor: any IdentitySQLExecutor
+    let executor: any SQLExecutor
 
     private static let columns =
         "id, user_id, family_id, session_started_at, issued_at, expires_at, used_at, revoked_at"
 
     func insert(_ token: NewRefreshToken) async throws {
-        try await executor.execute(
+        try await executor.query(
             """
             INSERT INTO refresh_tokens (user_id, family_id, token_hash, session_started_at, issued_at, expires_at,
                                         user_agent, ip)
@@ -79,23 +79,23 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func lock(tokenHash: String) async throws -> RefreshTokenRow? {
-        try await executor.execute(
+        try await executor.query(
             "SELECT \(unescaped: Self.columns) FROM refresh_tokens WHERE token_hash = \(tokenHash) FOR UPDATE"
         ).first.map(Self.decode)
     }
 
     func find(tokenHash: String) async throws -> RefreshTokenRow? {
-        try await executor.execute(
+        try await executor.query(
             "SELECT \(unescaped: Self.columns) FROM refresh_tokens WHERE token_hash = \(tokenHash)"
         ).first.map(Self.decode)
     }
 
     func markUsed(id: UUID, at: Date) async throws {
-        try await executor.execute("UPDATE refresh_tokens SET used_at = \(at) WHERE id = \(id) AND used_at IS NULL")
+        try await executor.query("UPDATE refresh_tokens SET used_at = \(at) WHERE id = \(id) AND used_at IS NULL")
     }
 
     func revokeFamily(_ familyID: UUID, at: Date, reason: SessionRevocationReason) async throws -> Int {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE refresh_tokens SET revoked_at = \(at), revoked_reason = \(reason.rawValue)
             WHERE family_id = \(familyID) AND revoked_at IS NULL
@@ -105,7 +105,7 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func revokeAll(userID: UUID, at: Date, reason: SessionRevocationReason) async throws -> Int {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE refresh_tokens SET revoked_at = \(at), revoked_reason = \(reason.rawValue)
             WHERE user_id = \(userID) AND revoked_at IS NULL
@@ -115,7 +115,7 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func activeSessions(userID: UUID, now: Date) async throws -> [SessionSummary] {
-        try await executor.execute(
+        try await executor.query(
             """
             SELECT family_id, session_started_at, issued_at, expires_at, user_agent, ip
             FROM refresh_tokens
@@ -132,7 +132,7 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     func deleteExpired(before cutoff: Date) async throws -> Int {
-        try await executor.execute("DELETE FROM refresh_tokens WHERE expires_at < \(cutoff) RETURNING id").count
+        try await executor.query("DELETE FROM refresh_tokens WHERE expires_at < \(cutoff) RETURNING id").count
     }
 
     static func decode(_ row: PostgresRow) throws -> RefreshTokenRow {

@@ -20,7 +20,7 @@ public final class TokenUsageRecorder: Sendable {
 
     public convenience init(database: Database, flushInterval: Duration = .seconds(30), logger: Logger? = nil) {
         self.init(
-            repository: PostgresAPITokenRepository(database: database),
+            repository: PostgresAPITokenRepository(executor: database),
             flushInterval: flushInterval,
             logger: logger ?? database.logger)
     }

@@ -79,7 +79,7 @@ protocol UserRepository: Sendable {
 }
 
 struct PostgresUserRepository: UserRepository {
-    let executor: any IdentitySQLExecutor
+    let executor: any SQLExecutor
 
     private static let columns = """
         id, email, display_name, role, status, created_at, updated_at, password_changed_at, last_login_at, \
@@ -87,12 +87,12 @@ struct PostgresUserRepository: UserRepository {
         """
 
     func find(id: UUID) async throws -> StoredUser? {
-        try await executor.execute("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)")
+        try await executor.query("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)")
             .first.map(Self.decode)
     }
 
     func find(emailNormalized: String) async throws -> StoredUser? {
-        try await executor.execute(
+        try await executor.query(
             """
             SELECT \(unescaped: Self.columns) FROM users
             WHERE email_normalized = \(emailNormalized) AND status <> 'deleted'
@@ -101,18 +101,18 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func lock(id: UUID) async throws -> StoredUser? {
-        try await executor.execute("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id) FOR UPDATE")
+        try await executor.query("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id) FOR UPDATE")
             .first.map(Self.decode)
     }
 
     func lockActiveAdmins() async throws -> [UUID] {
-        try await executor.execute(
+        try await executor.query(
             "SELECT id FROM users WHERE role = 'admin' AND status = 'active' ORDER BY id FOR UPDATE"
         ).map { try $0.decode(UUID.self) }
     }
 
     func insert(_ user: NewUser, now: Date) async throws -> StoredUser? {
-        try await executor.execute(
+        try await executor.query(
             """
             INSERT INTO users (email, email_normalized, display_name, password_hash, role, status,
                                password_changed_at, created_at, updated_at)
@@ -126,7 +126,7 @@ struct PostgresUserRepository: UserRepository {
 
     func recordFailedLogin(id: UUID, now: Date, threshold: Int, lockUntil: Date) async throws -> Date? {
         // SET expressions see the old row, so the count and the lock are decided together, atomically.
-        let rows = try await executor.execute(
+        let rows = try await executor.query(
             """
             UPDATE users SET
                 failed_login_count = CASE WHEN failed_login_count + 1 >= \(threshold) THEN 0
@@ -141,7 +141,7 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func recordSuccessfulLogin(id: UUID, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE users SET failed_login_count = 0, locked_until = NULL, last_login_at = \(now)
             WHERE id = \(id)
@@ -149,12 +149,12 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func upgradePasswordHash(id: UUID, old: String, new: String) async throws {
-        try await executor.execute(
+        try await executor.query(
             "UPDATE users SET password_hash = \(new) WHERE id = \(id) AND password_hash = \(old)")
     }
 
     func changePassword(id: UUID, hash: String, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE users SET password_hash = \(hash), password_changed_at = \(now), updated_at = \(now),
                 failed_login_count = 0, locked_until = NULL,
@@ -164,12 +164,12 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func setDisplayName(id: UUID, _ name: String, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             "UPDATE users SET display_name = \(name), updated_at = \(now) WHERE id = \(id)")
     }
 
     func invalidateSessions(id: UUID, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE users SET sessions_valid_after = GREATEST(COALESCE(sessions_valid_after, \(now)), \(now))
             WHERE id = \(id)
@@ -177,12 +177,12 @@ struct PostgresUserRepository: UserRepository {
     }
 
     func setRole(id: UUID, _ role: Role, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             "UPDATE users SET role = \(role.rawValue), updated_at = \(now) WHERE id = \(id)")
     }
 
     func setStatus(id: UUID, _ status: UserStatus, now: Date) async throws {
-        try await executor.execute(
+        try await executor.query(
             """
             UPDATE users SET status = \(status.rawValue), updated_at = \(now),
                 deleted_at = CASE WHEN \(status.rawValue) = 'deleted' THEN \(now) ELSE NULL END,
@@ -194,7 +194,7 @@ struct PostgresUserRepository: UserRepository {
 
     func list(filter: UserListFilter, afterID: UUID?, limit: Int) async throws -> [UserRecord] {
         let search = filter.emailContains.map(EmailAddress.normalize).flatMap { $0.isEmpty ? nil : $0 }
-        return try await executor.execute(
+        return try await executor.query(
             """
             SELECT \(unescaped: Self.columns) FROM users
             WHERE (\(search)::text IS NULL OR strpos(email_normalized, \(search)) > 0)

@@ -34,7 +34,7 @@ struct BetSettlement: Sendable {
 
     /// Grades `betID` from its event's stored result; pays and records it when gradable.
     func settle(_ betID: UUID, now: Date = Date()) async throws -> Result {
-        let (result, recorded) = try await database.bettingTransaction { sql -> (Result, [RecordedNotification]) in
+        let (result, recorded) = try await database.transaction { sql -> (Result, [RecordedNotification]) in
             let rows = try await sql.query(
                 """
                 SELECT b.user_id, b.bankroll_id, b.market, b.selection, b.point::float8, b.odds::float8, b.stake, b.status,
@@ -70,7 +70,7 @@ struct BetSettlement: Sendable {
     @discardableResult
     func record(
         _ graded: SettlementResult, betID: UUID, owner: UUID, bankrollID: UUID, actor: UUID?, note: String,
-        on sql: TransactionSQL
+        on sql: DatabaseConnection
     ) async throws -> [RecordedNotification] {
         try await sql.query(
             """
@@ -87,6 +87,6 @@ struct BetSettlement: Sendable {
         }
         guard let outbox else { return [] }
         return try await outbox.record(
-            try await BetNotice.drafts(.betSettled, betIDs: [betID], on: sql.connection), on: sql.connection)
+            try await BetNotice.drafts(.betSettled, betIDs: [betID], on: sql), on: sql)
     }
 }

@@ -25,7 +25,7 @@ struct ManualSettlement: Sendable {
     /// Settles `betID` as `outcome` for `actor`; returns the bet's owner (an admin may grade anyone's bet).
     @discardableResult
     func settle(_ betID: UUID, as outcome: BetOutcome, note: String?, actor: Principal, context: AuditContext) async throws -> UUID {
-        let (owner, recorded) = try await settlement.database.bettingTransaction { sql -> (UUID, [RecordedNotification]) in
+        let (owner, recorded) = try await settlement.database.transaction { sql -> (UUID, [RecordedNotification]) in
             let rows = try await sql.query(
                 """
                 SELECT user_id, bankroll_id, odds::float8, stake, status, payout FROM bets
@@ -61,7 +61,7 @@ struct ManualSettlement: Sendable {
                 action = "bet.settlement_corrected"
             }
             try await audit.record(
-                on: sql.auditExecutor, action, actor: actor.userID, targetType: "bet", targetID: betID.uuidString.lowercased(),
+                on: sql, action, actor: actor.userID, targetType: "bet", targetID: betID.uuidString.lowercased(),
                 context: context,
                 details: ["from": .string(status), "to": .string(graded.outcome.rawValue), "payout": .int(Int(graded.payout))])
             return (owner, recorded)
