@@ -45,6 +45,10 @@ extension BettingError: APIErrorConvertible {
             return APIError(
                 status: .conflict, slug: "bet-cancelled", title: "Bet cancelled",
                 detail: "the bet was cancelled and refunded; it cannot be settled")
+        case .opportunityNotFound(let reference):
+            return .notFound("no opportunity with id \(reference)")
+        case .opportunityClosed(let status):
+            return .conflict("the opportunity is \(status); its price is no longer there")
         case .mixedCurrencies(let currencies):
             return APIError(
                 status: .unprocessableContent, slug: "mixed-currencies", title: "Mixed currencies",

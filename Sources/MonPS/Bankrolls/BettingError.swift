@@ -23,4 +23,8 @@ enum BettingError: Error, Sendable, Equatable {
     case mixedCurrencies([String])
     /// A cancelled bet (refunded) cannot be graded.
     case betCancelled
+    /// The `opportunity_id` of a bet or suggestion names no opportunity (`reference` as given, shortened).
+    case opportunityNotFound(reference: String)
+    /// The opportunity is withdrawn or expired: its price is no longer there.
+    case opportunityClosed(status: String)
 }

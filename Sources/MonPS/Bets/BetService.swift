@@ -8,6 +8,7 @@ struct BetService: Sendable {
     let settings: any SettingsRepository
     let events: any EventRepository
     let sports: any SportsRepository
+    let opportunities: any OpportunityLookup
     var now: @Sendable () -> Date = Date.init
 
     static let maximumOdds = 10_000.0

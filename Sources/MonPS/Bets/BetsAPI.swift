@@ -17,7 +17,7 @@ extension APIHandler {
         let filter = BetFilter(
             status: query.status.flatMap { BetStatus(rawValue: $0.rawValue) }, sport: query.sport, bookmaker: query.bookmaker,
             bankrollID: try query.bankrollId.map(Self.bankrollFilter), tag: query.tag, from: query.from, to: query.to)
-        let fetched = try await bets.repository.list(owner: principal.userID, filter: filter, after: after, limit: page.limit + 1)
+        let fetched = try await bets.list(userID: principal.userID, filter: filter, after: after, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.placedMicros), $0.id.uuidString.lowercased()] }
         return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.Bet.init), nextCursor: .init(next)))))
     }
@@ -27,7 +27,13 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         var request: BetService.PlaceRequest
         if let reference = body.opportunityId {
-            request = try await placeRequest(fromOpportunity: reference, body: body)
+            request = try await bets.placeRequest(
+                onOpportunity: reference,
+                terms: .init(
+                    eventID: body.eventId, market: body.market.flatMap { BetMarketKind(rawValue: $0.rawValue) },
+                    selection: body.selection.flatMap { BetSelection(rawValue: $0.rawValue) }, bookmaker: body.bookmaker,
+                    odds: body.odds, fairProbability: body.fairProbability),
+                stake: body.stake)
         } else {
             guard let market = body.market.flatMap({ BetMarketKind(rawValue: $0.rawValue) }) else {
                 throw BettingError.validation(field: "market", message: "is required without opportunity_id")
@@ -54,48 +60,9 @@ extension APIHandler {
         return .created(.init(body: .json(try .init(bet))))
     }
 
-    /// A bet on an opportunity: its selection, price and fair probability; explicit fields must agree with it.
-    private func placeRequest(
-        fromOpportunity reference: String, body: Components.Schemas.CreateBetRequest
-    ) async throws -> BetService.PlaceRequest {
-        let opportunity = try await activeOpportunity(reference)
-        guard let market = BetMarketKind(rawValue: opportunity.market),
-              let selection = BetSelection(rawValue: opportunity.outcome) else { throw APIError.internalError }
-        // The opportunity carries its market's line (the home handicap); the bet is at its own side's point.
-        let point = MarketType(rawValue: market.rawValue).flatMap { MarketKey($0, line: opportunity.point).point(of: selection.rawValue) }
-        if let given = body.market?.rawValue, given != market.rawValue {
-            throw BettingError.validation(field: "market", message: "does not match the opportunity (\(market.rawValue))")
-        }
-        if let given = body.selection?.rawValue, given != selection.rawValue {
-            throw BettingError.validation(field: "selection", message: "does not match the opportunity (\(selection.rawValue))")
-        }
-        if let given = body.eventId, given != opportunity.eventID {
-            throw BettingError.validation(field: "event_id", message: "does not match the opportunity")
-        }
-        return BetService.PlaceRequest(
-            eventID: opportunity.eventID, eventDescription: nil, sport: nil, competition: nil, market: market,
-            selection: selection, point: point, bookmaker: body.bookmaker ?? opportunity.bookmaker,
-            odds: body.odds ?? opportunity.price, stake: body.stake, bankrollID: nil,
-            fairProbability: body.fairProbability ?? opportunity.fairProbability, tags: [], notes: nil, isLive: false,
-            opportunityID: opportunity.id, agent: opportunity.agents.joined(separator: ","))
-    }
-
-    /// An opportunity still open for betting (a withdrawn or expired one is a 409).
-    func activeOpportunity(_ reference: String) async throws -> OpportunityRecord {
-        guard let id = UUID(uuidString: reference), let opportunity = try await opportunities.get(id: id) else {
-            throw APIError.notFound("no opportunity with id \(reference.prefix(64))")
-        }
-        guard opportunity.status == "active" else {
-            throw APIError.conflict("the opportunity is \(opportunity.status); its price is no longer there")
-        }
-        return opportunity
-    }
-
     func getBet(_ input: Operations.GetBet.Input) async throws -> Operations.GetBet.Output {
         let principal = try RequestScope.requirePrincipal()
-        guard let bet = try await bets.repository.get(id: try UUID.parameter(input.path.id), owner: principal.userID) else {
-            throw BettingError.betNotFound
-        }
+        let bet = try await bets.get(id: try UUID.parameter(input.path.id), userID: principal.userID)
         return .ok(.init(body: .json(try .init(bet))))
     }
 
@@ -110,31 +77,25 @@ extension APIHandler {
 
     func cancelBet(_ input: Operations.CancelBet.Input) async throws -> Operations.CancelBet.Output {
         let principal = try RequestScope.requirePrincipal()
-        let bet = try await bets.repository.cancel(
-            id: try UUID.parameter(input.path.id), owner: principal.userID, context: .current)
+        let bet = try await bets.cancel(id: try UUID.parameter(input.path.id), userID: principal.userID, context: .current)
         return .ok(.init(body: .json(try .init(bet))))
     }
 
     func suggestStake(_ input: Operations.SuggestStake.Input) async throws -> Operations.SuggestStake.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        var request = BetService.SuggestionRequest(
-            bankrollID: try body.bankrollId.map(Self.bankrollReference), odds: body.odds, probability: body.probability,
-            eventID: body.eventId, market: body.market.flatMap { BetMarketKind(rawValue: $0.rawValue) },
-            selection: body.selection.flatMap { BetSelection(rawValue: $0.rawValue) }, point: body.point,
-            bookmaker: body.bookmaker)
-        if let reference = body.opportunityId {
-            let opportunity = try await activeOpportunity(reference)
-            let market = BetMarketKind(rawValue: opportunity.market)
-            let selection = BetSelection(rawValue: opportunity.outcome)
-            request.eventID = opportunity.eventID
-            request.market = market
-            request.selection = selection
-            request.point = opportunity.point.map { market == .spreads && selection == .away ? -$0 : $0 }
-            request.bookmaker = opportunity.bookmaker
-            request.odds = body.odds ?? opportunity.price
-            request.probability = body.probability ?? opportunity.fairProbability
-        }
+        let bankrollID = try body.bankrollId.map(Self.bankrollReference)
+        let request =
+            if let reference = body.opportunityId {
+                try await bets.suggestionRequest(
+                    onOpportunity: reference, bankrollID: bankrollID, odds: body.odds, probability: body.probability)
+            } else {
+                BetService.SuggestionRequest(
+                    bankrollID: bankrollID, odds: body.odds, probability: body.probability, eventID: body.eventId,
+                    market: body.market.flatMap { BetMarketKind(rawValue: $0.rawValue) },
+                    selection: body.selection.flatMap { BetSelection(rawValue: $0.rawValue) }, point: body.point,
+                    bookmaker: body.bookmaker)
+            }
         let suggestion = try await bets.suggest(request, userID: principal.userID)
         return .ok(.init(body: .json(try .init(suggestion))))
     }

@@ -82,11 +82,20 @@ extension APIHandler {
 
 extension Components.Schemas.Opportunity {
     init(_ record: OpportunityRecord) throws {
-        guard let verdict = Components.Schemas.Verdict(rawValue: record.verdict),
-              let status = StatusPayload(rawValue: record.status) else { throw APIError.internalError }
+        let verdict: Components.Schemas.Verdict =
+            switch record.verdict {
+            case .analyze: .analyze
+            case .caution: .caution
+            }
+        let status: StatusPayload =
+            switch record.status {
+            case .active: .active
+            case .withdrawn: .withdrawn
+            case .expired: .expired
+            }
         self.init(
             id: record.id.uuidString.lowercased(), eventId: record.eventID, sport: record.sport, competition: record.competition,
-            home: record.home, away: record.away, market: try APIHandler.market(record.market), point: record.point,
+            home: record.home, away: record.away, market: try APIHandler.market(record.market.rawValue), point: record.point,
             outcome: try APIHandler.outcome(record.outcome), bookmaker: record.bookmaker, price: record.price,
             fairProbability: record.fairProbability, fairOdds: 1 / record.fairProbability, edge: record.edge,
             score: record.score, verdict: verdict, agents: record.agents, startsAt: record.startsAt, status: status,

@@ -2,6 +2,11 @@ import Foundation
 import MonPSCore
 import PostgresNIO
 
+/// Where an opportunity is in its life: open for betting, withdrawn by a later detection run, or past its start.
+enum OpportunityStatus: String, Sendable, CaseIterable {
+    case active, withdrawn, expired
+}
+
 struct OpportunityRecord: Sendable, Equatable {
     var id: UUID
     var eventID: Int64
@@ -9,7 +14,7 @@ struct OpportunityRecord: Sendable, Equatable {
     var competition: String?
     var home: String
     var away: String
-    var market: String
+    var market: MarketType
     var point: Double?
     var outcome: String
     var bookmaker: String
@@ -17,10 +22,10 @@ struct OpportunityRecord: Sendable, Equatable {
     var fairProbability: Double
     var edge: Double
     var score: Double
-    var verdict: String
+    var verdict: Verdict
     var agents: [String]
     var startsAt: Date
-    var status: String
+    var status: OpportunityStatus
     var detectedAt: Date
     var updatedAt: Date
     /// Every agent's vote and the prices they saw; nil in list pages, which do not read them.
@@ -138,7 +143,7 @@ struct PostgresOpportunityRepository: Sendable {
             """
             SELECT k.key, l.market, l.outcome, l.point, l.price, l.captured_at, k.aggregate
             FROM current_odds l JOIN bookmakers k ON k.id = l.bookmaker_id
-            WHERE l.event_id = \(record.eventID) AND l.market = \(record.market)
+            WHERE l.event_id = \(record.eventID) AND l.market = \(record.market.rawValue)
             ORDER BY l.outcome, k.key
             """
         ).map { row in
@@ -148,12 +153,9 @@ struct PostgresOpportunityRepository: Sendable {
                 bookmaker: book, market: market, outcome: outcome, point: point, price: price, capturedAt: at,
                 aggregate: aggregate)
         }.filter { price in
-            // Same line: spreads keyed by the home handicap (the away side is mirrored), totals by the total.
+            // Same line: each side's own point of the opportunity's market line (`MarketKey` mirrors a spread).
             guard let line = record.point else { return true }
-            switch record.market {
-            case "spreads": return price.point == (price.outcome == "home" ? line : -line)
-            default: return price.point == line
-            }
+            return price.point == MarketKey(record.market, line: line).point(of: price.outcome)
         }
     }
 
@@ -162,9 +164,10 @@ struct PostgresOpportunityRepository: Sendable {
         let read = RowReader(row)
         return OpportunityRecord(
             id: try read(0), eventID: try read(1), sport: try read(2), competition: try read(3), home: try read(4),
-            away: try read(5), market: try read(6), point: try read(7), outcome: try read(8), bookmaker: try read(9),
+            away: try read(5), market: try read(6, column: "opportunities.market"), point: try read(7), outcome: try read(8), bookmaker: try read(9),
             price: try read(10), fairProbability: try read(11), edge: try read(12), score: try read(13),
-            verdict: try read(14), agents: try read(15), startsAt: try read(16), status: try read(17),
+            verdict: try read(14, column: "opportunities.verdict"), agents: try read(15), startsAt: try read(16),
+            status: try read(17, column: "opportunities.status"),
             detectedAt: try read(18), updatedAt: try read(19), votesJSON: details ? try read(20) : nil,
             pricesJSON: details ? try read(21) : nil)
     }

@@ -10,7 +10,7 @@ extension APIHandler {
         let id = try UUID.parameter(input.path.id)
         guard let outcome = BetOutcome(rawValue: body.status.rawValue) else { throw APIError.internalError }
         let owner = try await manualSettlement.settle(id, as: outcome, note: body.note, actor: principal, context: .current)
-        guard let bet = try await bets.repository.get(id: id, owner: owner) else { throw BettingError.betNotFound }
+        let bet = try await bets.get(id: id, userID: owner)
         return .ok(.init(body: .json(try .init(bet))))
     }
 }

@@ -22,7 +22,8 @@ struct LedgerPropertyTests {
             let bets = BetService(
                 repository: PostgresBetRepository(database: database, audit: audit), bankrolls: bankrolls,
                 settings: settings, events: PostgresEventRepository(database: database),
-                sports: PostgresSportsRepository(database: database))
+                sports: PostgresSportsRepository(database: database),
+                opportunities: PostgresOpportunityRepository(database: database))
             let initial: Int64 = 20_000
             let bankroll = try await bankrolls.create(owner: user.id, name: "Walk", currency: "EUR", initialAmount: initial)
 
