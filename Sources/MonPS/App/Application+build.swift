@@ -57,11 +57,12 @@ public func buildApplication(
     // After authentication (anonymous callers learn nothing about protected inputs), before the cache and handlers.
     router.add(middleware: ContractValidationMiddleware(contracts: try ContractTable(document: document), maxBodyBytes: config.maxBodyBytes))
     let analytics = AnalyticsFeature(services: services)
+    let cachePolicies = try CachePolicyTable(document: document)
     router.add(middleware: analytics.middleware)  // after authentication: counts requests per caller
     router.add(
         middleware: PublicCacheMiddleware(
             cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,
-            cacheability: SharedRoutes.policy))
+            cacheability: { cachePolicies.policy(forPath: $0.uri.path) }))
 
     // `readDatabase` answers the GETs of callers who did not write recently from the replica (DATABASE_READ_URL; the
     // primary without one). These repositories write only in POST/PATCH/DELETE handlers, which always use the primary.
@@ -77,7 +78,7 @@ public func buildApplication(
         userSettings: userSettings,
         bets: BetService(
             repository: PostgresBetRepository(database: services.readDatabase, audit: auth.admin.audit),
-            bankrolls: bankrolls, settings: userSettings, events: events, sports: sports),
+            bankrolls: bankrolls, settings: userSettings, events: events, sports: sports, opportunities: opportunities),
         manualSettlement: ManualSettlement(
             settlement: BetSettlement(
                 database: services.database, logger: services.logger, outbox: services.notifications.outbox),
@@ -140,28 +141,4 @@ public func buildApplication(
         }
     }
     return app
-}
-
-/// Routes whose responses are the same for every caller, and how long they may be served from Redis.
-/// Everything else (per-user data) is never shared.
-enum SharedRoutes {
-    static func policy(for request: Request) -> CachePolicy? {
-        let path = request.uri.path
-        // Past opportunities change as grading runs and belong to no odds tag: never shared.
-        if path == "/v1/opportunities/history" { return nil }
-        if path.hasPrefix("/v1/sports") { return .shared(ttl: .seconds(300), tags: ["sports"]) }
-        if path.hasPrefix("/v1/bookmakers") { return .shared(ttl: .seconds(300), tags: ["bookmakers"]) }
-        // Authenticated but caller-independent: odds move, so short lifetimes (and the loader bumps the tag).
-        // Shares (per user) never go through the shared cache.
-        if (path.hasPrefix("/v1/opportunities") && !path.contains("/shares")) || path == "/v1/agents"
-            || path == "/v1/agents/compare"
-        {
-            return .shared(ttl: .seconds(15), tags: ["opportunities"], fillFromCredentialedRequests: true)
-        }
-        if path.hasPrefix("/v1/events") {
-            let ttl: Duration = path.hasSuffix("/odds") ? .seconds(15) : .seconds(30)
-            return .shared(ttl: ttl, tags: ["events"], fillFromCredentialedRequests: true)
-        }
-        return nil
-    }
 }
