@@ -33,9 +33,7 @@ public struct AppServices: Sendable {
         self.config = config
         self.logger = logger
         self.registry = registry
-        self.database = Database(
-            url: config.database, poolSize: config.databasePoolSize, leaseTimeout: config.databaseLeaseTimeout, logger: logger,
-            registry: registry)
+        self.database = Self.primaryDatabase(config: config, logger: logger, registry: registry)
         let replica = config.readDatabase.map {
             ReadReplica(
                 database: Database(
@@ -43,15 +41,7 @@ public struct AppServices: Sendable {
                     registry: registry, metricsPrefix: "monps_db_replica"))
         }
         self.readDatabase = database.routingReads(to: replica)
-        var redisConfiguration: RedisConfiguration
-        do {
-            redisConfiguration = try RedisConfiguration(url: config.redisURL)
-        } catch {
-            throw ConfigError("REDIS_URL", String(describing: error))
-        }
-        redisConfiguration.poolSize = config.redisPoolSize
-        redisConfiguration.keyPrefix = redisKeyPrefix
-        self.redis = RedisClient(configuration: redisConfiguration, logger: logger)
+        self.redis = try Self.redisClient(config: config, logger: logger, keyPrefix: redisKeyPrefix)
         self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, registry: registry, now: now)
         self.loader = OddsLoader(database: database, logger: logger)
         let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
@@ -117,31 +107,38 @@ public struct AppServices: Sendable {
         ]
     }
 
-    /// Runs `body` with the PostgreSQL pool running (for CLI commands that do not start the server).
+    /// Runs `body` with the PostgreSQL pool running (for commands and tests that do not start the server), then
+    /// closes the Redis pool and the outbound HTTP clients.
     public func withRunningDatabase<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            let client = database.client
-            // Wait until the pool's task has begun: a lease before `run()` works but logs a warning on every command.
-            let (started, signal) = AsyncStream<Void>.makeStream()
-            group.addTask {
-                signal.finish()
-                await client.run()
-            }
-            for await _ in started {}
-            await Task.yield()
-            defer {
-                group.cancelAll()
-                redis.shutdown()
-            }
-            do {
-                let result = try await body()
-                await outboundHTTP.shutdown()
-                return result
-            } catch {
-                await outboundHTTP.shutdown()
-                throw error
-            }
+        defer { redis.shutdown() }
+        do {
+            let result = try await database.whileRunning(body)
+            await outboundHTTP.shutdown()
+            return result
+        } catch {
+            await outboundHTTP.shutdown()
+            throw error
         }
+    }
+
+    /// The primary's pool, as configured.
+    static func primaryDatabase(config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry) -> Database {
+        Database(
+            url: config.database, poolSize: config.databasePoolSize, leaseTimeout: config.databaseLeaseTimeout, logger: logger,
+            registry: registry)
+    }
+
+    /// The Redis pool, as configured; a malformed `REDIS_URL` is a configuration error.
+    static func redisClient(config: AppConfig, logger: Logger, keyPrefix: String) throws(ConfigError) -> RedisClient {
+        var configuration: RedisConfiguration
+        do {
+            configuration = try RedisConfiguration(url: config.redisURL)
+        } catch {
+            throw ConfigError("REDIS_URL", String(describing: error))
+        }
+        configuration.poolSize = config.redisPoolSize
+        configuration.keyPrefix = keyPrefix
+        return RedisClient(configuration: configuration, logger: logger)
     }
 }
 

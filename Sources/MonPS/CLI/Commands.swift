@@ -38,16 +38,16 @@ public enum MonPSCommands {
 
     /// `monps migrate [--status]`: applies pending migrations (or lists applied/pending); returns the report.
     public static func migrate(config: AppConfig, logger: Logger, statusOnly: Bool) async throws -> String {
-        let services = try AppServices(config: config, logger: logger)
+        let resources = try CommandResources(config: config, logger: logger, responseCache: false)
         let migrator = Migrator(files: try MigrationFile.bundled(), logger: logger)
-        return try await services.withRunningDatabase {
+        return try await resources.run {
             if statusOnly {
-                let status = try await migrator.status(services.database.client)
+                let status = try await migrator.status(resources.database.client)
                 let applied = status.applied.map { "applied  \($0)" }
                 let pending = status.pending.map { "pending  \($0)" }
                 return (applied + pending).joined(separator: "\n")
             }
-            let applied = try await migrator.migrate(services.database.client)
+            let applied = try await migrator.migrate(resources.database.client)
             return applied.isEmpty ? "database is up to date" : applied.map { "applied \($0)" }.joined(separator: "\n")
         }
     }

@@ -6,10 +6,10 @@ import Logging
 extension MonPSCommands {
     /// Runs the detector once and returns the report to print (a table, or one JSON object with `json`).
     public static func detect(config: AppConfig, logger: Logger, json: Bool) async throws -> String {
-        let services = try AppServices(config: config, logger: logger)
-        let summary = try await services.withRunningDatabase {
-            try await OpportunityDetector(database: services.database, logger: logger, settings: config.detection)
-                .detect(refreshing: services.auth.responseCache)
+        let resources = try CommandResources(config: config, logger: logger, responseCache: true)
+        let summary = try await resources.run {
+            try await OpportunityDetector(database: resources.database, logger: logger, settings: config.detection)
+                .detect(refreshing: resources.responseCache)
         }
         return json ? DetectionReport.json(summary) : DetectionReport.text(summary)
     }

@@ -18,10 +18,10 @@ extension MonPSCommands {
         progress: @escaping @Sendable (_ done: Int, _ total: Int, _ label: String) -> Void
     ) async throws -> String {
         let files = try ImportFileReader.read(paths: paths, format: format, sbrSport: sbrSport)
-        let services = try AppServices(config: config, logger: logger)
-        let importer = HistoricalImporter(loader: OddsLoader(database: services.database, logger: logger))
-        let detector = OpportunityDetector(database: services.database, logger: logger, settings: config.detection)
-        let (reports, detected) = try await services.withRunningDatabase {
+        let resources = try CommandResources(config: config, logger: logger, responseCache: true)
+        let importer = HistoricalImporter(loader: OddsLoader(database: resources.database, logger: logger))
+        let detector = OpportunityDetector(database: resources.database, logger: logger, settings: config.detection)
+        let (reports, detected) = try await resources.run {
             let reports = try await importer.run(files, strict: strict) { step in
                 switch step {
                 case .parsed(let file, let index, let total): progress(index, total * 2, "parsed \(file)")
@@ -32,7 +32,7 @@ extension MonPSCommands {
             let touched = reports.flatMap(\.load.eventIDs)
             let detected =
                 reports.contains { $0.load.snapshotsAdded > 0 }
-                ? try await detector.detect(eventIDs: touched, refreshing: services.auth.responseCache) : nil
+                ? try await detector.detect(eventIDs: touched, refreshing: resources.responseCache) : nil
             return (reports, detected)
         }
         var text = ImportSummaryText.render(reports)

@@ -125,6 +125,23 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` with the pool's task running, then stops it: for commands and tests that run no service group.
+    public func whileRunning<Result: Sendable>(_ body: @Sendable () async throws -> Result) async throws -> Result {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let client = self.client
+            // Wait until the pool's task has begun: a lease before `run()` works but logs a warning on every command.
+            let (started, signal) = AsyncStream<Void>.makeStream()
+            group.addTask {
+                signal.finish()
+                await client.run()
+            }
+            for await _ in started {}
+            await Task.yield()
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
     /// Leases a pooled connection for `body`, waiting at most `leaseTimeout` for one.
     ///
     /// The pool's lease can only be abandoned by cancelling the task waiting for it, so a child task waits in
