@@ -31,17 +31,21 @@ public final class RedisFallbackGate: Sendable {
     private let metricsFactory: (any MetricsFactory)?
     private let state = Mutex(State())
     private let fallbacks = Atomic<Int>(0)
+    private let now: @Sendable () -> ContinuousClock.Instant
 
     /// - Parameters:
     ///   - component: label value of the counter's `component` dimension and of log lines.
     ///   - metricsFactory: `nil` uses the global `MetricsSystem.factory` at the time of each increment
     ///     (so a gate created before `MetricsSystem.bootstrap` still reports).
     ///   - fallbackDescription: what happens instead, for the warning ("uses its in-process fallback").
+    ///   - now: the clock the probe interval is measured on (tests move it by hand).
     public init(
         component: String, counterLabel: String, probeInterval: Duration = .seconds(5),
         fallbackDescription: String = "uses its in-process fallback",
-        logger: Logger = Logger(label: "monps.redis-fallback"), metricsFactory: (any MetricsFactory)? = nil
+        logger: Logger = Logger(label: "monps.redis-fallback"), metricsFactory: (any MetricsFactory)? = nil,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
+        self.now = now
         self.component = component
         self.fallbackDescription = fallbackDescription
         self.counterLabel = counterLabel
@@ -60,7 +64,7 @@ public final class RedisFallbackGate: Sendable {
         _ primary: () async throws -> Result,
         fallback: () async -> Result
     ) async -> Result {
-        let now = ContinuousClock.now
+        let now = self.now()
         let (usePrimary, isProbe) = state.withLock { state -> (Bool, Bool) in
             guard state.down else { return (true, false) }
             guard !state.probing, now >= state.nextProbe else { return (false, false) }
@@ -104,11 +108,12 @@ public final class RedisFallbackGate: Sendable {
 
     private func markDown(_ error: any Error, wasProbe: Bool) {
         let probeInterval = self.probeInterval
+        let now = self.now()
         let wasDown = state.withLock { state -> Bool in
             let wasDown = state.down
             // A call that was already in flight when Redis went down does not reschedule a running probe.
             if !wasDown || wasProbe {
-                state.nextProbe = ContinuousClock.now + probeInterval
+                state.nextProbe = now + probeInterval
             }
             if wasProbe { state.probing = false }
             state.down = true

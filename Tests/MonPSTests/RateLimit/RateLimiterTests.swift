@@ -167,7 +167,9 @@ struct RateLimiterTests {
 
     @Test("gate: while down, Redis is probed at most once per interval")
     func gateProbing() async throws {
-        let gate = RedisFallbackGate(component: "test", counterLabel: "test_total", probeInterval: .milliseconds(200))
+        let clock = ManualContinuousClock()
+        let gate = RedisFallbackGate(
+            component: "test", counterLabel: "test_total", probeInterval: .milliseconds(200), now: clock.closure)
         let attempts = AttemptCounter()
         let failing: @Sendable () async throws -> Int = {
             attempts.count.add(1, ordering: .relaxed)
@@ -176,10 +178,13 @@ struct RateLimiterTests {
         for _ in 0..<20 { #expect(await gate.run(failing, fallback: { -1 }) == -1) }
         #expect(attempts.count.load(ordering: .relaxed) == 1)
         #expect(gate.isUsingFallback)
-        try await Task.sleep(for: .milliseconds(250))
-        for _ in 0..<20 { _ = await gate.run(failing, fallback: { -1 }) }
+        clock.advance(.milliseconds(199))
+        for _ in 0..<5 { _ = await gate.run(failing, fallback: { -1 }) }
+        #expect(attempts.count.load(ordering: .relaxed) == 1)  // not yet a probe interval since the failure
+        clock.advance(.milliseconds(1))
+        for _ in 0..<15 { _ = await gate.run(failing, fallback: { -1 }) }
         #expect(attempts.count.load(ordering: .relaxed) == 2)
-        try await Task.sleep(for: .milliseconds(250))
+        clock.advance(.milliseconds(200))
         #expect(await gate.run({ 7 }, fallback: { -1 }) == 7)
         #expect(!gate.isUsingFallback)
         #expect(gate.fallbackCount == 40)
