@@ -44,7 +44,7 @@ struct OutageTests {
         if fault.stopsPostgres {
             // Readiness notices within a second or so (generous bound: 5 s).
             let readiness = try await Self.poll(server, path: "/readyz", until: 503, within: .seconds(5))
-            #expect(readiness == 503, "/readyz still reports ready with PostgreSQL down")
+            #expect(readiness == 503, "/readyz answered \(readiness) (0: no answer) with PostgreSQL down\nlog:\n\(server.log.suffix(3000))")
         }
         try await Task.sleep(for: .seconds(3))
         if fault.stopsPostgres { try await postgres.start() }
@@ -146,17 +146,23 @@ final class RequestLoop: Sendable {
     var sample503: Problem? { state.withLock { $0.sample503 } }
     func stop() { state.withLock { $0.running = false } }
 
+    /// The workers get a client of their own with a connection each: on `HTTPClient.shared` (8 connections per host)
+    /// they would queue the test's own `/readyz` probes behind their requests.
     func run(workers: Int) async {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: workers)
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         await withDiscardingTaskGroup { group in
             for _ in 0..<workers {
                 group.addTask {
-                    while self.state.withLock({ $0.running }) { await self.once() }
+                    while self.state.withLock({ $0.running }) { await self.once(client) }
                 }
             }
         }
+        try? await client.shutdown()
     }
 
-    private func once() async {
+    private func once(_ client: HTTPClient) async {
         let phase = self.phase
         let start = ContinuousClock.now
         var request = HTTPClientRequest(url: url)
@@ -164,7 +170,7 @@ final class RequestLoop: Sendable {
         var status = 0
         var problem: Problem?
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            let response = try await client.execute(request, timeout: .seconds(60))
             _ = try await response.body.collect(upTo: 4 << 20)
             status = Int(response.status.code)
             if status == 503 {
