@@ -133,11 +133,13 @@ public func buildApplication(
     )
     app.beforeServerStarts {
         let migrator = Migrator(files: try MigrationFile.bundled(), logger: services.logger)
-        if config.autoMigrate {
-            try await migrator.migrate(services.database.client)
-        } else {
-            let status = try await migrator.status(services.database.client)
-            guard status.pending.isEmpty else { throw MigrationError.pending(status.pending) }
+        try await services.database.atStartUp { connection in
+            if config.autoMigrate {
+                try await migrator.migrate(on: connection.underlying)
+            } else {
+                let status = try await migrator.status(on: connection.underlying)
+                guard status.pending.isEmpty else { throw MigrationError.pending(status.pending) }
+            }
         }
     }
     return app

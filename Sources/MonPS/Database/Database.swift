@@ -193,6 +193,25 @@ public struct Database: Sendable {
         }
     }
 
+    /// Runs `body` on a dedicated connection before the server listens, retrying for at most `patience` while
+    /// PostgreSQL is unavailable (starting, restarting, out of connection slots), then failing with its error.
+    ///
+    /// Not the pool: a lease has no deadline of its own, and a pool that cannot connect (a server at
+    /// `max_connections`) waits without one, so a start-up check through it could hang the start for good.
+    func atStartUp<Result: Sendable>(
+        patience: Duration = .seconds(30), _ body: (DatabaseConnection) async throws -> Result
+    ) async throws -> Result {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                return try await withDedicatedConnection(body)
+            } catch let unavailable as DatabaseUnavailable where ContinuousClock.now < deadline {
+                logger.warning("PostgreSQL unavailable at start-up; retrying", metadata: ["error": "\(unavailable)"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
     /// Runs `body` on a connection of its own, outside the pool, closed when `body` ends.
     ///
     /// For session state held while the holder works through the pool (a job's advisory lock): a pooled

@@ -24,26 +24,33 @@ public struct Migrator: Sendable {
     /// Applies every pending migration; returns the identifiers applied by this call.
     @discardableResult
     public func migrate(_ client: PostgresClient) async throws -> [String] {
-        try await client.withConnection { connection in
-            try await withAdvisoryLock(connection) {
-                let pending = try await pendingFiles(connection)
-                for file in pending {
-                    try await apply(file, on: connection)
-                }
-                return pending.map(\.identifier)
+        try await client.withConnection { connection in try await migrate(on: connection) }
+    }
+
+    /// `migrate` on a connection the caller holds.
+    @discardableResult
+    public func migrate(on connection: PostgresConnection) async throws -> [String] {
+        try await withAdvisoryLock(connection) {
+            let pending = try await pendingFiles(connection)
+            for file in pending {
+                try await apply(file, on: connection)
             }
+            return pending.map(\.identifier)
         }
     }
 
     public func status(_ client: PostgresClient) async throws -> Status {
-        try await client.withConnection { connection in
-            let applied = try await appliedRecords(connection)
-            try verify(applied: applied)
-            let appliedVersions = Set(applied.map(\.version))
-            return Status(
-                applied: files.filter { appliedVersions.contains($0.version) }.map(\.identifier),
-                pending: files.filter { !appliedVersions.contains($0.version) }.map(\.identifier))
-        }
+        try await client.withConnection { connection in try await status(on: connection) }
+    }
+
+    /// `status` on a connection the caller holds.
+    public func status(on connection: PostgresConnection) async throws -> Status {
+        let applied = try await appliedRecords(connection)
+        try verify(applied: applied)
+        let appliedVersions = Set(applied.map(\.version))
+        return Status(
+            applied: files.filter { appliedVersions.contains($0.version) }.map(\.identifier),
+            pending: files.filter { !appliedVersions.contains($0.version) }.map(\.identifier))
     }
 
     private func pendingFiles(_ connection: PostgresConnection) async throws -> [MigrationFile] {

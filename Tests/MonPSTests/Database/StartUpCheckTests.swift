@@ -1,0 +1,45 @@
+import Foundation
+import PostgresNIO
+import Prometheus
+import Testing
+
+@testable import MonPS
+
+/// The migration check before the server listens runs on a dedicated connection: it waits a bounded time for
+/// PostgreSQL, then fails with its error, instead of hanging on a pool that cannot connect.
+@Suite("Start-up check", .hangGuard)
+struct StartUpCheckTests {
+    private func database(_ server: PostgresServerProcess) throws -> Database {
+        Database(
+            url: try DatabaseURL(parsing: server.url), poolSize: 2, leaseTimeout: .seconds(5), logger: TestEnvironment.logger,
+            registry: PrometheusCollectorRegistry())
+    }
+
+    @Test func waitsForAPostgreSQLThatComesUpWithinItsPatience() async throws {
+        let server = try await PostgresServerProcess()
+        try await server.stop()
+        let database = try database(server)
+        let restart = Task {
+            try await Task.sleep(for: .seconds(2))
+            try await server.start()
+        }
+        let answer = try await database.atStartUp(patience: .seconds(60)) { connection in
+            try await connection.query("SELECT 41 + 1").first?.decode(Int.self)
+        }
+        try await restart.value
+        #expect(answer == 42)
+        try await server.stop()
+    }
+
+    @Test func failsWithTheServersErrorOnceItsPatienceIsSpent() async throws {
+        let server = try await PostgresServerProcess()
+        try await server.stop()
+        let database = try database(server)
+        let started = ContinuousClock.now
+        let error = await #expect(throws: DatabaseUnavailable.self) {
+            try await database.atStartUp(patience: .seconds(2)) { _ in true }
+        }
+        #expect(error?.reason == .unreachable)
+        #expect(ContinuousClock.now - started < .seconds(60), "bounded, not a hang")
+    }
+}
