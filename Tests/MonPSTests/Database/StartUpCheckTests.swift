@@ -31,10 +31,12 @@ struct StartUpCheckTests {
         try await server.stop()
     }
 
+    /// Nothing listens on the port: no PostgreSQL to start (an `initdb` costs seconds of CPU on a loaded runner).
     @Test func failsWithTheServersErrorOnceItsPatienceIsSpent() async throws {
-        let server = try await PostgresServerProcess()
-        try await server.stop()
-        let database = try database(server)
+        let port = try RedisServerProcess.freeLoopbackPort()
+        let database = Database(
+            url: DatabaseURL(host: "127.0.0.1", port: port, username: "postgres", password: "postgres", database: "postgres"),
+            poolSize: 2, leaseTimeout: .seconds(5), logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
         let started = ContinuousClock.now
         let error = await #expect(throws: DatabaseUnavailable.self) {
             try await database.atStartUp(patience: .seconds(2)) { _ in true }
