@@ -102,10 +102,7 @@ struct BetService: Sendable {
         changes.stake = try stake.map(Self.stake)
         changes.tags = try tags.map(Self.tags)
         if let notes { changes.notes = .some(try BettingText.optionalText(notes, field: "notes", maximum: 2000)) }
-        guard !changes.isEmpty else {
-            guard let bet = try await repository.get(id: id, owner: userID) else { throw BettingError.betNotFound }
-            return bet
-        }
+        guard !changes.isEmpty else { return try await get(id: id, userID: userID) }
         return try await repository.update(id: id, owner: userID, changes: changes, context: context)
     }
 

@@ -99,7 +99,3 @@ struct PostgresAccountTokenRepository {
         try await executor.query("DELETE FROM account_tokens WHERE expires_at < \(cutoff) RETURNING id").count
     }
 }
-
-extension PostgresAccountTokenRepository {
-    init(database: Database) { self.init(executor: database) }
-}

@@ -20,7 +20,7 @@ extension IdentityService {
     }
 
     func isEmailVerified(userID: UUID) async throws -> Bool {
-        try await PostgresAccountTokenRepository(database: database).isVerified(userID: userID)
+        try await PostgresAccountTokenRepository(executor: database).isVerified(userID: userID)
     }
 
     /// Issues a token for `purpose` (older unused ones of that purpose stop working) and returns its secret, to mail.

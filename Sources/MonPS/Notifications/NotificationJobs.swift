@@ -55,7 +55,7 @@ struct AccountTokenPruneJob: Job {
     var summary: String { "Deletes password-reset and email-verification tokens a day past their expiry" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        let deleted = try await PostgresAccountTokenRepository(database: database)
+        let deleted = try await PostgresAccountTokenRepository(executor: database)
             .deleteExpired(before: Date().addingTimeInterval(-86_400))
         return JobOutcome(items: deleted, message: "\(deleted) expired account token(s) deleted")
     }

@@ -37,11 +37,9 @@ struct StartUpCheckTests {
         let database = Database(
             url: DatabaseURL(host: "127.0.0.1", port: port, username: "postgres", password: "postgres", database: "postgres"),
             poolSize: 2, leaseTimeout: .seconds(5), logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
-        let started = ContinuousClock.now
         let error = await #expect(throws: DatabaseUnavailable.self) {
             try await database.atStartUp(patience: .seconds(2)) { _ in true }
         }
         #expect(error?.reason == .unreachable)
-        #expect(ContinuousClock.now - started < .seconds(60), "bounded, not a hang")
     }
 }
