@@ -1,5 +1,6 @@
 """The bettor's and the admin's flows, sessions, logout, offline start."""
 import re
+from decimal import Decimal
 
 from conftest import BASE, USER, API, log_in, screenshot, serious_violations, no_horizontal_scroll
 
@@ -23,7 +24,8 @@ def test_place_bet_with_suggested_stake_then_admin_settles(new_context, user_api
     opportunity, suggestion = placed
     page.wait_for_selector("#slip-suggestion:has-text('Suggested stake')")
     digits = 2
-    assert float(page.input_value("#slip-stake")) * 10**digits == suggestion["stake"], "the slip holds the suggested stake"
+    # Decimal, not float: float("2.32") * 100 is 231.99999999999997.
+    assert Decimal(page.input_value("#slip-stake")).scaleb(digits) == suggestion["stake"], "the slip holds the suggested stake"
     assert "Suggested stake" in page.inner_text("#slip-suggestion")
     page.click("#place-bet")
     page.wait_for_url(BASE + "/bets")
@@ -46,7 +48,7 @@ def test_place_bet_with_suggested_stake_then_admin_settles(new_context, user_api
     screenshot(admin, "admin-settled-1280")
     settled = user_api.call("GET", f"/v1/bets/{bet['id']}")
     assert settled["status"] == "won"
-    payout = int(bet["stake"] * bet["odds"])  # rounded down to the minor unit
+    payout = int(bet["stake"] * Decimal(str(bet["odds"])))  # rounded down to the minor unit, exactly
     assert settled["profit"] == payout - bet["stake"]
 
     # The bettor's P&L and bankroll moved by exactly that.

@@ -37,7 +37,8 @@ public struct AppServices: Sendable {
         let replica = config.readDatabase.map {
             ReadReplica(
                 database: Database(
-                    url: $0, poolSize: config.databasePoolSize, leaseTimeout: config.databaseLeaseTimeout, logger: logger,
+                    url: $0, poolSize: config.databasePoolSize,
+                    leaseTimeout: config.readDatabaseLeaseTimeout ?? config.databaseLeaseTimeout, logger: logger,
                     registry: registry, metricsPrefix: "monps_db_replica"))
         }
         self.readDatabase = database.routingReads(to: replica)

@@ -20,6 +20,9 @@ public struct AppConfig: Sendable {
     public var databasePoolSize: Int
     /// How long a statement waits for a pooled PostgreSQL connection before the request gets a 503.
     public var databaseLeaseTimeout: Duration = .seconds(1)
+    /// How long a read waits for a replica connection before it falls back to the primary
+    /// (`MONPS_DB_READ_LEASE_TIMEOUT_MS`; nil: `databaseLeaseTimeout`).
+    public var readDatabaseLeaseTimeout: Duration?
     /// How long a graceful shutdown may drain before what remains is cancelled and the process exits 1.
     public var shutdownTimeout: Duration = .seconds(15)
     public var redisPoolSize: Int
@@ -107,6 +110,7 @@ public struct AppConfig: Sendable {
     public static let documentation: [(name: String, defaultValue: String, meaning: String)] = [
         ("DATABASE_URL", "(required)", "postgres://user:password@host:port/database[?sslmode=disable|prefer|require]"),
         ("DATABASE_READ_URL", "(unset)", "A streaming replica of DATABASE_URL: the read-only endpoints (lists and details of events, opportunities, bankrolls, bets; analytics, exports, history) read from it (the caller's reads stay on the primary for MONPS_READ_YOUR_WRITES_SECONDS after a write; the primary answers while the replica is down)"),
+        ("MONPS_DB_READ_LEASE_TIMEOUT_MS", "(MONPS_DB_LEASE_TIMEOUT_MS)", "Milliseconds a read waits for a replica connection before it falls back to the primary; shorter than the primary's lets a dying replica cost less"),
         ("MONPS_READ_YOUR_WRITES_SECONDS", "5", "Seconds after a write during which the writer's reads go to the primary, not the replica (1–3600)"),
         ("REDIS_URL", "(required)", "redis://[:password@]host:port[/db]"),
         ("MONPS_HOST", "127.0.0.1", "Address the HTTP server binds to"),
@@ -259,6 +263,10 @@ extension AppConfig {
         config.registrationOpen = try boolean("MONPS_REGISTRATION_OPEN", default: true)
         config.jobsEnabled = try boolean("MONPS_JOBS", default: true)
         config.readDatabase = readDatabase
+        if value("MONPS_DB_READ_LEASE_TIMEOUT_MS") != nil {
+            config.readDatabaseLeaseTimeout = .milliseconds(
+                try integer("MONPS_DB_READ_LEASE_TIMEOUT_MS", default: leaseDefault, range: 10...600_000))
+        }
         config.readYourWritesSeconds = try integer("MONPS_READ_YOUR_WRITES_SECONDS", default: 5, range: 1...3600)
         if let proxies = value("MONPS_TRUSTED_PROXIES") {
             switch TrustedProxies.parse(proxies) {

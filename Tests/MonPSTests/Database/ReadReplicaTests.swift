@@ -37,10 +37,12 @@ struct ReadReplicaTests {
             database: primaryURL,
             overrides: [
                 "DATABASE_READ_URL": replica.url, "MONPS_READ_YOUR_WRITES_SECONDS": "15",
-                // Fail over quickly when the replica goes away (the suite's default is 60 s for slow connects).
-                "MONPS_DB_LEASE_TIMEOUT_MS": "3000",
+                // Fail over quickly when the replica goes away. The primary keeps the suite's patient default: with
+                // 3 s for both, a loaded CI machine once answered the registration 503.
+                "MONPS_DB_READ_LEASE_TIMEOUT_MS": "3000",
             ])
-        #expect(app.services.readDatabase.readReplica != nil)
+        #expect(app.services.readDatabase.readReplica?.database.leaseTimeout == .seconds(3))
+        #expect(app.services.database.leaseTimeout > .seconds(3))
         try await app.test { client in
             let accounts = TestAccounts(app: app, client: client)
             let token = try await accounts.token()
@@ -110,6 +112,14 @@ struct ReadReplicaTests {
             environment: base.merging(["DATABASE_READ_URL": "postgres://monps:secret@127.0.0.1:5434/monps",
                                        "MONPS_READ_YOUR_WRITES_SECONDS": "2"]) { $1 }, requiring: .server)
         #expect(config.readDatabase?.port == 5434 && config.readYourWritesSeconds == 2)
+        #expect(plain.readDatabaseLeaseTimeout == nil)
+        let patient = try AppConfig.load(
+            environment: base.merging(["MONPS_DB_LEASE_TIMEOUT_MS": "5000", "MONPS_DB_READ_LEASE_TIMEOUT_MS": "250"]) { $1 },
+            requiring: .server)
+        #expect(patient.databaseLeaseTimeout == .seconds(5) && patient.readDatabaseLeaseTimeout == .milliseconds(250))
+        #expect(throws: ConfigError.self) {
+            try AppConfig.load(environment: base.merging(["MONPS_DB_READ_LEASE_TIMEOUT_MS": "0"]) { $1 }, requiring: .server)
+        }
         #expect(throws: ConfigError("DATABASE_READ_URL", "expected postgres://user:password@host:port/database")) {
             try AppConfig.load(environment: base.merging(["DATABASE_READ_URL": "mysql://x"]) { $1 }, requiring: .server)
         }
