@@ -48,6 +48,7 @@ if ! psql -qtA "$admin_url" -c "SELECT 1 FROM pg_database WHERE datname = '$db'"
 else
   $bin migrate >/dev/null
 fi
+$bin relist  # the stored list entries of the seeded rows (SQL writes none)
 
 workdir=$(mktemp -d)
 trap 'cleanup; rm -rf "$workdir"' EXIT

@@ -11,6 +11,7 @@ struct MonPSCommand: AsyncParsableCommand {
         version: MonPSVersion.current,
         subcommands: [
             Serve.self, Worker.self, Migrate.self, Import.self, Demo.self, Users.self, Calc.self, Backtest.self, Detect.self,
+            Relist.self,
         ]
     )
 }

@@ -26,6 +26,7 @@ enum DetectionReport {
             markets         \(summary.markets)
             signals         \(summary.signals)
             opportunities   \(summary.active) active, \(summary.withdrawn) withdrawn, \(summary.expired) expired
+            list entries    \(summary.listed) written
             time            \(ms(t.total)) ms (load \(ms(t.load)), build \(ms(t.build)), agents \(ms(t.agents)), \
             consensus \(ms(t.consensus)), write \(ms(t.write)))
             """
@@ -37,7 +38,7 @@ enum DetectionReport {
             ("events", "\(summary.events)"), ("latest_read", "\(summary.latestRead)"),
             ("history_read", "\(summary.historyRead)"), ("markets", "\(summary.markets)"),
             ("signals", "\(summary.signals)"), ("active", "\(summary.active)"), ("withdrawn", "\(summary.withdrawn)"),
-            ("expired", "\(summary.expired)"), ("elapsed_ms", ms(t.total)), ("load_ms", ms(t.load)),
+            ("expired", "\(summary.expired)"), ("listed", "\(summary.listed)"), ("elapsed_ms", ms(t.total)), ("load_ms", ms(t.load)),
             ("build_ms", ms(t.build)), ("agents_ms", ms(t.agents)), ("consensus_ms", ms(t.consensus)),
             ("write_ms", ms(t.write)),
         ]

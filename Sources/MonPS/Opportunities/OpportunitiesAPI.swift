@@ -109,6 +109,14 @@ extension Components.Schemas.Opportunity {
     }
 }
 
+extension OpportunityListingRenderer {
+    /// The record's generated `Opportunity`, encoded as the generated handler encodes it: a list page joined from
+    /// these entries is byte for byte the page the handler writes.
+    static let api = OpportunityListingRenderer { record in
+        String(decoding: try APIJSON.encoder.encode(Components.Schemas.Opportunity(record)), as: UTF8.self)
+    }
+}
+
 extension Components.Schemas.Agent {
     init(_ record: AgentRecord) {
         self.init(id: record.id, letter: record.letter, title: record.title, description: record.description, enabled: record.enabled)

@@ -17,12 +17,16 @@ struct OpportunityDetector: Sendable {
     var settings = DetectionSettings()
     /// Records `opportunity.new` for the users an opportunity interests, in the run's transaction.
     var outbox: NotificationOutbox?
+    /// Writes the list entries of the opportunities the run keeps active (`OpportunityListingStore`).
+    var listings: OpportunityListingRenderer = .api
 
     struct Summary: Sendable, Equatable {
         var events = 0
         var active = 0
         var withdrawn = 0
         var expired = 0
+        /// List entries written (the run's new and changed opportunities, and any other active one lacking its entry).
+        var listed = 0
         /// Current prices (latest_odds rows) and history rows (odds_snapshots inside the window) read.
         var latestRead = 0
         var historyRead = 0
@@ -122,6 +126,7 @@ struct OpportunityDetector: Sendable {
                     RETURNING 1
                 ) SELECT count(*) FROM withdrawn
                 """).first?.decode(Int.self) ?? 0
+            summary.listed = try await OpportunityListingStore.writeMissing(on: connection, renderer: listings, logger: logger)
             guard let outbox else { return [RecordedNotification]() }
             return try await outbox.record(try await OpportunityAlert.drafts(opportunityIDs: kept, on: connection), on: connection)
         }

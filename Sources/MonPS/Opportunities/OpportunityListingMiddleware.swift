@@ -1,4 +1,4 @@
-// The common pages of GET /v1/opportunities written from the list entries the database keeps (migration 0012).
+// The common pages of GET /v1/opportunities written from the stored list entries (`OpportunityListingStore`).
 
 import Foundation
 import HTTPTypes
@@ -19,8 +19,8 @@ struct OpportunityListing: Sendable {
 /// limit — the shape clients poll — by joining the page's stored entries into the `OpportunityPage` envelope.
 ///
 /// Why: the generated handler decodes twenty columns per row and re-encodes them with Foundation's `JSONEncoder`, about
-/// 2 CPU ms per page of 50, most of an uncached request. The entries are the same JSON (a trigger writes them from
-/// the columns; tests hold them to the generated types), so the generated route stays the contract and the reference:
+/// 2 CPU ms per page of 50, most of an uncached request. The entries are that encoder's output for each row, written
+/// ahead (tests compare the two paths' pages byte for byte), so the generated route stays the contract and the reference:
 /// every other request — other filters, values needing percent-decoding, invalid values (its 400s), `HEAD` — and
 /// any page with a row lacking its entry goes to it. Runs after authentication, rate limiting and the response cache.
 struct OpportunityListingMiddleware: RouterMiddleware {

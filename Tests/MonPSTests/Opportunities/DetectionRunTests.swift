@@ -107,5 +107,16 @@ struct DetectionRunTests {
         #expect(text.contains("events          1"))
         #expect(text.contains("opportunities   1 active, 0 withdrawn, 0 expired"))
         #expect(text.contains("prices read     21 (18 current, 3 history)"))
+        // Each run rewrites the entry of the opportunity it updates.
+        #expect(object["listed"] as? Int == 1)
+        #expect(text.contains("list entries    1 written"))
+
+        // `monps relist` writes the entries that are missing, and only those.
+        #expect(try await MonPSCommands.relist(config: config, logger: TestEnvironment.logger) == "list entries written: 0")
+        let services = try AppServices(config: config, logger: TestEnvironment.logger)
+        try await services.withRunningDatabase {
+            try await services.database.query("UPDATE opportunities SET listing = NULL")
+        }
+        #expect(try await MonPSCommands.relist(config: config, logger: TestEnvironment.logger) == "list entries written: 1")
     }
 }

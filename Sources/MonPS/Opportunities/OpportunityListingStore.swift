@@ -1,0 +1,94 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes an opportunity's list entry: the JSON of the OpenAPI `Opportunity` schema exactly as the generated handler
+/// writes it. The API edge provides the one in use (`OpportunityListingRenderer.api`); the store only keeps bytes.
+struct OpportunityListingRenderer: Sendable {
+    let render: @Sendable (OpportunityRecord) throws -> String
+}
+
+/// Keeps `opportunities.listing`, the stored list entry of each active opportunity that `OpportunityListingMiddleware`
+/// joins into list pages. The database drops an entry a change makes stale (migration 0022); this writes the missing
+/// ones, from the same record type and mapper the generated handler reads.
+enum OpportunityListingStore {
+    /// Rows rendered and written per statement pair.
+    static let batchSize = 2_000
+
+    /// Writes the entries of active opportunities that lack one, in id order, and returns how many it wrote. The rows
+    /// are locked while they are rendered, so a concurrent change cannot be overwritten by an older entry. A row that
+    /// does not render (a stored value this version does not know) keeps no entry: its pages go to the generated
+    /// handler, which reports the same fault.
+    static func writeMissing(
+        on connection: DatabaseConnection, renderer: OpportunityListingRenderer, logger: Logger
+    ) async throws -> Int {
+        var written = 0
+        var batch = Batch(after: nil)
+        repeat {
+            batch = try await writeBatch(after: batch.last, on: connection, renderer: renderer, logger: logger)
+            written += batch.written
+        } while batch.full
+        return written
+    }
+
+    /// `writeMissing` with one transaction per batch (the CLI's `monps relist`: a large backlog commits as it goes).
+    static func writeMissing(in database: Database, renderer: OpportunityListingRenderer, logger: Logger) async throws -> Int {
+        var written = 0
+        var batch = Batch(after: nil)
+        repeat {
+            let after = batch.last
+            batch = try await database.transaction { connection in
+                try await writeBatch(after: after, on: connection, renderer: renderer, logger: logger)
+            }
+            written += batch.written
+        } while batch.full
+        return written
+    }
+
+    struct Batch: Sendable {
+        var last: UUID?
+        var written = 0
+        /// A whole batch was read: there may be more after `last`.
+        var full = false
+
+        init(after: UUID?) { last = after }
+    }
+
+    /// Renders and writes the entries of the next `batchSize` active rows without one after `after`.
+    static func writeBatch(
+        after: UUID?, on connection: DatabaseConnection, renderer: OpportunityListingRenderer, logger: Logger
+    ) async throws -> Batch {
+        // The nil UUID sorts first: one range condition the partial index of migration 0022 serves.
+        let from = after ?? UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+        let records = try await connection.query(
+            """
+            SELECT \(unescaped: RecordColumns.columns)
+            FROM opportunities o \(unescaped: RecordColumns.joins)
+            WHERE o.status = 'active' AND o.listing IS NULL AND o.id > \(from)
+            ORDER BY o.id LIMIT \(batchSize)
+            FOR UPDATE OF o
+            """
+        ).map(RecordColumns.decode)
+        var batch = Batch(after: records.last?.id ?? after)
+        batch.full = records.count == batchSize
+        var ids: [UUID] = [], entries: [String] = []
+        ids.reserveCapacity(records.count)
+        entries.reserveCapacity(records.count)
+        for record in records {
+            do {
+                entries.append(try renderer.render(record))
+                ids.append(record.id)
+            } catch {
+                logger.error("opportunity list entry not written", metadata: ["opportunity": "\(record.id)", "error": "\(error)"])
+            }
+        }
+        guard !ids.isEmpty else { return batch }
+        try await connection.query(
+            """
+            UPDATE opportunities o SET listing = u.listing
+            FROM unnest(\(ids)::uuid[], \(entries)::text[]) AS u(id, listing) WHERE o.id = u.id
+            """)
+        batch.written = ids.count
+        return batch
+    }
+}
