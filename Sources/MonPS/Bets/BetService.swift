@@ -90,7 +90,7 @@ struct BetService: Sendable {
             edgeAtPlacement: edge, suggestedKellyFraction: suggested, tags: tags, notes: notes,
             source: request.opportunityID == nil ? .manual : .opportunity, isLive: request.isLive,
             opportunityID: request.opportunityID, agent: request.agent)
-        return try await repository.create(bet, context: context)
+        return try await repository.create(bet, admit: StakeRules.placing(bet.stake), context: context)
     }
 
     /// Validates changes to a pending bet and applies them (an empty change returns the bet as it is).
@@ -103,7 +103,8 @@ struct BetService: Sendable {
         changes.tags = try tags.map(Self.tags)
         if let notes { changes.notes = .some(try BettingText.optionalText(notes, field: "notes", maximum: 2000)) }
         guard !changes.isEmpty else { return try await get(id: id, userID: userID) }
-        return try await repository.update(id: id, owner: userID, changes: changes, context: context)
+        return try await repository.update(
+            id: id, owner: userID, changes: changes, admit: StakeRules.restaking, context: context)
     }
 
     func existingEvent(_ id: Int64) async throws -> EventRecord {

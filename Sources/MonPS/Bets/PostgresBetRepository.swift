@@ -12,17 +12,13 @@ struct PostgresBetRepository: BetRepository {
         closing_odds::float8, sharp_closing_odds::float8, fair_closing_odds::float8, clv::float8, beat_close,
         opportunity_id, agent, edge_at_placement::float8, fair_probability::float8, suggested_kelly_fraction::float8,
         kelly_fraction_used::float8, tags, notes, source, is_live, created_at, updated_at, version,
-        \(BettingSQL.micros("placed_at"))
+        \(BettingSQL.micros("placed_at")) AS placed_micros
         """
 
-    func create(_ bet: NewBet, context: AuditContext) async throws -> BetRecord {
+    func create(_ bet: NewBet, admit: StakeRules.Placing, context: AuditContext) async throws -> BetRecord {
         try await database.transaction { sql in
             var bankroll = try await Ledger.lock(bet.bankrollID, owner: bet.userID, on: sql)
-            guard !bankroll.archived else { throw BettingError.bankrollArchived }
-            guard bet.stake <= bankroll.balance else {
-                throw BettingError.insufficientFunds(balance: bankroll.balance, needed: bet.stake)
-            }
-            let used = bankroll.balance > 0 ? Double(bet.stake) / Double(bankroll.balance) : nil
+            let used = try admit(bankroll)
             let rows = try await sql.query(
                 """
                 INSERT INTO bets (user_id, bankroll_id, event_id, event_description, sport_key, competition, market,
@@ -75,7 +71,9 @@ struct PostgresBetRepository: BetRepository {
         return try rows.map(Self.decode)
     }
 
-    func update(id: UUID, owner: UUID, changes: BetChanges, context: AuditContext) async throws -> BetRecord {
+    func update(
+        id: UUID, owner: UUID, changes: BetChanges, admit: StakeRules.Restaking, context: AuditContext
+    ) async throws -> BetRecord {
         try await database.transaction { sql in
             let bet = try await Self.lockPending(id: id, owner: owner, on: sql)
             let stake = changes.stake ?? bet.stake
@@ -84,15 +82,12 @@ struct PostgresBetRepository: BetRepository {
             if stake != bet.stake {
                 var bankroll = try await Ledger.lock(bet.bankrollID, owner: owner, on: sql)
                 let delta = stake - bet.stake
-                if delta > 0 && bankroll.archived { throw BettingError.bankrollArchived }
-                // The wealth the bet was sized from: what is left plus what this bet already holds.
-                let wealth = bankroll.balance + bet.stake
+                used = try admit(bet.stake, stake, bankroll)
                 _ = try await Ledger.post(
                     LedgerPosting(
                         kind: delta > 0 ? .stake : .refund, amount: -delta, betID: id, cause: .bet,
                         note: "stake changed from \(bet.stake) to \(stake)", createdBy: owner),
                     to: &bankroll, on: sql)
-                used = wealth > 0 ? min(1, Double(stake) / Double(wealth)) : nil
             }
             let potentialReturn = try BetService.potentialReturn(stake: stake, odds: odds)
             let edge = bet.fairProbability.flatMap { try? ValueAnalysis.expectedValue(decimalOdds: odds, fairProbability: $0) }
@@ -163,19 +158,21 @@ struct PostgresBetRepository: BetRepository {
 
     static func decode(_ row: PostgresRow) throws -> BetRecord {
         let value = RowReader(row)
-        guard let market = BetMarketKind(rawValue: try value(7)), let selection = BetSelection(rawValue: try value(8)),
-            let status = BetStatus(rawValue: try value(15)), let source = BetSource(rawValue: try value(32))
-        else { throw StorageInvariantError.noRowReturned }
         return BetRecord(
-            id: try value(0), userID: try value(1), bankrollID: try value(2), eventID: try value(3),
-            eventDescription: try value(4), sportKey: try value(5), competition: try value(6),
-            line: BetLine(stored: market, selection: selection, point: try value(9)), bookmaker: try value(10),
-            odds: try value(11), stake: try value(12), potentialReturn: try value(13), placedAt: try value(14),
-            status: status, settledAt: try value(16), payout: try value(17), profit: try value(18),
-            closingOdds: try value(19), sharpClosingOdds: try value(20), fairClosingOdds: try value(21), clv: try value(22),
-            beatClose: try value(23), opportunityID: try value(24), agent: try value(25), edgeAtPlacement: try value(26),
-            fairProbability: try value(27), suggestedKellyFraction: try value(28), kellyFractionUsed: try value(29),
-            tags: try value(30), notes: try value(31), source: source, isLive: try value(33), createdAt: try value(34),
-            updatedAt: try value(35), version: try value(36), placedMicros: try value(37))
+            id: try value("id"), userID: try value("user_id"), bankrollID: try value("bankroll_id"),
+            eventID: try value("event_id"), eventDescription: try value("event_description"),
+            sportKey: try value("sport_key"), competition: try value("competition"),
+            line: BetLine(stored: try value("market"), selection: try value("selection"), point: try value("point")),
+            bookmaker: try value("bookmaker"), odds: try value("odds"), stake: try value("stake"),
+            potentialReturn: try value("potential_return"), placedAt: try value("placed_at"), status: try value("status"),
+            settledAt: try value("settled_at"), payout: try value("payout"), profit: try value("profit"),
+            closingOdds: try value("closing_odds"), sharpClosingOdds: try value("sharp_closing_odds"),
+            fairClosingOdds: try value("fair_closing_odds"), clv: try value("clv"), beatClose: try value("beat_close"),
+            opportunityID: try value("opportunity_id"), agent: try value("agent"),
+            edgeAtPlacement: try value("edge_at_placement"), fairProbability: try value("fair_probability"),
+            suggestedKellyFraction: try value("suggested_kelly_fraction"),
+            kellyFractionUsed: try value("kelly_fraction_used"), tags: try value("tags"), notes: try value("notes"),
+            source: try value("source"), isLive: try value("is_live"), createdAt: try value("created_at"),
+            updatedAt: try value("updated_at"), version: try value("version"), placedMicros: try value("placed_micros"))
     }
 }

@@ -32,11 +32,13 @@ extension DatabaseConnection: SQLExecutor {
 enum StorageInvariantError: Error, CustomStringConvertible {
     case noRowReturned
     case unknownValue(column: String, value: String)
+    case missingColumn(String)
 
     var description: String {
         switch self {
         case .noRowReturned: "the database returned no row where one was expected"
         case .unknownValue(let column, let value): "\(column) holds \"\(value)\", which this version does not know"
+        case .missingColumn(let column): "the statement returned no column \"\(column)\""
         }
     }
 }

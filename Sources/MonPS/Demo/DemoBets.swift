@@ -65,7 +65,7 @@ struct DemoBets {
                 edgeAtPlacement: nil, suggestedKellyFraction: nil, tags: ["demo"], notes: "demo bet", isLive: false,
                 placedAt: placedAt)
             do {
-                let record = try await bets.create(bet, context: .none)
+                let record = try await bets.create(bet, admit: StakeRules.placing(bet.stake), context: .none)
                 placed += 1
                 _ = try await settlement.settle(record.id)
             } catch BettingError.insufficientFunds {

@@ -142,7 +142,8 @@ enum RecordColumns: PageProjection {
     static var name: String { "record" }
     static var columns: String {
         """
-        o.id, o.event_id, o.sport_key, o.competition, h.name, a.name, o.market, o.point, o.outcome, o.bookmaker, o.price,
+        o.id, o.event_id, o.sport_key, o.competition, h.name AS home, a.name AS away, o.market, o.point, o.outcome,
+        o.bookmaker, o.price,
         o.fair_probability, o.edge, o.score, o.verdict, o.agents, o.starts_at, o.status, o.detected_at, o.updated_at
         """
     }

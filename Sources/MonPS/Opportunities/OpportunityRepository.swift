@@ -82,7 +82,7 @@ struct PostgresOpportunityRepository: Sendable {
     let database: Database
 
     /// A page's columns, then the votes and prices (the detail view only).
-    private static let columns = RecordColumns.columns + ", o.votes::text, o.prices::text"
+    private static let columns = RecordColumns.columns + ", o.votes::text AS votes, o.prices::text AS prices"
     private static let joins = "FROM opportunities o " + RecordColumns.joins
 
     /// Active opportunities in the filter's order after the keyset `(value, id)`, at most `limit`.
@@ -159,16 +159,17 @@ struct PostgresOpportunityRepository: Sendable {
         }
     }
 
-    /// An opportunity row; `details`: columns 20 and 21 hold the votes and prices JSON (the detail query only).
+    /// An opportunity row (`RecordColumns`); `details`: with the votes and prices JSON (the detail query only).
     static func decode(_ row: PostgresRow, details: Bool = true) throws -> OpportunityRecord {
         let read = RowReader(row)
         return OpportunityRecord(
-            id: try read(0), eventID: try read(1), sport: try read(2), competition: try read(3), home: try read(4),
-            away: try read(5), market: try read(6, column: "opportunities.market"), point: try read(7), outcome: try read(8), bookmaker: try read(9),
-            price: try read(10), fairProbability: try read(11), edge: try read(12), score: try read(13),
-            verdict: try read(14, column: "opportunities.verdict"), agents: try read(15), startsAt: try read(16),
-            status: try read(17, column: "opportunities.status"),
-            detectedAt: try read(18), updatedAt: try read(19), votesJSON: details ? try read(20) : nil,
-            pricesJSON: details ? try read(21) : nil)
+            id: try read("id"), eventID: try read("event_id"), sport: try read("sport_key"),
+            competition: try read("competition"), home: try read("home"), away: try read("away"),
+            market: try read("market"), point: try read("point"), outcome: try read("outcome"),
+            bookmaker: try read("bookmaker"), price: try read("price"), fairProbability: try read("fair_probability"),
+            edge: try read("edge"), score: try read("score"), verdict: try read("verdict"), agents: try read("agents"),
+            startsAt: try read("starts_at"), status: try read("status"), detectedAt: try read("detected_at"),
+            updatedAt: try read("updated_at"), votesJSON: details ? try read("votes") : nil,
+            pricesJSON: details ? try read("prices") : nil)
     }
 }

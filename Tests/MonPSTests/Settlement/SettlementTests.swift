@@ -27,7 +27,7 @@ struct SettlementTests {
             potentialReturn: try Money.payout(stake: stake, decimalOdds: odds), fairProbability: nil, edgeAtPlacement: nil,
             suggestedKellyFraction: nil, tags: [], notes: nil, isLive: false, placedAt: start.addingTimeInterval(-86_400))
         return try await PostgresBetRepository(database: database, audit: AuditLog(database: database))
-            .create(bet, context: .none).id
+            .create(bet, admit: StakeRules.placing(stake), context: .none).id
     }
 
     static func eventID(_ database: Database, home: String, away: String, day: String) async throws -> Int64 {
