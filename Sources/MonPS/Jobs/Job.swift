@@ -34,12 +34,17 @@ enum JobTrigger: String, Sendable {
     case schedule, manual, startup
 }
 
+/// Where a recorded run is (`job_runs.status`).
+enum JobRunStatus: String, Sendable {
+    case running, succeeded, failed, skipped
+}
+
 /// A recorded run, as stored in `job_runs`.
 struct JobRunRecord: Sendable, Equatable {
     var id: Int64
     var job: String
-    var trigger: String
-    var status: String
+    var trigger: JobTrigger
+    var status: JobRunStatus
     var startedAt: Date
     var finishedAt: Date?
     var items: Int

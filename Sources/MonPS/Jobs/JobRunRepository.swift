@@ -18,11 +18,11 @@ struct JobRunRepository: Sendable {
         return try Self.decode(row)
     }
 
-    func finish(id: Int64, status: String, outcome: JobOutcome) async throws {
+    func finish(id: Int64, status: JobRunStatus, outcome: JobOutcome) async throws {
         let message = outcome.message.map { String($0.prefix(2000)) }
         try await database.query(
             """
-            UPDATE job_runs SET status = \(status), finished_at = now(), items = \(outcome.items),
+            UPDATE job_runs SET status = \(status.rawValue), finished_at = now(), items = \(outcome.items),
                 errors = \(outcome.errors), credits_used = \(outcome.creditsUsed), message = \(message)
             WHERE id = \(id)
             """)
@@ -65,10 +65,11 @@ struct JobRunRepository: Sendable {
     }
 
     private static func decode(_ row: PostgresRow) throws -> JobRunRecord {
-        let (id, job, trigger, status, startedAt, finishedAt, items, errors, credits, message, instance) =
-            try row.decode((Int64, String, String, String, Date, Date?, Int, Int, Int, String?, String).self)
+        let read = RowReader(row)
         return JobRunRecord(
-            id: id, job: job, trigger: trigger, status: status, startedAt: startedAt, finishedAt: finishedAt, items: items,
-            errors: errors, creditsUsed: credits, message: message, instance: instance)
+            id: try read("id"), job: try read("job"), trigger: try read("trigger"), status: try read("status"),
+            startedAt: try read("started_at"), finishedAt: try read("finished_at"), items: try read("items"),
+            errors: try read("errors"), creditsUsed: try read("credits_used"), message: try read("message"),
+            instance: try read("instance"))
     }
 }

@@ -95,24 +95,24 @@ actor JobRunner {
                 runLogger[metadataKey: "job"] = .string(job.name)
                 runLogger[metadataKey: "run_id"] = .stringConvertible(record.id)
                 let outcome: JobOutcome
-                let status: String
+                let status: JobRunStatus
                 do {
                     let follow: @Sendable (String) -> Void = { [weak self] next in
                         Task { _ = try? await self?.start(next, trigger: .schedule) }
                     }
                     outcome = try await job.run(JobContext(runID: record.id, logger: runLogger, trigger: trigger, follow: follow))
-                    status = outcome.skipped ? "skipped" : "succeeded"
+                    status = outcome.skipped ? .skipped : .succeeded
                 } catch {
                     outcome = JobOutcome(errors: 1, message: String(describing: error))
-                    status = "failed"
+                    status = .failed
                     runLogger.error("job failed", metadata: ["error": .string(String(describing: error))])
                 }
                 try? await runs.finish(id: record.id, status: status, outcome: outcome)
-                if status == "failed" { await self.tellAdmins(failed: record, outcome: outcome) }
+                if status == .failed { await self.tellAdmins(failed: record, outcome: outcome) }
                 _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))")
                 runLogger.info(
                     "job finished",
-                    metadata: ["status": .string(status), "items": .stringConvertible(outcome.items),
+                    metadata: ["status": .string(status.rawValue), "items": .stringConvertible(outcome.items),
                                "errors": .stringConvertible(outcome.errors)])
                 return .finished((try? await runs.get(id: record.id)) ?? record)
             }

@@ -5,10 +5,10 @@ import MonPSAPI
 extension APIHandler {
     func adminListJobs(_ input: Operations.AdminListJobs.Input) async throws -> Operations.AdminListJobs.Output {
         let latest = try await JobRunRepository(database: jobs.database).latest()
-        let data = try jobs.order.compactMap { jobs.jobs[$0] }.map { job in
+        let data = jobs.order.compactMap { jobs.jobs[$0] }.map { job in
             Components.Schemas.Job(
                 name: job.name, description: job.summary, intervalSeconds: Int(job.interval.components.seconds),
-                enabled: true, lastRun: try latest[job.name].map(Components.Schemas.JobRun.init))
+                enabled: true, lastRun: latest[job.name].map(Components.Schemas.JobRun.init))
         }
         return .ok(.init(body: .json(.init(data: data, nextCursor: .init(nil)))))
     }
@@ -23,7 +23,7 @@ extension APIHandler {
         }
         let fetched = try await JobRunRepository(database: jobs.database).list(job: input.query.job, before: before, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.id)] }
-        return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.JobRun.init), nextCursor: .init(next)))))
+        return .ok(.init(body: .json(.init(data: items.map(Components.Schemas.JobRun.init), nextCursor: .init(next)))))
     }
 
     func adminRunJob(_ input: Operations.AdminRunJob.Input) async throws -> Operations.AdminRunJob.Output {
@@ -32,15 +32,25 @@ extension APIHandler {
         try await auth.admin.audit.record(
             AuditAction("job.run"), actor: principal.userID, targetType: "job", targetID: input.path.name,
             context: .current, details: ["run_id": .int(Int(run.id))])
-        return .accepted(.init(body: .json(try Components.Schemas.JobRun(run))))
+        return .accepted(.init(body: .json(Components.Schemas.JobRun(run))))
     }
 }
 
 extension Components.Schemas.JobRun {
-    init(_ record: JobRunRecord) throws {
-        guard let trigger = TriggerPayload(rawValue: record.trigger), let status = StatusPayload(rawValue: record.status) else {
-            throw APIError.internalError
-        }
+    init(_ record: JobRunRecord) {
+        let trigger: TriggerPayload =
+            switch record.trigger {
+            case .schedule: .schedule
+            case .manual: .manual
+            case .startup: .startup
+            }
+        let status: StatusPayload =
+            switch record.status {
+            case .running: .running
+            case .succeeded: .succeeded
+            case .failed: .failed
+            case .skipped: .skipped
+            }
         self.init(
             id: record.id, job: record.job, trigger: trigger, status: status, startedAt: record.startedAt,
             finishedAt: record.finishedAt, items: record.items, errors: record.errors, creditsUsed: record.creditsUsed,

@@ -32,7 +32,7 @@ struct CollectionJobTests {
             try await app.test { _ in
                 try await keepOnly(["soccer_epl", "icehockey_nhl"], app)
                 let run = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
-                #expect(run.status == "succeeded")
+                #expect(run.status == .succeeded)
                 #expect(run.creditsUsed == 9)
                 // The NHL feed failed after its retries (EPL still loaded), and the exchange's prices without a
                 // timestamp take the response time, over a year after the fixture's kick-off: refused.
@@ -81,11 +81,11 @@ struct CollectionJobTests {
                     token: admin, method: .put)
                 #expect(stored.status == .ok)
                 let run = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
-                #expect(run.status == "succeeded")
+                #expect(run.status == .succeeded)
                 #expect(server.received(path: "/v4/sports/soccer_epl/odds").map { $0.query["apiKey"] } == ["stored-key-9876"])
                 // A scheduled run within the sport's hour collects nothing more.
                 let scheduled = try await app.services.jobs.runNow("odds.collect", trigger: .schedule)
-                #expect(scheduled.status == "succeeded")
+                #expect(scheduled.status == .succeeded)
                 #expect(server.received(path: "/v4/sports/soccer_epl/odds").count == 1)
             }
         }
@@ -116,7 +116,7 @@ struct CollectionJobTests {
             try await app.test { _ in
                 try await keepOnly(["soccer_epl"], app)
                 let run = try await app.services.jobs.runNow("scores.collect", trigger: .manual)
-                #expect(run.status == "succeeded")
+                #expect(run.status == .succeeded)
                 #expect(run.creditsUsed == 2)
                 let database = app.services.database
                 // Completed with usable scores: home win, draw, away win.
@@ -139,7 +139,7 @@ struct CollectionJobTests {
         let app = try await app(port: nil)
         try await app.test { _ in
             let run = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
-            #expect(run.status == "skipped")
+            #expect(run.status == .skipped)
             #expect(run.message?.contains("MONPS_ODDS_API_KEY") == true)
         }
     }
@@ -153,7 +153,7 @@ struct CollectionJobTests {
             let app = try await app(port: port)
             try await app.test { _ in
                 let run = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
-                #expect(run.status == "failed", "\(run.message ?? "")")
+                #expect(run.status == .failed, "\(run.message ?? "")")
                 #expect(server.received(path: "/v4/sports").count >= 1)
                 #expect(server.received(path: "/elsewhere").isEmpty)
             }
@@ -192,7 +192,7 @@ struct CollectionJobTests {
             async let settle = jobs.runNow("bets.settle", trigger: .manual)
             async let grade = jobs.runNow("opportunities.grade", trigger: .manual)
             let runs = try await [closing, settle, grade]
-            #expect(runs.map(\.status) == ["succeeded", "succeeded", "succeeded"])
+            #expect(runs.map(\.status) == [JobRunStatus.succeeded, .succeeded, .succeeded])
             #expect(runs[0].items == 10)
             // (closing.mark also starts clv.compute in the background: not counted here.)
             #expect(try await app.services.database.count(

@@ -42,7 +42,7 @@ struct TennisCollectionTests {
                 let database = app.services.database
                 try await database.query("UPDATE sports SET active = (key IN ('tennis_atp', 'tennis_wta'))")
                 let first = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
-                #expect(first.status == "succeeded" && first.errors == 0, "\(first.message ?? "")")
+                #expect(first.status == .succeeded && first.errors == 0, "\(first.message ?? "")")
                 #expect(first.creditsUsed == 2)
                 #expect(server.received(path: "/v4/sports/tennis_atp_aus_open/odds").count == 1)
                 #expect(server.received(path: "/v4/sports/tennis_wta_aus_open/odds").count == 1)
@@ -61,7 +61,7 @@ struct TennisCollectionTests {
 
                 // The next week the Australian Open is gone from the listing and Doha has started.
                 let second = try await app.services.jobs.runNow("odds.collect", trigger: .manual)
-                #expect(second.status == "succeeded" && second.errors == 0, "\(second.message ?? "")")
+                #expect(second.status == .succeeded && second.errors == 0, "\(second.message ?? "")")
                 #expect(server.received(path: "/v4/sports/tennis_atp_aus_open/odds").count == 1)
                 #expect(server.received(path: "/v4/sports/tennis_wta_aus_open/odds").count == 1)
                 #expect(server.received(path: "/v4/sports/tennis_wta_qatar_open/odds").count == 1)

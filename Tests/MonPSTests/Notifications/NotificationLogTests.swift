@@ -248,7 +248,7 @@ struct NotificationLogTests {
                 jobs: [FailingJob()], database: app.services.database, outbox: app.services.notifications.outbox,
                 logger: TestEnvironment.logger)
             let run = try await runner.runNow("test.fails", trigger: .manual)
-            #expect(run.status == "failed")
+            #expect(run.status == .failed)
             let (items, _) = try await Self.events(client, admin)
             #expect(items.count == 1)
             #expect(items.first?["type"] as? String == "job.failed")
