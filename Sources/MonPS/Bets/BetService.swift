@@ -116,10 +116,10 @@ struct BetService: Sendable {
 
     /// Not started (scheduled, start in the future) unless a live bet; a live bet needs an event still in play.
     private func checkTiming(_ event: EventRecord, isLive: Bool) throws(BettingError) {
-        let started = event.startsAt <= now() || event.status != "scheduled"
+        let started = event.startsAt <= now() || event.status != .scheduled
         if !isLive && started { throw .eventStarted }
-        if isLive && !["scheduled", "live"].contains(event.status) {
-            throw .validation(field: "event_id", message: "the event is \(event.status); it takes no more bets")
+        if isLive && ![.scheduled, .live].contains(event.status) {
+            throw .validation(field: "event_id", message: "the event is \(event.status.rawValue); it takes no more bets")
         }
     }
 

@@ -11,8 +11,13 @@ struct EventRecord: Sendable, Equatable {
     var awayID: Int64
     var awayName: String
     var startsAt: Date
-    var status: String
+    var status: EventState
     var result: EventResultRecord?
+}
+
+/// Where an event is in its life (`events.status`).
+enum EventState: String, Sendable, CaseIterable {
+    case scheduled, live, finished, cancelled, postponed
 }
 
 struct EventResultRecord: Sendable, Equatable {

@@ -88,8 +88,15 @@ extension APIHandler {
 
 extension Components.Schemas.Event {
     init(_ record: EventRecord) throws {
-        guard let group = Components.Schemas.SportGroup(rawValue: record.groupKey),
-              let status = Components.Schemas.EventStatus(rawValue: record.status) else { throw APIError.internalError }
+        guard let group = Components.Schemas.SportGroup(rawValue: record.groupKey) else { throw APIError.internalError }
+        let status: Components.Schemas.EventStatus =
+            switch record.status {
+            case .scheduled: .scheduled
+            case .live: .live
+            case .finished: .finished
+            case .cancelled: .cancelled
+            case .postponed: .postponed
+            }
         self.init(
             id: record.id, sport: record.sportKey, group: group, competition: record.competition,
             home: .init(id: record.homeID, name: record.homeName), away: .init(id: record.awayID, name: record.awayName),

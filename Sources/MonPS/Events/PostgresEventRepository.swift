@@ -119,6 +119,6 @@ struct PostgresEventRepository: EventRepository {
         return EventRecord(
             id: try value(0), sportKey: try value(1), groupKey: try value(2), competition: try value(3),
             homeID: try value(4), homeName: try value(5), awayID: try value(6), awayName: try value(7),
-            startsAt: try value(8), status: try value(9), result: result)
+            startsAt: try value(8), status: try value(9, column: "events.status"), result: result)
     }
 }

@@ -27,10 +27,18 @@ extension APIHandler {
 
 extension Components.Schemas.NotificationDelivery {
     init(_ record: DeliveryRecord) throws {
-        guard let type = Components.Schemas.NotificationType(rawValue: record.eventType),
-            let channel = ChannelPayload(rawValue: record.channel),
-            let status = Components.Schemas.DeliveryStatus(rawValue: record.status)
-        else { throw APIError.internalError }
+        guard let type = Components.Schemas.NotificationType(rawValue: record.eventType) else { throw APIError.internalError }
+        let channel: ChannelPayload =
+            switch record.channel {
+            case .webhook: .webhook
+            case .email: .email
+            }
+        let status: Components.Schemas.DeliveryStatus =
+            switch record.status {
+            case .pending: .pending
+            case .delivered: .delivered
+            case .dead: .dead
+            }
         self.init(
             id: record.id, eventId: record.eventID, eventType: type, channel: channel,
             webhookId: record.webhookID?.uuidString.lowercased(), webhookName: record.webhookName, status: status,

@@ -20,15 +20,25 @@ struct ClaimedDelivery: Sendable {
     }
 }
 
+/// Where a delivery goes (`notification_deliveries.channel`).
+enum DeliveryChannel: String, Sendable {
+    case webhook, email
+}
+
+/// Where a delivery is: waiting (first try or a retry), delivered, or dead after its last attempt.
+enum DeliveryState: String, Sendable {
+    case pending, delivered, dead
+}
+
 /// A delivery as its owner sees it (`GET /v1/notifications/deliveries`).
 struct DeliveryRecord: Sendable, Equatable {
     let id: Int64
     let eventID: Int64
     let eventType: String
-    let channel: String
+    let channel: DeliveryChannel
     let webhookID: UUID?
     let webhookName: String?
-    let status: String
+    let status: DeliveryState
     let attempts: Int
     let lastError: String?
     let nextAttemptAt: Date
@@ -142,13 +152,13 @@ struct DeliveryQueue: Sendable {
             WHERE d.id = \(id) AND d.user_id = \(owner)
             """, Self.record)
         guard let record = found.first else { throw WebhookError.deliveryNotFound }
-        guard !revived.isEmpty else { throw WebhookError.deliveryNotDead(status: record.status) }
+        guard !revived.isEmpty else { throw WebhookError.deliveryNotDead(status: record.status.rawValue) }
         return record
     }
 
     private static let columns = """
-        d.id, d.event_id, e.type, d.channel, d.webhook_id, w.name, d.status, d.attempts, d.last_error, d.next_attempt_at,
-        d.delivered_at, d.created_at
+        d.id, d.event_id, e.type AS event_type, d.channel, d.webhook_id, w.name AS webhook_name, d.status, d.attempts,
+        d.last_error, d.next_attempt_at, d.delivered_at, d.created_at
         """
 
     private static let joined = """
@@ -158,9 +168,11 @@ struct DeliveryQueue: Sendable {
     private static func record(_ row: PostgresRow) throws -> DeliveryRecord {
         let read = RowReader(row)
         return DeliveryRecord(
-            id: try read(0), eventID: try read(1), eventType: try read(2), channel: try read(3), webhookID: try read(4),
-            webhookName: try read(5), status: try read(6), attempts: try read(7), lastError: try read(8),
-            nextAttemptAt: try read(9), deliveredAt: try read(10), createdAt: try read(11))
+            id: try read("id"), eventID: try read("event_id"), eventType: try read("event_type"),
+            channel: try read("channel"), webhookID: try read("webhook_id"), webhookName: try read("webhook_name"),
+            status: try read("status"), attempts: try read("attempts"), lastError: try read("last_error"),
+            nextAttemptAt: try read("next_attempt_at"), deliveredAt: try read("delivered_at"),
+            createdAt: try read("created_at"))
     }
 }
 
