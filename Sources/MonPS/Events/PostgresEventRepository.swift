@@ -5,9 +5,9 @@ struct PostgresEventRepository: EventRepository {
     let database: Database
 
     private static let eventColumns = """
-        e.id, e.sport_key, s.group_key, c.name, e.home_id, h.name, e.away_id, a.name, e.starts_at, e.status,
-        r.home_score, r.away_score, r.regulation_home, r.regulation_away, r.period_scores::text, r.outcome, r.winner,
-        r.overtime, r.notes
+        e.id, e.sport_key, s.group_key, c.name AS competition, e.home_id, h.name AS home_name, e.away_id,
+        a.name AS away_name, e.starts_at, e.status, r.home_score, r.away_score, r.regulation_home, r.regulation_away,
+        r.period_scores::text AS period_scores, r.outcome, r.winner, r.overtime, r.notes
         """
     private static let eventJoins = """
         FROM events e
@@ -107,18 +107,20 @@ struct PostgresEventRepository: EventRepository {
     private static func decodeEvent(_ row: PostgresRow) throws -> EventRecord {
         let value = RowReader(row)
         var result: EventResultRecord?
-        if let home: Int = try value(10, Int?.self), let away: Int = try value(11, Int?.self) {
-            let periods: [[Int]]? = try value(14, String?.self).flatMap { text in
+        if let home: Int = try value("home_score", Int?.self), let away: Int = try value("away_score", Int?.self) {
+            let periods: [[Int]]? = try value("period_scores", String?.self).flatMap { text in
                 try? JSONDecoder().decode([[Int]].self, from: Data(text.utf8))
             }
             result = EventResultRecord(
-                homeScore: home, awayScore: away, regulationHome: try value(12), regulationAway: try value(13),
-                periodScores: periods, outcome: try value(15, String?.self) ?? "finished", winner: try value(16),
-                overtime: try value(17, Bool?.self) ?? false, notes: try value(18))
+                homeScore: home, awayScore: away, regulationHome: try value("regulation_home"),
+                regulationAway: try value("regulation_away"), periodScores: periods,
+                outcome: try value("outcome", String?.self) ?? "finished", winner: try value("winner"),
+                overtime: try value("overtime", Bool?.self) ?? false, notes: try value("notes"))
         }
         return EventRecord(
-            id: try value(0), sportKey: try value(1), groupKey: try value(2), competition: try value(3),
-            homeID: try value(4), homeName: try value(5), awayID: try value(6), awayName: try value(7),
-            startsAt: try value(8), status: try value(9, column: "events.status"), result: result)
+            id: try value("id"), sportKey: try value("sport_key"), groupKey: try value("group_key"),
+            competition: try value("competition"), homeID: try value("home_id"), homeName: try value("home_name"),
+            awayID: try value("away_id"), awayName: try value("away_name"), startsAt: try value("starts_at"),
+            status: try value("status"), result: result)
     }
 }
