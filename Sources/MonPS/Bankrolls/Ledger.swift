@@ -52,11 +52,10 @@ enum Ledger {
     static func decodeEntry(_ row: PostgresRow) throws -> LedgerEntryRecord {
         let (id, bankrollID, kind, amount, balanceAfter, betID, cause, note, createdBy, createdAt) = try row.decode(
             (Int64, UUID, String, Int64, Int64, UUID?, String, String?, UUID?, Date).self)
-        guard let kind = LedgerKind(rawValue: kind), let cause = LedgerCause(rawValue: cause) else {
-            throw StorageInvariantError.noRowReturned
-        }
         return LedgerEntryRecord(
-            id: id, bankrollID: bankrollID, kind: kind, amount: amount, balanceAfter: balanceAfter, betID: betID,
-            cause: cause, note: note, createdBy: createdBy, createdAt: createdAt)
+            id: id, bankrollID: bankrollID, kind: try LedgerKind(stored: kind, column: "bankroll_entries.kind"),
+            amount: amount, balanceAfter: balanceAfter, betID: betID,
+            cause: try LedgerCause(stored: cause, column: "bankroll_entries.caused_by"), note: note, createdBy: createdBy,
+            createdAt: createdAt)
     }
 }

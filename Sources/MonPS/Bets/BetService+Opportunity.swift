@@ -40,8 +40,8 @@ extension BetService {
             throw BettingError.opportunityNotFound(reference: String(reference.prefix(64)))
         }
         guard opportunity.status == .active else { throw BettingError.opportunityClosed(status: opportunity.status.rawValue) }
-        guard let market = BetMarketKind(rawValue: opportunity.market.rawValue), let selection = BetSelection(rawValue: opportunity.outcome)
-        else { throw StorageInvariantError.unknownValue(column: "opportunities.outcome", value: opportunity.outcome) }
+        let market = try BetMarketKind(stored: opportunity.market.rawValue, column: "opportunities.market")
+        let selection = try BetSelection(stored: opportunity.outcome, column: "opportunities.outcome")
         let point = MarketKey(opportunity.market, line: opportunity.point).point(of: selection.rawValue)
         return OpportunityLine(
             opportunityID: opportunity.id, eventID: opportunity.eventID, market: market, selection: selection, point: point,

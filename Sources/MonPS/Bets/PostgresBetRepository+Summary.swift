@@ -48,10 +48,9 @@ extension PostgresBetRepository {
 
         let rows = try await settled.map { row in
             let (status, stake, odds, payout, placedAt, clv) = try row.decode((String, Int64, Double, Int64?, Date, Double?).self)
-            guard let status = BetStatus(rawValue: status) else {
-                throw StorageInvariantError.unknownValue(column: "bets.status", value: status)
-            }
-            return SummaryBetRow(status: status, stake: stake, odds: odds, payout: payout ?? 0, placedAt: placedAt, clv: clv)
+            return SummaryBetRow(
+                status: try BetStatus(stored: status, column: "bets.status"), stake: stake, odds: odds, payout: payout ?? 0,
+                placedAt: placedAt, clv: clv)
         }
         guard let countRow = try await counts.first else { throw StorageInvariantError.noRowReturned }
         let (placed, pending, exposure) = try countRow.decode((Int64, Int64, Int64).self)

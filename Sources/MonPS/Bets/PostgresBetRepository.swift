@@ -137,12 +137,10 @@ struct PostgresBetRepository: BetRepository {
         return try rows.map { row in
             let (market, selection, point, odds, stake, probability) = try row.decode(
                 (String, String, Double?, Double, Int64, Double?).self)
-            guard let market = BetMarketKind(rawValue: market), let selection = BetSelection(rawValue: selection) else {
-                throw StorageInvariantError.noRowReturned
-            }
-            return OpenBetLeg(
-                line: BetLine(stored: market, selection: selection, point: point), odds: odds, stake: stake,
-                fairProbability: probability)
+            let line = BetLine(
+                stored: try BetMarketKind(stored: market, column: "bets.market"),
+                selection: try BetSelection(stored: selection, column: "bets.selection"), point: point)
+            return OpenBetLeg(line: line, odds: odds, stake: stake, fairProbability: probability)
         }
     }
 

@@ -11,22 +11,13 @@ struct RowReader {
         try cell(column).decode(T.self, context: .default)
     }
 
-    /// A text column holding one of an enum's raw values; another value is a broken invariant of the schema.
+    /// A text column holding one of an enum's raw values.
     func callAsFunction<T: RawRepresentable>(_ column: String, _ type: T.Type = T.self) throws -> T where T.RawValue == String {
-        let raw = try cell(column).decode(String.self, context: .default)
-        guard let value = T(rawValue: raw) else { throw StorageInvariantError.unknownValue(column: column, value: raw) }
-        return value
+        try T(stored: try cell(column).decode(String.self, context: .default), column: column)
     }
 
     func callAsFunction<T: PostgresDecodable>(_ index: Int, _ type: T.Type = T.self) throws -> T {
         try columns[index].decode(T.self, context: .default)
-    }
-
-    /// A text column holding one of an enum's raw values; another value is a broken invariant of the schema.
-    func callAsFunction<T: RawRepresentable>(_ index: Int, column: String) throws -> T where T.RawValue == String {
-        let raw = try columns[index].decode(String.self, context: .default)
-        guard let value = T(rawValue: raw) else { throw StorageInvariantError.unknownValue(column: column, value: raw) }
-        return value
     }
 
     /// PostgresNIO traps on an unknown name; a select list that lost a column is a fault to report, not a crash.

@@ -27,6 +27,14 @@ extension DatabaseConnection: SQLExecutor {
     }
 }
 
+extension RawRepresentable where RawValue == String {
+    /// The value stored in `column`; another raw value is a broken invariant of the schema, not a crash.
+    init(stored raw: String, column: String) throws(StorageInvariantError) {
+        guard let value = Self(rawValue: raw) else { throw .unknownValue(column: column, value: raw) }
+        self = value
+    }
+}
+
 /// A statement that must return a row returned none, or a stored value no longer decodes: a server-side fault
 /// (a broken invariant of the schema), reported as a 500.
 enum StorageInvariantError: Error, CustomStringConvertible {
