@@ -38,8 +38,8 @@ enum DetectionReport {
             ("events", "\(summary.events)"), ("latest_read", "\(summary.latestRead)"),
             ("history_read", "\(summary.historyRead)"), ("markets", "\(summary.markets)"),
             ("signals", "\(summary.signals)"), ("active", "\(summary.active)"), ("withdrawn", "\(summary.withdrawn)"),
-            ("expired", "\(summary.expired)"), ("listed", "\(summary.listed)"), ("elapsed_ms", ms(t.total)), ("load_ms", ms(t.load)),
-            ("build_ms", ms(t.build)), ("agents_ms", ms(t.agents)), ("consensus_ms", ms(t.consensus)),
+            ("expired", "\(summary.expired)"), ("listed", "\(summary.listed)"), ("elapsed_ms", ms(t.total)),
+            ("load_ms", ms(t.load)), ("build_ms", ms(t.build)), ("agents_ms", ms(t.agents)), ("consensus_ms", ms(t.consensus)),
             ("write_ms", ms(t.write)),
         ]
         return "{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"

@@ -9,11 +9,16 @@ enum APIJSON {
     static let configuration = OpenAPIRuntime.Configuration(
         dateTranscoder: InternetDateTranscoder(), jsonEncodingOptions: [.sortedKeys])
 
-    /// The encoder the generated server builds from `configuration` (OpenAPIRuntime's `Converter`): its output
-    /// formatting and its dates through the transcoder.
+    /// The encoder the generated server builds from `configuration` (OpenAPIRuntime's `Converter`, whose encoder is
+    /// internal): the configuration's output formatting, and dates through its transcoder.
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        let options = configuration.jsonEncodingOptions
+        var formatting: JSONEncoder.OutputFormatting = []
+        if options.contains(.prettyPrinted) { formatting.insert(.prettyPrinted) }
+        if options.contains(.sortedKeys) { formatting.insert(.sortedKeys) }
+        if options.contains(.withoutEscapingSlashes) { formatting.insert(.withoutEscapingSlashes) }
+        encoder.outputFormatting = formatting
         let transcoder = configuration.dateTranscoder
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()

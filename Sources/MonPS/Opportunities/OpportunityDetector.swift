@@ -18,7 +18,7 @@ struct OpportunityDetector: Sendable {
     /// Records `opportunity.new` for the users an opportunity interests, in the run's transaction.
     var outbox: NotificationOutbox?
     /// Writes the list entries of the opportunities the run keeps active (`OpportunityListingStore`).
-    var listings: OpportunityListingRenderer = .api
+    var listingRenderer: OpportunityListingRenderer = .api
 
     struct Summary: Sendable, Equatable {
         var events = 0
@@ -126,7 +126,7 @@ struct OpportunityDetector: Sendable {
                     RETURNING 1
                 ) SELECT count(*) FROM withdrawn
                 """).first?.decode(Int.self) ?? 0
-            summary.listed = try await OpportunityListingStore.writeMissing(on: connection, renderer: listings, logger: logger)
+            summary.listed = try await OpportunityListingStore.writeMissing(on: connection, renderer: listingRenderer, logger: logger)
             guard let outbox else { return [RecordedNotification]() }
             return try await outbox.record(try await OpportunityAlert.drafts(opportunityIDs: kept, on: connection), on: connection)
         }

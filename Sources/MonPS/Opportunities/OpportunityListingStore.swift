@@ -22,36 +22,36 @@ enum OpportunityListingStore {
     static func writeMissing(
         on connection: DatabaseConnection, renderer: OpportunityListingRenderer, logger: Logger
     ) async throws -> Int {
-        var written = 0
-        var batch = Batch(after: nil)
-        repeat {
-            batch = try await writeBatch(after: batch.last, on: connection, renderer: renderer, logger: logger)
-            written += batch.written
-        } while batch.full
-        return written
+        try await eachBatch { after in try await writeBatch(after: after, on: connection, renderer: renderer, logger: logger) }
     }
 
     /// `writeMissing` with one transaction per batch (the CLI's `monps relist`: a large backlog commits as it goes).
     static func writeMissing(in database: Database, renderer: OpportunityListingRenderer, logger: Logger) async throws -> Int {
-        var written = 0
-        var batch = Batch(after: nil)
-        repeat {
-            let after = batch.last
-            batch = try await database.transaction { connection in
+        try await eachBatch { after in
+            try await database.transaction { connection in
                 try await writeBatch(after: after, on: connection, renderer: renderer, logger: logger)
             }
-            written += batch.written
-        } while batch.full
-        return written
+        }
     }
 
+    /// What one batch did: the last id it read (where the next one starts), the entries it wrote, and whether it read
+    /// a whole batch (there may be more).
     struct Batch: Sendable {
         var last: UUID?
-        var written = 0
-        /// A whole batch was read: there may be more after `last`.
-        var full = false
+        var written: Int
+        var full: Bool
+    }
 
-        init(after: UUID?) { last = after }
+    /// Runs `write` batch after batch until one comes back short; returns the entries written.
+    private static func eachBatch(_ write: (_ after: UUID?) async throws -> Batch) async throws -> Int {
+        var written = 0
+        var after: UUID?
+        while true {
+            let batch = try await write(after)
+            written += batch.written
+            guard batch.full else { return written }
+            after = batch.last
+        }
     }
 
     /// Renders and writes the entries of the next `batchSize` active rows without one after `after`.
@@ -69,8 +69,7 @@ enum OpportunityListingStore {
             FOR UPDATE OF o
             """
         ).map(RecordColumns.decode)
-        var batch = Batch(after: records.last?.id ?? after)
-        batch.full = records.count == batchSize
+        var batch = Batch(last: records.last?.id ?? after, written: 0, full: records.count == batchSize)
         var ids: [UUID] = [], entries: [String] = []
         ids.reserveCapacity(records.count)
         entries.reserveCapacity(records.count)
