@@ -36,7 +36,7 @@ struct ActiveAccountCacheTests {
     }
 
     @Test func aDisabledAccountIsRefusedOnceTheLifetimeHasPassed() async throws {
-        let clock = IdentityTestClock()
+        let clock = ManualDateClock()
         let app = try await TestApp.make(overrides: ["MONPS_AUTH_CACHE_SECONDS": "2"], now: clock.closure)
         try await app.test { client in
             let token = try await TestAccounts(app: app, client: client).token()
@@ -59,7 +59,7 @@ struct ActiveAccountCacheTests {
     }
 
     @Test func theTokenItselfIsCheckedOnEveryRequest() async throws {
-        let clock = IdentityTestClock()
+        let clock = ManualDateClock()
         let app = try await TestApp.make(overrides: ["MONPS_AUTH_CACHE_SECONDS": "60"], now: clock.closure)
         try await app.test { client in
             let token = try await TestAccounts(app: app, client: client).token()

@@ -2,24 +2,8 @@ import Foundation
 import Logging
 import PostgresNIO
 import Prometheus
-import Synchronization
 
 @testable import MonPS
-
-/// A settable clock for the identity services (starts at a whole second + 0.25 s).
-final class IdentityTestClock: Sendable {
-    private let current: Mutex<Date>
-
-    init(_ start: Date = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 0.25)) {
-        current = Mutex(start)
-    }
-
-    var now: Date { current.withLock { $0 } }
-
-    func advance(seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-
-    var closure: @Sendable () -> Date { { [self] in self.now } }
-}
 
 /// A fresh migrated database with the identity services wired to it and a test clock.
 struct IdentityFixture: Sendable {
@@ -28,7 +12,7 @@ struct IdentityFixture: Sendable {
     static let fastParameters = try! PasswordHashParameters(memoryKiB: 8, iterations: 1)
 
     let database: Database
-    let clock: IdentityTestClock
+    let clock: ManualDateClock
     let hasher: PasswordHasher
     let keys: JWTKeySet
     let settings: IdentitySettings
@@ -75,7 +59,7 @@ struct IdentityFixture: Sendable {
         let database = Database(
             url: url, poolSize: poolSize, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
         let fixture = IdentityFixture(
-            database: database, clock: IdentityTestClock(), hasher: PasswordHasher(parameters: fastParameters),
+            database: database, clock: ManualDateClock(), hasher: PasswordHasher(parameters: fastParameters),
             keys: try JWTKeySet(secrets: [TestEnvironment.jwtSecret]), settings: settings,
             usage: TokenUsageRecorder(database: database, flushInterval: .seconds(3600)))
         let result: Result

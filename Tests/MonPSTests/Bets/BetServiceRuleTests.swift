@@ -9,7 +9,7 @@ import Testing
 struct BetServiceRuleTests {
     static let kickOff = Date(timeIntervalSince1970: 1_900_000_000)
     let user = UUID()
-    let clock = InMemoryBetting.TestClock(kickOff.addingTimeInterval(-3600))
+    let clock = ManualDateClock(kickOff.addingTimeInterval(-3600))
     let store: InMemoryBetting
 
     init() {
@@ -61,7 +61,7 @@ struct BetServiceRuleTests {
     @Test func kickOffClosesTheEventToAllButLiveBets() async throws {
         let bankroll = store.addBankroll(owner: user, balance: 10_000)
         _ = try await store.service.place(request(bankroll: bankroll, stake: 100), userID: user, context: .init())
-        clock.advance(by: 3600)  // kick-off, without waiting for it
+        clock.advance(seconds: 3600)  // kick-off, without waiting for it
         await #expect(throws: BettingError.eventStarted) {
             try await store.service.place(request(bankroll: bankroll, stake: 100), userID: user, context: .init())
         }

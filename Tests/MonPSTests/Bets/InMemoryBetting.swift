@@ -19,15 +19,15 @@ final class InMemoryBetting: Sendable {
     }
 
     let state = Mutex(State())
-    let clock: TestClock
+    let clock: ManualDateClock
 
-    init(clock: TestClock) { self.clock = clock }
+    init(clock: ManualDateClock) { self.clock = clock }
 
     /// The service over these fakes, on the test's clock.
     var service: BetService {
         BetService(
             repository: Bets(store: self), bankrolls: Bankrolls(), settings: Settings(store: self), events: Events(store: self),
-            sports: Sports(store: self), opportunities: NoOpportunities(), now: { [clock] in clock.now })
+            sports: Sports(store: self), opportunities: NoOpportunities(), now: clock.closure)
     }
 
     func addBankroll(owner: UUID, balance: Int64, archived: Bool = false) -> UUID {
@@ -40,14 +40,6 @@ final class InMemoryBetting: Sendable {
 
     func balance(_ bankroll: UUID) -> Int64? { state.withLock { $0.bankrolls[bankroll]?.locked.balance } }
     func betCount() -> Int { state.withLock { $0.bets.count } }
-
-    /// A settable clock: tests move time instead of sleeping.
-    final class TestClock: Sendable {
-        private let current: Mutex<Date>
-        init(_ start: Date) { current = Mutex(start) }
-        var now: Date { current.withLock { $0 } }
-        func advance(by seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
-    }
 
     struct Bets: BetRepository {
         let store: InMemoryBetting

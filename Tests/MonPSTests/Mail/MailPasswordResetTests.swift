@@ -80,7 +80,7 @@ struct MailPasswordResetTests {
     }
 
     @Test func aNewerRequestReplacesTheOlderLinkAndExpiredLinksAreRefused() async throws {
-        let clock = IdentityTestClock()
+        let clock = ManualDateClock()
         let app = try await TestApp.make(overrides: MailSink.overrides, now: clock.closure)
         try await app.test { client in
             let email = MailSink.address("expiry")

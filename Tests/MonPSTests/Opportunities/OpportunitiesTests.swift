@@ -30,6 +30,13 @@ struct OpportunitiesTests {
         return try #require(try await app.services.loader.load([event], source: .file(.genericCSV)).eventIDs.first)
     }
 
+    /// The id of the opportunity a detection run finds over `seed`'s match.
+    static func detectedOpportunity(_ app: TestApp) async throws -> UUID {
+        _ = try await seed(app)
+        _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
+        return try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+    }
+
     @Test func detectsUpdatesWithdrawsAndExpires() async throws {
         let app = try await TestApp.make()
         try await app.test { client in

@@ -8,9 +8,7 @@ struct SharesTests {
     @Test func shareWithUsersAndByLinkThenRevoke() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
-            _ = try await OpportunitiesTests.seed(app)
-            _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
-            let opportunity = try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+            let opportunity = try await OpportunitiesTests.detectedOpportunity(app)
             let accounts = TestAccounts(app: app, client: client)
             let owner = try await accounts.token(role: .user, email: "owner@example.com")
             let friend = try await accounts.token(role: .user, email: "friend@example.com")
@@ -75,9 +73,7 @@ struct ShareEnumerationTests {
     @Test func anAddressWithAnAccountAndOneWithoutGetTheSameAnswer() async throws {
         let app = try await TestApp.make()
         try await app.test { client in
-            _ = try await OpportunitiesTests.seed(app)
-            _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
-            let opportunity = try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+            let opportunity = try await OpportunitiesTests.detectedOpportunity(app)
             let accounts = TestAccounts(app: app, client: client)
             let owner = try await accounts.token(role: .user, email: "prober@example.com")
             _ = try await accounts.token(role: .user, email: "member@example.com")
@@ -119,9 +115,7 @@ struct OpportunityBetTests {
     @Test func aBetAndAStakeSuggestionFromAnOpportunity() async throws {
         let app = try await BettingFixture.makeApp()
         try await app.test { client in
-            _ = try await OpportunitiesTests.seed(app)
-            _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
-            let opportunity = try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
+            let opportunity = try await OpportunitiesTests.detectedOpportunity(app)
             let reference = opportunity.uuidString.lowercased()
             let fixture = BettingFixture(app: app, client: client)
             let user = try await fixture.user()
