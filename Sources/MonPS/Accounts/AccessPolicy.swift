@@ -19,15 +19,8 @@ struct AccessPolicyTable: Sendable {
     private static func key(method: String, path: String) -> String { "\(method.uppercased()) \(path)" }
 
     init(document: OpenAPIDocument) throws {
-        guard let root = try JSONSerialization.jsonObject(with: Data(document.json)) as? [String: Any],
-            let paths = root["paths"] as? [String: Any]
-        else { throw OpenAPIDocumentError.unreadable }
-        for (path, value) in paths {
-            guard let operations = value as? [String: Any] else { continue }
-            for (method, operationValue) in operations {
-                guard let operation = operationValue as? [String: Any], operation["operationId"] != nil else { continue }
-                rules[Self.key(method: method, path: path)] = Self.rule(for: operation)
-            }
+        for (method, path, operation) in try document.operations() where operation["operationId"] != nil {
+            rules[Self.key(method: method, path: path)] = Self.rule(for: operation)
         }
     }
 

@@ -16,11 +16,7 @@ struct CachePolicyTable: Sendable {
     private var templates: [(segments: [Substring?], policy: CachePolicy)] = []
 
     init(document: OpenAPIDocument) throws {
-        guard let root = try JSONSerialization.jsonObject(with: Data(document.json)) as? [String: Any],
-            let paths = root["paths"] as? [String: Any]
-        else { throw OpenAPIDocumentError.unreadable }
-        for (path, value) in paths {
-            guard let operation = (value as? [String: Any])?["get"] as? [String: Any] else { continue }
+        for (method, path, operation) in try document.operations() where method == "get" {
             let policy = try Self.policy(operation["x-monps-cache"], path: path)
             if path.contains("{") {
                 if let policy {

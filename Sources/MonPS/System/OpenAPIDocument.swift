@@ -26,6 +26,19 @@ struct OpenAPIDocument: Sendable {
         return try OpenAPIDocument(yaml: Array(try Data(contentsOf: url)))
     }
 
+    /// Every operation of the document, for the tables read from it at start (access rules, cache policies): its
+    /// method as written (`get`, `post`, …), its path template and its object.
+    func operations() throws -> [(method: String, path: String, operation: [String: Any])] {
+        guard let root = try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any],
+            let paths = root["paths"] as? [String: Any]
+        else { throw OpenAPIDocumentError.unreadable }
+        return paths.flatMap { path, value in
+            ((value as? [String: Any]) ?? [:]).compactMap { method, operation in
+                (operation as? [String: Any]).map { (method, path, $0) }
+            }
+        }
+    }
+
     /// YAML gives integer-keyed maps (response codes such as 200) and non-string scalars; JSON needs string keys.
     private static func jsonCompatible(_ value: Any) -> Any {
         switch value {
