@@ -11,6 +11,9 @@ struct OpportunityListingRenderer: Sendable {
 /// Keeps `opportunities.listing`, the stored list entry of each active opportunity that `OpportunityListingMiddleware`
 /// joins into list pages. The database drops an entry a change makes stale (migration 0022); this writes the missing
 /// ones, from the same record type and mapper the generated handler reads.
+///
+/// The trigger knows which columns the entry shows: a column added to `Opportunity` later goes into the trigger's list
+/// too (a new migration replacing `opportunities_drop_stale_listing`, which also clears the entries written without it).
 enum OpportunityListingStore {
     /// Rows rendered and written per statement pair.
     static let batchSize = 2_000

@@ -51,6 +51,8 @@ struct ReadReplicaTests {
                 await (try? replica.psql("SELECT count(*) FROM users")) == "1"
             }
 
+            // Resuming replay after a long pause must not cancel the statement that resumes it.
+            #expect(try await replica.psql("SHOW max_standby_streaming_delay") == "-1")
             // Replay paused: what the primary gets from now on is missing on the replica.
             try await replica.psql("SELECT pg_wal_replay_pause()")
             let created = try await client.postJSON("/v1/bankrolls", #"{"name":"main","currency":"EUR"}"#, token: token)

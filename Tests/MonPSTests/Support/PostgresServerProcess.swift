@@ -17,11 +17,14 @@ final class PostgresServerProcess: Sendable {
     let port: Int
     let directory: URL
     private let binDirectory: URL
+    /// Server settings beyond the common ones (`-c name=value …`).
+    private let settings: String
 
     /// Creates the cluster (trust authentication on loopback: throwaway test data) and starts it.
     init() async throws {
         binDirectory = try Self.findBinDirectory()
         directory = URL(fileURLWithPath: "/tmp/monps-pg-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        settings = ""
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try RedisServerProcess.freeLoopbackPort()
         if getuid() == 0 { try await Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
@@ -31,9 +34,14 @@ final class PostgresServerProcess: Sendable {
 
     /// A streaming replica of `primary` (`pg_basebackup -R`: standby.signal and primary_conninfo; hot standby),
     /// started. The primary's defaults (wal_level replica, replication trusted from loopback) are enough.
+    ///
+    /// Replay waits for a conflicting query instead of cancelling it (`max_standby_streaming_delay=-1`): tests pause
+    /// replay, and the grace period counts from when the WAL arrived, so on resume PostgreSQL cancelled at once
+    /// whatever query was running — once `pg_wal_replay_resume()` itself ("conflict with recovery").
     init(replicaOf primary: PostgresServerProcess) async throws {
         binDirectory = try Self.findBinDirectory()
         directory = URL(fileURLWithPath: "/tmp/monps-pg-\(UUID().uuidString.prefix(8))", isDirectory: true)
+        settings = "-c max_standby_streaming_delay=-1"
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         port = try RedisServerProcess.freeLoopbackPort()
         if getuid() == 0 { try await Self.run("/bin/chown", ["postgres:postgres", directory.path]) }
@@ -65,7 +73,7 @@ final class PostgresServerProcess: Sendable {
     var url: String { "postgres://postgres:postgres@127.0.0.1:\(port)/postgres" }
 
     func start() async throws {
-        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100"
+        let options = "-p \(port) -k \(directory.path) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=100 \(settings)"
         let log = directory.appendingPathComponent("log")
         do {
             try await runAsOwner("pg_ctl", ["-D", dataPath, "-l", log.path, "-o", options, "-w", "-t", "30", "start"])
