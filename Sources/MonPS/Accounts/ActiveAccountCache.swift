@@ -3,8 +3,8 @@
 import Foundation
 import Synchronization
 
-/// Saves the account lookup that authenticating an access JWT needs on every request. The JWT itself (signature,
-/// expiry, issuer, audience) is still verified on every request; only the account row it is checked against
+/// Saves the account lookup that authenticating an access JWT needs on every request. The JWT's time window is
+/// still checked on every request (its signature once, `VerifiedTokenCache`); only the account row it is checked against
 /// — active or not, role, sessions revoked since when — may be up to `lifetime` old.
 ///
 /// - Bound: suspending or deleting an account, a role change, logging out everywhere or changing the password

@@ -32,10 +32,13 @@ extension IdentityService {
 
     /// An access JWT's signature, time window, issuer and audience, at the identity clock's now.
     func verifyAccessToken(_ bearer: String) throws -> JWTClaims {
+        let now = IdentityFormat.epochSeconds(now())
         do {
-            return try keys.verify(
-                bearer, now: IdentityFormat.epochSeconds(now()), expectedIssuer: settings.issuer,
-                expectedAudience: settings.audience, leeway: settings.leeway)
+            let claims = try verifiedTokens.claims(of: bearer, now: now) { token throws(JWTError) in
+                try keys.verifySignature(token, expectedIssuer: settings.issuer, expectedAudience: settings.audience)
+            }
+            try JWTKeySet.checkTimes(of: claims, now: now, leeway: settings.leeway)
+            return claims
         } catch JWTError.expired {
             throw IdentityError.unauthenticated(.expired)
         } catch {

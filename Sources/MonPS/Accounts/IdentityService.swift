@@ -13,12 +13,14 @@ public struct IdentityService: Sendable {
     let audit: AuditLog
     /// Active accounts recently read while authenticating access tokens (off unless given a lifetime).
     let accounts: ActiveAccountCache
+    /// Access tokens whose signature was already checked (their time window is checked on every use).
+    let verifiedTokens: VerifiedTokenCache
     let now: @Sendable () -> Date
 
     init(
         database: Database, hasher: PasswordHasher, keys: JWTKeySet, settings: IdentitySettings,
         usage: TokenUsageRecorder, accounts: ActiveAccountCache = ActiveAccountCache(lifetime: 0),
-        now: @escaping @Sendable () -> Date = Date.init
+        verifiedTokens: VerifiedTokenCache = VerifiedTokenCache(), now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.database = database
         self.hasher = hasher
@@ -27,6 +29,7 @@ public struct IdentityService: Sendable {
         self.usage = usage
         self.audit = AuditLog(database: database, now: now)
         self.accounts = accounts
+        self.verifiedTokens = verifiedTokens
         self.now = now
     }
 

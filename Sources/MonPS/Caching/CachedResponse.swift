@@ -88,6 +88,11 @@ public enum EntityTag {
         "\"" + Base64URL.encode(CryptoPrimitives.sha256(body)) + "\""
     }
 
+    /// The same tag of a body in a buffer, hashed where it lies.
+    public static func strong(for body: ByteBuffer) -> String {
+        "\"" + Base64URL.encode(body.withUnsafeReadableBytes { CryptoPrimitives.sha256($0) }) + "\""
+    }
+
     /// Whether `If-None-Match: <header>` matches the current representation's `etag` (weak comparison, as
     /// RFC 9110 §13.1.2 requires): `*`, or any listed tag whose opaque part equals `etag`'s, `W/` ignored.
     public static func ifNoneMatch(_ header: String, matches etag: String) -> Bool {

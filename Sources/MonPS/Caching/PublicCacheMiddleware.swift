@@ -99,15 +99,16 @@ struct PublicCacheMiddleware: RouterMiddleware {
             response.headers[Self.xCache] = "bypass"
             return response
         }
-        let bytes = try await Self.collect(response.body)
-        let cached = CachedResponse(status: 200, contentType: response.headers[.contentType], body: bytes)
+        let body = try await Self.collect(response.body)
+        let cached = CachedResponse(
+            status: 200, contentType: response.headers[.contentType], buffer: body, etag: EntityTag.strong(for: body))
         let shareable = isShareable(response, request: request, policy: policy)
-        if let ticket, request.method == .get, bytes.count <= maximumBodyBytes, shareable {
+        if let ticket, request.method == .get, body.readableBytes <= maximumBodyBytes, shareable {
             let cache = self.cache
             await gate.run {
                 try await cache.store(cached, ticket: ticket, ttl: policy.ttl)
             } fallback: {}
-        } else if status == "miss" && bytes.count > maximumBodyBytes {
+        } else if status == "miss" && body.readableBytes > maximumBodyBytes {
             response.headers[Self.xCache] = "bypass"
         }
         response.headers[.eTag] = cached.etag
@@ -121,7 +122,7 @@ struct PublicCacheMiddleware: RouterMiddleware {
             return Self.notModified(response.headers)
         }
         if request.method == .head {
-            response.headers[.contentLength] = String(bytes.count)
+            response.headers[.contentLength] = String(body.readableBytes)
             response.body = ResponseBody()
         } else {
             response.body = ResponseBody(byteBuffer: cached.buffer)  // the stored copy: no second one
@@ -187,20 +188,25 @@ struct PublicCacheMiddleware: RouterMiddleware {
         return "GET \(request.uri.path)?\(query)"
     }
 
-    /// The whole body as bytes.
-    static func collect(_ body: ResponseBody) async throws -> [UInt8] {
+    /// The whole body in one buffer: the handler's own when it wrote a single one (no copy).
+    static func collect(_ body: ResponseBody) async throws -> ByteBuffer {
         let collector = BodyCollector()
         try await body.write(collector)
-        return collector.bytes
+        return collector.buffer ?? ByteBuffer()
     }
 }
 
 /// A `ResponseBodyWriter` that keeps what is written.
 private final class BodyCollector: ResponseBodyWriter {
-    var bytes: [UInt8] = []
+    var buffer: ByteBuffer?
 
-    func write(_ buffer: ByteBuffer) async throws {
-        bytes.append(contentsOf: buffer.readableBytesView)
+    func write(_ written: ByteBuffer) async throws {
+        if buffer == nil {
+            buffer = written
+        } else {
+            var written = written
+            buffer!.writeBuffer(&written)
+        }
     }
 
     func finish(_ trailingHeaders: HTTPFields?) async throws {}

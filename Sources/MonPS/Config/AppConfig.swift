@@ -45,7 +45,7 @@ public struct AppConfig: Sendable {
     /// Megabytes of shared cache entries each server process keeps in memory (`NearCache`), kept coherent by
     /// Redis invalidation messages. 0: every hit is read from Redis.
     public var responseCacheLocalMegabytes = 64
-    /// Seconds an account read to authenticate access tokens is reused (`ActiveAccountCache`; the JWT is verified every time):
+    /// Seconds an account read to authenticate access tokens is reused (`ActiveAccountCache`; the JWT's time window is checked every time):
     /// the bound within which suspensions, role changes and session revocations reach requests. 0: off.
     public var authCacheSeconds = 2
     /// Refused bearer credentials (401s) from one client address before its unverified credentials wait

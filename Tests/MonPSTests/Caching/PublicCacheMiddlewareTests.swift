@@ -44,6 +44,16 @@ struct PublicCacheMiddlewareTests {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
         }
+        router.get("/v1/sports/streamed") { _, _ in
+            calls.hit("streamed")
+            // Three separate writes: the middleware must join them, in order, before the ETag.
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody { writer in
+                    for part in [#"{"parts":["#, #""a","b""#, "]}"] { try await writer.write(ByteBuffer(string: part)) }
+                    try await writer.finish(nil)
+                })
+        }
         router.get("/v1/sports/missing") { _, _ -> Response in
             calls.hit("missing")
             return Response(status: .notFound, body: ResponseBody(byteBuffer: ByteBuffer(string: "nope")))
@@ -104,6 +114,32 @@ struct PublicCacheMiddlewareTests {
             #expect(try await client.execute(uri: "/v1/sports?head=1", method: .get).headers[Self.xCache] == "miss")
         }
         #expect(calls["sports"] == 3)
+    }
+
+    @Test("a body written in several parts is stored whole and tagged as one; a tag is the same from bytes or a buffer")
+    func bodyInParts() async throws {
+        for body in ["", "x", String(repeating: "odds ", count: 5_000)] {
+            #expect(EntityTag.strong(for: ByteBuffer(string: body)) == EntityTag.strong(for: Array(body.utf8)))
+        }
+        #expect(EntityTag.strong(for: ByteBuffer()) == "\"47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU\"")
+        let server = try await RedisServerProcess()
+        defer { server.stop() }
+        let client = try RLTestSupport.client(server)
+        defer { client.shutdown() }
+        let calls = Calls()
+        let app = Self.makeApp(cache: ResponseCache(redis: client), calls: calls)
+        try await app.test(.router) { client in
+            let whole = #"{"parts":["a","b"]}"#
+            let first = try await client.execute(uri: "/v1/sports/streamed", method: .get)
+            #expect(first.headers[Self.xCache] == "miss")
+            #expect(RLTestSupport.bodyString(first) == whole)
+            #expect(first.headers[.eTag] == EntityTag.strong(for: Array(whole.utf8)))
+            let second = try await client.execute(uri: "/v1/sports/streamed", method: .get)
+            #expect(second.headers[Self.xCache] == "hit")
+            #expect(RLTestSupport.bodyString(second) == whole)
+            #expect(second.headers[.eTag] == first.headers[.eTag])
+        }
+        #expect(calls["streamed"] == 1)
     }
 
     @Test("switched off (MONPS_RESPONSE_CACHE=false): every request runs the handler, nothing stored, ETag/304 kept")

@@ -53,6 +53,22 @@ public enum CryptoPrimitives {
         return out
     }
 
+    /// SHA-256 of bytes in place (a response body in its buffer).
+    public static func sha256(_ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: sha256Length)
+        var outLength: UInt32 = 0
+        var placeholder: UInt8 = 0
+        let ok = withUnsafeMutablePointer(to: &placeholder) { empty in
+            out.withUnsafeMutableBufferPointer { outBuffer in
+                EVP_Digest(
+                    bytes.baseAddress ?? UnsafeRawPointer(empty), bytes.count, outBuffer.baseAddress, &outLength,
+                    EVP_sha256(), nil) == 1
+            }
+        }
+        precondition(ok && outLength == UInt32(sha256Length), "SHA-256 failed in libcrypto")
+        return out
+    }
+
     /// SHA-256 of the UTF-8 bytes of `string`.
     public static func sha256(_ string: String) -> [UInt8] {
         sha256(Array(string.utf8))

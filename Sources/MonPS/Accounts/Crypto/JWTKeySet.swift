@@ -91,7 +91,16 @@ public struct JWTKeySet: Sendable, CustomStringConvertible, CustomDebugStringCon
     public func verify(
         _ token: String, now: Int64, expectedIssuer: String, expectedAudience: String, leeway: Int64 = 0
     ) throws(JWTError) -> JWTClaims {
-        let leeway = max(0, leeway)  // a negative configured leeway is treated as none
+        let claims = try verifySignature(token, expectedIssuer: expectedIssuer, expectedAudience: expectedAudience)
+        try Self.checkTimes(of: claims, now: now, leeway: leeway)
+        return claims
+    }
+
+    /// Everything `verify` checks that does not depend on the time: shape, header, key, signature, claim
+    /// types, issuer and audience. Its result holds for the token's whole life, so it may be remembered.
+    public func verifySignature(
+        _ token: String, expectedIssuer: String, expectedAudience: String
+    ) throws(JWTError) -> JWTClaims {
         let bytes = Array(token.utf8)
         guard bytes.count <= Self.maximumTokenLength else { throw .malformed }
         let segments = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
@@ -117,11 +126,16 @@ public struct JWTKeySet: Sendable, CustomStringConvertible, CustomDebugStringCon
         let claims = try JWTClaims(payload: try Self.decodeObject(segments[1]))
         guard claims.issuer == expectedIssuer else { throw .wrongIssuer }
         guard claims.audience == expectedAudience else { throw .wrongAudience }
+        return claims
+    }
+
+    /// The time window of verified claims at `now` (epoch seconds), with `leeway` seconds of skew (negative → 0).
+    public static func checkTimes(of claims: JWTClaims, now: Int64, leeway: Int64 = 0) throws(JWTError) {
+        let leeway = max(0, leeway)  // a negative configured leeway is treated as none
         guard now < claims.expiresAt.addingSaturating(leeway) else { throw .expired }
         guard now >= claims.notBefore.addingSaturating(-leeway),
             claims.issuedAt <= now.addingSaturating(leeway)
         else { throw .notYetValid }
-        return claims
     }
 
     private static func decodeObject(_ segment: ArraySlice<UInt8>) throws(JWTError) -> [String: StrictJSON.Value] {
