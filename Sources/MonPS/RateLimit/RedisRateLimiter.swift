@@ -1,4 +1,4 @@
-// GCRA in one atomic Lua script, with the clock of the Redis server.
+// GCRA in one atomic Lua script, with the clock of the Redis server (or one the caller gives).
 
 /// Rate limiting shared by every instance of the API: one `EVALSHA` per decision, atomic, clocked by
 /// `redis.call('TIME')` (so instances with skewed clocks agree), keys expiring as soon as their bucket is
@@ -10,19 +10,29 @@
 /// With `blocks`, a key sending many requests takes its permits from Redis several at a time and spends
 /// them in process (`PermitBlocks`: never more than the limit, at most one block early).
 public struct RedisRateLimiter: RateLimiter {
+    /// Whose time the buckets are measured in.
+    public enum Clock: Sendable {
+        /// The Redis server's (`TIME`, read inside the script): one clock for every instance.
+        case redis
+        /// Microseconds since the epoch from the caller, sent with each decision (tests step it instead of waiting).
+        case given(@Sendable () -> Int64)
+    }
+
     public let redis: RedisClient
     /// Prepended to keys (after the client's own `keyPrefix`).
     public let namespace: String
     let blocks: PermitBlocks?
+    let clock: Clock
 
-    public init(redis: RedisClient, namespace: String = "rl:") {
-        self.init(redis: redis, namespace: namespace, blocks: nil)
+    public init(redis: RedisClient, namespace: String = "rl:", clock: Clock = .redis) {
+        self.init(redis: redis, namespace: namespace, blocks: nil, clock: clock)
     }
 
-    init(redis: RedisClient, namespace: String = "rl:", blocks: PermitBlocks?) {
+    init(redis: RedisClient, namespace: String = "rl:", blocks: PermitBlocks?, clock: Clock = .redis) {
         self.redis = redis
         self.namespace = namespace
         self.blocks = blocks
+        self.clock = clock
     }
 
     /// The Redis key (without the client's prefix) that holds `key`'s bucket.
@@ -36,11 +46,11 @@ public struct RedisRateLimiter: RateLimiter {
             case .askRedis(let asked): permits = asked
             }
         }
-        let reply = try await redis.evalScript(
-            Self.script, keys: [storageKey(for: key)],
-            args: [
-                String(policy.emissionIntervalMicroseconds), String(policy.burstToleranceMicroseconds), String(permits),
-            ])
+        var arguments = [
+            String(policy.emissionIntervalMicroseconds), String(policy.burstToleranceMicroseconds), String(permits),
+        ]
+        if case .given(let now) = clock { arguments.append(String(now())) }
+        let reply = try await redis.evalScript(Self.script, keys: [storageKey(for: key)], args: arguments)
         guard let values = reply.array, values.count == 4, let granted = values[0].integer,
             let remaining = values[1].integer, let retry = values[2].integer, let reset = values[3].integer,
             (0...Int64(permits)).contains(granted)
@@ -62,7 +72,8 @@ public struct RedisRateLimiter: RateLimiter {
         }
     }
 
-    /// KEYS[1] bucket; ARGV[1] emission interval (µs), ARGV[2] burst tolerance (µs), ARGV[3] permits wanted.
+    /// KEYS[1] bucket; ARGV[1] emission interval (µs), ARGV[2] burst tolerance (µs), ARGV[3] permits wanted,
+    /// ARGV[4] the time in µs (`Clock.given`; without it the server's `TIME`).
     /// Grants as many of the wanted permits as fit now (the k-th fits when `tat + k × interval - tolerance <=
     /// now`; with one permit this is plain GCRA, `GCRA.evaluate`).
     /// Returns {granted, remaining, retry_after µs, reset_after µs}. Microsecond timestamps (~1.8e15)
@@ -72,8 +83,11 @@ public struct RedisRateLimiter: RateLimiter {
         local interval = tonumber(ARGV[1])
         local tolerance = tonumber(ARGV[2])
         local wanted = tonumber(ARGV[3] or '1')
-        local clock = redis.call('TIME')
-        local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+        local now = tonumber(ARGV[4] or '')
+        if not now then
+          local clock = redis.call('TIME')
+          now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
+        end
         local tat = tonumber(redis.call('GET', KEYS[1]) or '') or now
         if tat < now then tat = now end
         local fit = math.floor((now + tolerance - tat) / interval)

@@ -35,6 +35,11 @@ final class RedisConnectionPool: Sendable {
         self.maximum = max(1, maximum)
     }
 
+    /// Callers queued for a connection, and connections lent out (open but not idle) now.
+    var occupancy: (waiting: Int, leased: Int) {
+        state.withLock { ($0.waiters.count, $0.open - $0.idle.count) }
+    }
+
     /// Borrows a connection (LIFO, keeps hot connections warm), or a permit to open one while below `maximum`,
     /// or suspends in FIFO order until one is released. Cancelling the waiting task removes it from the queue.
     func lease() async throws -> Lease {

@@ -112,7 +112,7 @@ struct WebhookDeliveryTests {
     func deadLetters() async throws {
         let sink = try await WebhookSink.start()
         sink.answer(.status(500))
-        let app = try await TestApp.make(overrides: Support.overrides(sink: sink))
+        let app = try await TestApp.make(overrides: Support.overrides(sink: sink, extra: ["MONPS_DELIVERY_BACKOFF_MS": "60000"]))
         try await app.test { client in
             let token = try await TestAccounts(app: app, client: client).token()
             let user = try await Support.userID(app, token: token)
@@ -121,7 +121,14 @@ struct WebhookDeliveryTests {
             let (_, delivery) = try await Support.enqueue(app, user: user, webhook: hook.id)
             await Support.worker(app).runOnce()
             #expect(try await Support.delivery(app, delivery).status == "pending")
-            try await Task.sleep(for: .milliseconds(50))  // past the (10 ms base) backoff
+            // Backed off (a minute here): a run now leaves it alone…
+            await Support.worker(app).runOnce()
+            let waiting = try await Support.delivery(app, delivery)
+            #expect(waiting.status == "pending" && waiting.attempts == 1 && waiting.lastError?.hasPrefix("HTTP 500") == true)
+            #expect(sink.received.count == 1)
+            // …and once the backoff has passed — moved on the database's clock, not slept — it is tried again.
+            try await app.services.database.query(
+                "UPDATE notification_deliveries SET next_attempt_at = now() WHERE id = \(delivery)")
             await Support.worker(app).runOnce()
             let dead = try await Support.delivery(app, delivery)
             #expect(dead.status == "dead" && dead.attempts == 2)

@@ -59,27 +59,55 @@ struct RateLimiterTests {
         #expect(other.allowed && other.remaining == 4)
     }
 
-    @Test("Redis: the window recovers (2 per 1 s)")
+    @Test("Redis: the window recovers (2 per 1 s), on a clock the test steps")
     func redisRecovery() async throws {
         let server = try await RedisServerProcess()
         defer { server.stop() }
         let client = try RLTestSupport.client(server)
         defer { client.shutdown() }
-        let limiter = RedisRateLimiter(redis: client)
+        let now = Mutex<Int64>(1_800_000_000_000_000)
+        let limiter = RedisRateLimiter(redis: client, clock: .given { now.withLock { $0 } })
         let policy = RateLimitPolicy(name: "fast", limit: 2, windowSeconds: 1)
 
         #expect(try await limiter.tryAcquire(key: "k", policy: policy).allowed)
         #expect(try await limiter.tryAcquire(key: "k", policy: policy).allowed)
         let denied = try await limiter.tryAcquire(key: "k", policy: policy)
         #expect(!denied.allowed && denied.retryAfterSeconds == 1)
-        try await Task.sleep(for: .milliseconds(1100))
+        now.withLock { $0 += 499_999 }
+        #expect(try await limiter.tryAcquire(key: "k", policy: policy).allowed == false)
+        now.withLock { $0 += 1 }  // one emission interval after the first request: one permit back
         let recovered = try await limiter.tryAcquire(key: "k", policy: policy)
-        #expect(recovered.allowed && recovered.remaining == 1)
-        // Idle keys vanish.
-        let vanished = await RLTestSupport.eventually(timeout: .seconds(3)) {
-            (try? await client.ttl(limiter.storageKey(for: "k"))) == .missing
+        #expect(recovered.allowed && recovered.remaining == 0)
+        now.withLock { $0 += 1_000_000 }
+        let full = try await limiter.tryAcquire(key: "k", policy: policy)
+        #expect(full.allowed && full.remaining == 1)
+        // The key expires when its bucket is full again (here one interval after the last request), so idle keys vanish.
+        guard case .expiresIn(let left) = try await client.ttl(limiter.storageKey(for: "k")) else {
+            Issue.record("the bucket key has no expiry")
+            return
         }
-        #expect(vanished)
+        #expect(left > .zero && left <= .milliseconds(500))
+    }
+
+    @Test("Redis: without a given clock the server's TIME measures the window")
+    func redisClock() async throws {
+        let server = try await RedisServerProcess()
+        defer { server.stop() }
+        let client = try RLTestSupport.client(server)
+        defer { client.shutdown() }
+        let limiter = RedisRateLimiter(redis: client)
+        let policy = RateLimitPolicy(name: "slow", limit: 2, windowSeconds: 3_600)
+        #expect(try await limiter.tryAcquire(key: "k", policy: policy).allowed)
+        #expect(try await limiter.tryAcquire(key: "k", policy: policy).allowed)
+        let denied = try await limiter.tryAcquire(key: "k", policy: policy)
+        #expect(!denied.allowed && (1_799...1_800).contains(denied.retryAfterSeconds))
+        // The stored arrival time is the server's now plus the two intervals granted.
+        let storedText = try await client.getString(limiter.storageKey(for: "k"))
+        let stored = try #require(storedText.flatMap { Int64($0) })
+        let time = try await client.command(["TIME"]).array
+        let seconds = try #require(time?.first?.string.flatMap { Int64($0) })
+        let nowMicros = seconds * 1_000_000
+        #expect(abs(stored - nowMicros - 3_600_000_000) < 5_000_000)
     }
 
     @Test("Redis: 50 concurrent acquires with limit 20 admit exactly 20")

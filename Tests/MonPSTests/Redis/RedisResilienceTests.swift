@@ -1,7 +1,8 @@
 // Failure handling of RedisClient: refused connections, timeouts, restarts, AUTH/SELECT.
 
-import MonPS
 import Testing
+
+@testable import MonPS
 
 @Suite("Redis client resilience", .hangGuard)
 struct RedisResilienceTests {
@@ -119,12 +120,13 @@ struct RedisResilienceTests {
 
         // Occupy the only connection for ~1 s (server-side BLPOP timeout).
         let blocker = Task { try await client.command(["BLPOP", client.prefixed("nothing"), "1"]) }
-        try await Task.sleep(for: .milliseconds(200))
+        #expect(await RLTestSupport.eventually { client.pool.occupancy.leased == 1 })
         let waiter = Task { try await client.getString("k") }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await RLTestSupport.eventually { client.pool.occupancy.waiting == 1 })
         waiter.cancel()
         let waited = await waiter.result
         #expect(throws: CancellationError.self) { try waited.get() }
+        #expect(client.pool.occupancy.waiting == 0)
 
         #expect(try await blocker.value == .null)
         try await client.set("k", value: "v")
