@@ -127,7 +127,7 @@ struct SettleCommand: ParsableCommand {
             try Calculators.settle(
                 .init(
                     stake: stake, odds: odds, market: .init(_type: marketType, selection: selection, line: line),
-                    event: .init(status: .completed, homeScore: home, awayScore: away)))
+                    event: .init(status: .completed, homeScore: home, awayScore: away)), now: Date())
         }
     }
 }

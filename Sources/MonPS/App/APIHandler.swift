@@ -1,3 +1,4 @@
+import Foundation
 import MonPSAPI
 import Prometheus
 
@@ -27,6 +28,8 @@ final class APIHandler: APIProtocol {
     let document: OpenAPIDocument
     let analytics: AnalyticsFeature
     let notifications: NotificationFeature
+    /// The process clock (`AppServices.now`).
+    let now: @Sendable () -> Date
 
     init(
         sports: any SportsRepository,
@@ -47,7 +50,8 @@ final class APIHandler: APIProtocol {
         registry: PrometheusCollectorRegistry,
         document: OpenAPIDocument,
         analytics: AnalyticsFeature,
-        notifications: NotificationFeature
+        notifications: NotificationFeature,
+        now: @escaping @Sendable () -> Date
     ) {
         self.sports = sports
         self.events = events
@@ -68,5 +72,6 @@ final class APIHandler: APIProtocol {
         self.document = document
         self.analytics = analytics
         self.notifications = notifications
+        self.now = now
     }
 }

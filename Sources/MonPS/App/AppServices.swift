@@ -22,10 +22,12 @@ public struct AppServices: Sendable {
     let notifications: NotificationFeature
     /// Calls to third parties (no redirects); shut down with the service group or by `withRunningDatabase`.
     let outboundHTTP: OutboundHTTPClients
+    /// The process clock, given to every service, handler and job that needs the time (tests step it).
+    public let now: @Sendable () -> Date
 
     /// - Parameters:
     ///   - redisKeyPrefix: prepended to every Redis key (tests give each suite its own).
-    ///   - now: the identity services' clock (token lifetimes, lockouts, the account cache); tests set it.
+    ///   - now: the process clock (token lifetimes, lockouts, bets, shares, jobs…); tests set it.
     public init(
         config: AppConfig, logger: Logger, registry: PrometheusCollectorRegistry = .init(), redisKeyPrefix: String = "monps:",
         now: @escaping @Sendable () -> Date = Date.init
@@ -33,6 +35,7 @@ public struct AppServices: Sendable {
         self.config = config
         self.logger = logger
         self.registry = registry
+        self.now = now
         self.database = Self.primaryDatabase(config: config, logger: logger, registry: registry)
         let replica = config.readDatabase.map {
             ReadReplica(
@@ -56,10 +59,11 @@ public struct AppServices: Sendable {
             platform: platform, database: database, loader: loader, cache: auth.responseCache, http: outboundHTTP,
             outbox: notifications.outbox,
             creditsRemaining: registry.makeGauge(
-                name: "monps_odds_api_credits_remaining", help: "Odds API credits left, as of the last collection run"))
+                name: "monps_odds_api_credits_remaining", help: "Odds API credits left, as of the last collection run"),
+            now: now)
         self.jobs = JobRunner(
             jobs: Self.jobs(platform: platform, feed: feed, notifications: notifications), database: database,
-            outbox: notifications.outbox, logger: logger)
+            outbox: notifications.outbox, logger: logger, now: now)
     }
 
     /// The services to run beside the HTTP server: the PostgreSQL pool, the Redis pool's lifetime and, when

@@ -78,7 +78,8 @@ public func buildApplication(
         userSettings: userSettings,
         bets: BetService(
             repository: PostgresBetRepository(database: services.readDatabase, audit: auth.admin.audit),
-            bankrolls: bankrolls, settings: userSettings, events: events, sports: sports, opportunities: opportunities),
+            bankrolls: bankrolls, settings: userSettings, events: events, sports: sports, opportunities: opportunities,
+            now: services.now),
         manualSettlement: ManualSettlement(
             settlement: BetSettlement(
                 database: services.database, logger: services.logger, outbox: services.notifications.outbox),
@@ -95,7 +96,8 @@ public func buildApplication(
         registry: services.registry,
         document: document,
         analytics: analytics,
-        notifications: services.notifications
+        notifications: services.notifications,
+        now: services.now
     )
     try handler.registerHandlers(
         on: RecordingTransport(
@@ -116,7 +118,7 @@ public func buildApplication(
         identity: auth.identity,
         rule: try AccessPolicyTable(document: document).rule(method: "GET", routePath: StreamGate.path),
         tickets: notifications.tickets, hub: notifications.streams, log: notifications.log,
-        preferences: notifications.preferences, trustedProxies: config.trustedProxies, now: Date.init)
+        preferences: notifications.preferences, trustedProxies: config.trustedProxies, now: services.now)
     let http1 = HTTP1Channel.Configuration(
         additionalChannelHandlers: [RequestBodyDeadlineHandler(timeout: bodyTimeout)],
         idleTimeout: .nanoseconds(Int64(config.edge.idleTimeout.nanoseconds)))

@@ -9,7 +9,7 @@ extension MonPSCommands {
         let resources = try CommandResources(config: config, logger: logger, responseCache: true)
         let summary = try await resources.run {
             try await OpportunityDetector(database: resources.database, logger: logger, settings: config.detection)
-                .detect(refreshing: resources.responseCache)
+                .detect(now: Date(), refreshing: resources.responseCache)
         }
         return json ? DetectionReport.json(summary) : DetectionReport.text(summary)
     }

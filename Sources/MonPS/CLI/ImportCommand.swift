@@ -32,7 +32,7 @@ extension MonPSCommands {
             let touched = reports.flatMap(\.load.eventIDs)
             let detected =
                 reports.contains { $0.load.snapshotsAdded > 0 }
-                ? try await detector.detect(eventIDs: touched, refreshing: resources.responseCache) : nil
+                ? try await detector.detect(eventIDs: touched, now: Date(), refreshing: resources.responseCache) : nil
             return (reports, detected)
         }
         var text = ImportSummaryText.render(reports)

@@ -91,7 +91,7 @@ public enum Calculators {
             clv: clv.oddsBased, clvProbability: clv.probabilityBased, beatClose: clv.beatClose)
     }
 
-    public static func settle(_ request: Components.Schemas.SettleRequest, now: Date = Date()) throws -> Components.Schemas.SettleResponse {
+    public static func settle(_ request: Components.Schemas.SettleRequest, now: Date) throws -> Components.Schemas.SettleResponse {
         let slip = BetSlip(stake: request.stake, decimalOdds: request.odds, market: try SettleRequestMapping.market(request.market))
         let status = try SettleRequestMapping.status(request.event)
         let rules = SettlementRules(

@@ -24,6 +24,6 @@ extension APIHandler {
 
     func calcSettle(_ input: Operations.CalcSettle.Input) async throws -> Operations.CalcSettle.Output {
         guard case .json(let request) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
-        return .ok(.init(body: .json(try Calculators.settle(request))))
+        return .ok(.init(body: .json(try Calculators.settle(request, now: now()))))
     }
 }

@@ -9,6 +9,7 @@ struct DemoBets {
     let database: Database
     let logger: Logger
     let audit: AuditLog
+    let now: @Sendable () -> Date
 
     static let bankrollName = "Demo bankroll"
     static let stake: Int64 = 2_500  // 25.00 EUR
@@ -67,7 +68,7 @@ struct DemoBets {
             do {
                 let record = try await bets.create(bet, admit: StakeRules.placing(bet.stake), context: .none)
                 placed += 1
-                _ = try await settlement.settle(record.id)
+                _ = try await settlement.settle(record.id, now: now())
             } catch BettingError.insufficientFunds {
                 break
             }

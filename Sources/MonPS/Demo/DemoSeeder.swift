@@ -23,7 +23,7 @@ struct DemoSeeder: Sendable {
         lines.append(try await catalogue())
         lines.append(try await accounts())
         lines.append(try await odds())
-        lines.append(try await DemoBets(database: database, logger: logger, audit: auth.admin.audit).seed(for: Self.demoUser.email))
+        lines.append(try await DemoBets(database: database, logger: logger, audit: auth.admin.audit, now: now).seed(for: Self.demoUser.email))
         let found = try await OpportunityDetector(database: database, logger: logger)
             .detect(now: now(), refreshing: auth.responseCache)
         lines.append("opportunities: \(found.active) active on \(found.events) upcoming events (GET /v1/opportunities)")

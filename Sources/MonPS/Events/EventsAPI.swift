@@ -27,7 +27,7 @@ extension APIHandler {
         let event = try await existingEvent(input.path.id)
         let prices = try await events.prices(eventID: event.id, market: input.query.market?.rawValue)
         return .ok(.init(body: .json(.init(
-            eventId: event.id, started: event.startsAt <= Date(),
+            eventId: event.id, started: event.startsAt <= now(),
             best: try prices.best.map(Components.Schemas.BookmakerPrice.init),
             latest: try prices.latest.map(Components.Schemas.BookmakerPrice.init),
             closing: try prices.closing.map(Components.Schemas.BookmakerPrice.init)))))

@@ -17,6 +17,8 @@ struct JobContext: Sendable {
     /// Starts another job now (in the background; nothing happens if it is already running): results that
     /// arrived settle bets at once, marked closing lines get their CLV at once.
     var follow: @Sendable (_ job: String) -> Void = { _ in }
+    /// The process clock (`AppServices.now`): what "now" means to the job (tests step it).
+    var now: @Sendable () -> Date = Date.init
 }
 
 /// What one run did. `skipped` runs (nothing to do, not configured) are recorded as such.

@@ -15,11 +15,13 @@ actor JobRunner {
     /// Tells admins about failed runs (`job.failed`).
     private let outbox: NotificationOutbox?
     let instance: String
+    /// The clock every run's context carries.
+    nonisolated let now: @Sendable () -> Date
     private var inFlight: [Int64: Task<Void, Never>] = [:]
 
     init(
         jobs: [any Job], database: Database, outbox: NotificationOutbox? = nil, logger: Logger,
-        instance: String = JobRunner.defaultInstanceName()
+        instance: String = JobRunner.defaultInstanceName(), now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.jobs = Dictionary(jobs.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.order = jobs.map(\.name)
@@ -28,6 +30,7 @@ actor JobRunner {
         self.logger = logger
         self.outbox = outbox
         self.instance = instance
+        self.now = now
     }
 
     static func defaultInstanceName() -> String {
@@ -100,7 +103,7 @@ actor JobRunner {
                     let follow: @Sendable (String) -> Void = { [weak self] next in
                         Task { _ = try? await self?.start(next, trigger: .schedule) }
                     }
-                    outcome = try await job.run(JobContext(runID: record.id, logger: runLogger, trigger: trigger, follow: follow))
+                    outcome = try await job.run(JobContext(runID: record.id, logger: runLogger, trigger: trigger, follow: follow, now: now))
                     status = outcome.skipped ? .skipped : .succeeded
                 } catch {
                     outcome = JobOutcome(errors: 1, message: String(describing: error))

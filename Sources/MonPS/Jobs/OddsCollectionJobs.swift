@@ -15,6 +15,8 @@ struct OddsFeed: Sendable {
     var outbox: NotificationOutbox?
     /// `monps_odds_api_credits_remaining`, the balance the last run saw (what the credits alert watches).
     var creditsRemaining: Gauge?
+    /// The process clock: when a sport is due, and the day of a credits warning.
+    var now: @Sendable () -> Date = Date.init
 
     /// A fresh client per run: its credit counter is that run's credits used.
     func client(logger: Logger) throws -> OddsAPIClient? {
@@ -56,7 +58,7 @@ struct OddsFeed: Sendable {
             "SELECT last_collected FROM odds_collection_state WHERE sport_key = \(sport)").first?.decode(Date.self)
         else { return true }
         let interval = Double(platform.oddsInterval(for: sport).components.seconds)
-        return Date().timeIntervalSince(last) >= interval - 5
+        return now().timeIntervalSince(last) >= interval - 5
     }
 
     func markCollected(_ sport: String) async throws {
@@ -111,7 +113,7 @@ extension OddsFeed {
             let remaining: Int
             let reserve: Int
         }
-        let (year, month, day) = UTCCalendar.civil(fromDays: Int(Date().timeIntervalSince1970) / 86_400)
+        let (year, month, day) = UTCCalendar.civil(fromDays: Int(now().timeIntervalSince1970) / 86_400)
         await outbox.tellAdmins(
             type: .quotaLow, subject: "credits:\(year)-\(month)-\(day)", payload: Low(remaining: remaining, reserve: reserve),
             database: database)

@@ -13,7 +13,6 @@ struct DailyDigestJob: Job {
     let outbox: NotificationOutbox
     var schedule = DigestSchedule()
     var interval: Duration = .seconds(15 * 60)
-    var now: @Sendable () -> Date = { Date() }
 
     var name: String { "notifications.digest" }
     var summary: String { "Sends the daily summary (yesterday's bets, profit, CLV and alerts) to bettors who asked for it" }
@@ -28,7 +27,7 @@ struct DailyDigestJob: Job {
     }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        let instant = now()
+        let instant = context.now()
         let subscribers = try await database.query(
             """
             SELECT s.user_id, s.time_zone, s.alerts::text,

@@ -38,7 +38,7 @@ struct NotificationFeature: Sendable {
         httpClients = OutboundHTTPClients(timeout: config.delivery.requestTimeout)
         sender = WebhookSender(
             addressGuard: addressGuard, clients: httpClients, limiter: RedisRateLimiter(redis: redis, namespace: "rl:"),
-            settings: config.delivery)
+            settings: config.delivery, now: now)
         let links = UnsubscribeLink(jwtSecrets: config.jwtSecrets)
         unsubscribeLinks = links
         emailOptOut = EmailOptOut(database: database)

@@ -41,7 +41,7 @@ struct NotificationPruneJob: Job {
     var summary: String { "Deletes notification events older than 7 days" }
 
     func run(_ context: JobContext) async throws -> JobOutcome {
-        let pruned = try await log.prune()
+        let pruned = try await log.prune(now: context.now())
         return JobOutcome(items: pruned, message: "\(pruned) notification(s) older than 7 days deleted")
     }
 }
@@ -56,7 +56,7 @@ struct AccountTokenPruneJob: Job {
 
     func run(_ context: JobContext) async throws -> JobOutcome {
         let deleted = try await PostgresAccountTokenRepository(executor: database)
-            .deleteExpired(before: Date().addingTimeInterval(-86_400))
+            .deleteExpired(before: context.now().addingTimeInterval(-86_400))
         return JobOutcome(items: deleted, message: "\(deleted) expired account token(s) deleted")
     }
 }

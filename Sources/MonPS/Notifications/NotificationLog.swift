@@ -72,7 +72,7 @@ struct NotificationLog: Sendable {
     }
 
     /// Deletes events older than the retention (their deliveries with them). Returns how many went.
-    func prune(now: Date = Date()) async throws -> Int {
+    func prune(now: Date) async throws -> Int {
         try await database.query(
             """
             WITH pruned AS (

@@ -12,7 +12,7 @@ extension APIHandler {
             agent: query.agent, verdict: query.verdict?.rawValue, minEdge: query.minEdge)
         filter.sort = OpportunityFilter.Sort(rawValue: query.sort?.rawValue ?? "score") ?? .score
         if let within = query.startsWithin {
-            filter.startsBefore = Date().addingTimeInterval(try Self.duration(within))
+            filter.startsBefore = now().addingTimeInterval(try Self.duration(within))
         }
         if let minEdge = query.minEdge, !minEdge.isFinite { throw APIError.invalidParameter("min_edge", "must be a number") }
         let after = try page.after.map(OpportunityFilter.Sort.keyset)

@@ -39,7 +39,7 @@ struct OpportunityDetector: Sendable {
     }
 
     /// Detects over `eventIDs` (all upcoming events when nil).
-    func detect(eventIDs: [Int64]? = nil, now: Date = Date()) async throws -> Summary {
+    func detect(eventIDs: [Int64]? = nil, now: Date) async throws -> Summary {
         var summary = Summary()
         var stopwatch = Stopwatch()
         summary.expired = try await database.query(

@@ -38,7 +38,7 @@ struct OpportunityGradingJob: Job {
     func run(_ context: JobContext) async throws -> JobOutcome {
         var outcome = JobOutcome()
         var after: (Date, UUID)?
-        let now = Date()
+        let now = context.now()
         while !Task.isCancelled {
             let (batch, last) = try await pending(after: after)
             guard let last else { break }

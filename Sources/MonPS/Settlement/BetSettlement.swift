@@ -33,7 +33,7 @@ struct BetSettlement: Sendable {
     }
 
     /// Grades `betID` from its event's stored result; pays and records it when gradable.
-    func settle(_ betID: UUID, now: Date = Date()) async throws -> Result {
+    func settle(_ betID: UUID, now: Date) async throws -> Result {
         let (result, recorded) = try await database.transaction { sql -> (Result, [RecordedNotification]) in
             let rows = try await sql.query(
                 """

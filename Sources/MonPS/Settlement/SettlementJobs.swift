@@ -24,7 +24,7 @@ struct BetSettlementJob: Job {
             var moved = false
             for id in ids {
                 do {
-                    switch try await settlement.settle(id) {
+                    switch try await settlement.settle(id, now: context.now()) {
                     case .settled:
                         outcome.items += 1
                         moved = true

@@ -19,7 +19,8 @@ struct ShareRecord: Sendable, Equatable {
 /// normalised address), but only one an active account has is delivered; the answer and the list of sent shares look
 /// the same either way, so sharing cannot be used to probe for accounts (security finding #5).
 /// The contract bounds the request (at most 50 addresses of at most 254 characters, a note of at most 500) and the
-/// validation boundary enforces it before this runs.
+/// validation boundary enforces it before this runs. Expiry is on the database's clock (set and checked with `now()`),
+/// the one clock every instance shares.
 struct ShareService: Sendable {
     let database: Database
 
@@ -35,7 +36,6 @@ struct ShareService: Sendable {
         guard try await database.query("SELECT 1 FROM opportunities WHERE id = \(opportunity)").first != nil else {
             throw ShareError.opportunityNotFound(opportunity)
         }
-        let expires = expiresInHours.map { Date().addingTimeInterval(TimeInterval($0) * 3600) }
         let normalized = Array(Set(emails.map(EmailAddress.normalize))).sorted()
         return try await database.transaction { connection in
             var created = Created(shares: [], linkToken: nil)
@@ -44,15 +44,15 @@ struct ShareService: Sendable {
             let rows = try await connection.query(
                 """
                 INSERT INTO opportunity_shares (opportunity_id, owner_id, recipient_email, recipient_id, note, expires_at)
-                SELECT \(opportunity), \(owner), address.email, u.id, \(note), \(expires)
+                SELECT \(opportunity), \(owner), address.email, u.id, \(note), now() + make_interval(hours => \(expiresInHours)::int)
                 FROM unnest(\(normalized)::text[]) AS address(email)
                 LEFT JOIN users u ON u.email_normalized = address.email AND u.status = 'active' AND u.id <> \(owner)
                 ON CONFLICT (opportunity_id, owner_id, recipient_email) WHERE recipient_email IS NOT NULL AND revoked_at IS NULL
                 DO UPDATE SET note = excluded.note, expires_at = excluded.expires_at, recipient_id = excluded.recipient_id
-                RETURNING id, recipient_email, created_at
+                RETURNING id, recipient_email, expires_at, created_at
                 """)
             for row in rows {
-                let (id, email, at) = try row.decode((UUID, String, Date).self)
+                let (id, email, expires, at) = try row.decode((UUID, String, Date?, Date).self)
                 created.shares.append(ShareRecord(
                     id: id, opportunityID: opportunity, isLink: false, recipientEmail: email, note: note, expiresAt: expires,
                     createdAt: at, active: true))
@@ -64,10 +64,11 @@ struct ShareService: Sendable {
                 let rows = try await connection.query(
                     """
                     INSERT INTO opportunity_shares (opportunity_id, owner_id, token_hash, note, expires_at)
-                    VALUES (\(opportunity), \(owner), \(hash), \(note), \(expires)) RETURNING id, created_at
+                    VALUES (\(opportunity), \(owner), \(hash), \(note), now() + make_interval(hours => \(expiresInHours)::int))
+                    RETURNING id, expires_at, created_at
                     """)
                 guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
-                let (id, at) = try row.decode((UUID, Date).self)
+                let (id, expires, at) = try row.decode((UUID, Date?, Date).self)
                 created.shares.append(ShareRecord(
                     id: id, opportunityID: opportunity, isLink: true, note: note, expiresAt: expires, createdAt: at, active: true))
                 created.linkToken = token

@@ -10,9 +10,8 @@ struct DailyDigestJobTests {
     static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
     static func run(_ app: TestApp, at now: String) async throws -> JobOutcome {
-        let job = DailyDigestJob(
-            database: app.services.database, outbox: app.services.notifications.outbox, now: { Self.instant(now) })
-        return try await job.run(JobContext(runID: 0, logger: TestEnvironment.logger))
+        let job = DailyDigestJob(database: app.services.database, outbox: app.services.notifications.outbox)
+        return try await job.run(JobContext(runID: 0, logger: TestEnvironment.logger, now: { Self.instant(now) }))
     }
 
     @Test func aBettorWhoAskedGetsYesterdaysSummaryOnceFrom8InTheirZone() async throws {

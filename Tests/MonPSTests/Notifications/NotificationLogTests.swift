@@ -144,7 +144,7 @@ struct NotificationLogTests {
                 database: database, logger: TestEnvironment.logger, outbox: app.services.notifications.outbox)
             // First a run nobody hears of, to learn the opportunity's edge and verdict.
             let quiet = OpportunityDetector(database: database, logger: TestEnvironment.logger)
-            #expect(try await quiet.detect().active == 1)
+            #expect(try await quiet.detect(now: Date()).active == 1)
             let (edge, verdict) = try #require(try await database.query("SELECT edge, verdict FROM opportunities").first?
                 .decode((Double, String).self))
             let under = try await fixture.user(), over = try await fixture.user()
@@ -163,7 +163,7 @@ struct NotificationLogTests {
             // Accounts that never saved settings (the viewer, the admin that created it…) have the 0.10 default.
             let defaults = try await database.count(
                 "SELECT count(*) FROM users u WHERE NOT EXISTS (SELECT 1 FROM user_settings s WHERE s.user_id = u.id)")
-            let summary = try await detector.detect()
+            let summary = try await detector.detect(now: Date())
             #expect(summary.active == 1)
             let (heard, _) = try await Self.events(client, under)
             #expect(heard.count == 1)
@@ -178,7 +178,7 @@ struct NotificationLogTests {
             #expect(summary.notified == 1 + (edge >= 0.10 ? defaults : 0))
 
             // Found again: nobody hears of it twice.
-            #expect(try await detector.detect().notified == 0)
+            #expect(try await detector.detect(now: Date()).notified == 0)
             #expect(try await Self.events(client, under).items.count == 1)
         }
     }

@@ -12,10 +12,10 @@ struct AgentRecordsTests {
         let db = app.services.database
         let event = try await OpportunitiesTests.seed(app)
         let detector = OpportunityDetector(database: db, logger: TestEnvironment.logger)
-        #expect(try await detector.detect().active == 1)
+        #expect(try await detector.detect(now: Date()).active == 1)
         try await db.query("UPDATE events SET starts_at = now() - interval '3 hours', status = 'finished' WHERE id = \(event)")
         try await db.query("UPDATE opportunities SET starts_at = now() - interval '3 hours' WHERE event_id = \(event)")
-        #expect(try await detector.detect().expired == 1)
+        #expect(try await detector.detect(now: Date()).expired == 1)
         try await db.query("INSERT INTO closing_odds SELECT * FROM latest_odds WHERE event_id = \(event)")
         try await db.query(
             """
@@ -94,7 +94,7 @@ struct AgentRecordsTests {
             try await db.query("UPDATE events SET status = 'finished'")
             _ = try await OpportunitiesTests.seed(app, startsIn: 24, home: "Spurs", away: "Fulham", externalID: "opp-2")
             let detector = OpportunityDetector(database: db, logger: TestEnvironment.logger)
-            #expect(try await detector.detect().active == 1)
+            #expect(try await detector.detect(now: Date()).active == 1)
             func weights() async throws -> [String: Double] {
                 let text = try #require(try await db.query(
                     "SELECT votes::text FROM opportunities WHERE status = 'active'").first).decode(String.self)
@@ -109,7 +109,7 @@ struct AgentRecordsTests {
 
             let admin = try await TestAccounts(app: app, client: client).token(role: .admin)
             #expect(try await client.postJSON("/v1/admin/agents/track_record", #"{"enabled":false}"#, token: admin, method: .patch).status == .ok)
-            _ = try await detector.detect()
+            _ = try await detector.detect(now: Date())
             #expect(try await weights().values.allSatisfy { $0 == 1 })
         }
     }

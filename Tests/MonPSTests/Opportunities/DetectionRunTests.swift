@@ -25,7 +25,7 @@ struct DetectionRunTests {
             let db = app.services.database
             let event = try await OpportunitiesTests.seed(app)
             let detector = OpportunityDetector(database: db, logger: TestEnvironment.logger)
-            #expect(try await detector.detect().active == 1)
+            #expect(try await detector.detect(now: Date()).active == 1)
             let (id, _) = try #require(try await db.query("SELECT id, detected_at FROM opportunities").first?
                 .decode((UUID, Date).self))
             // Pretend it was first detected an hour ago, then the lagging price moves further out.
@@ -33,7 +33,7 @@ struct DetectionRunTests {
             try await db.query("UPDATE opportunities SET detected_at = \(detected), updated_at = \(detected)")
             try await Self.reprice(app, event: event, away: 5.80)
 
-            let again = try await detector.detect()
+            let again = try await detector.detect(now: Date())
             #expect(again.active == 1)
             #expect(again.withdrawn == 0)
             let rows = try await db.query("SELECT id, detected_at, updated_at, price, status FROM opportunities")
@@ -69,7 +69,7 @@ struct DetectionRunTests {
             _ = try await app.services.loader.load([second], source: .file(.genericCSV))
 
             let detector = OpportunityDetector(database: db, logger: TestEnvironment.logger)
-            let run = try await detector.detect()
+            let run = try await detector.detect(now: Date())
             #expect(run.events == 2)
             #expect(run.markets == 2)
             #expect(run.active == 2)
@@ -80,7 +80,7 @@ struct DetectionRunTests {
 
             // The first match's lagging price comes back in line: its opportunity alone is withdrawn.
             try await DetectionRunTests.reprice(app, event: first, away: 4.00)
-            let next = try await detector.detect()
+            let next = try await detector.detect(now: Date())
             #expect(next.active == 1)
             #expect(next.withdrawn == 1)
             #expect(try await db.count("SELECT count(*) FROM opportunities WHERE status = 'withdrawn' AND event_id = \(first)") == 1)

@@ -33,7 +33,7 @@ struct OpportunitiesTests {
     /// The id of the opportunity a detection run finds over `seed`'s match.
     static func detectedOpportunity(_ app: TestApp) async throws -> UUID {
         _ = try await seed(app)
-        _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect()
+        _ = try await OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger).detect(now: Date())
         return try #require(try await app.services.database.query("SELECT id FROM opportunities").first?.decode(UUID.self))
     }
 
@@ -42,10 +42,10 @@ struct OpportunitiesTests {
         try await app.test { client in
             let event = try await Self.seed(app)
             let detector = OpportunityDetector(database: app.services.database, logger: TestEnvironment.logger)
-            let first = try await detector.detect()
+            let first = try await detector.detect(now: Date())
             #expect(first.events == 1)
             #expect(first.active == 1)
-            let again = try await detector.detect()
+            let again = try await detector.detect(now: Date())
             #expect(again.active == 1)
             #expect(try await app.services.database.count("SELECT count(*) FROM opportunities") == 1)
 
@@ -88,16 +88,16 @@ struct OpportunitiesTests {
                 #expect(off.status == .ok)
             }
             #expect(try await client.postJSON("/v1/admin/agents/consensus_anomaly", #"{"enabled":false}"#, token: token, method: .patch).status == .forbidden)
-            #expect(try await detector.detect().withdrawn == 1)
+            #expect(try await detector.detect(now: Date()).withdrawn == 1)
             #expect((try await client.get("/v1/agents", token: token).json()["data"] as? [[String: Any]])?.filter { $0["enabled"] as? Bool == false }.count == 3)
             _ = try await client.postJSON("/v1/admin/agents/consensus_anomaly", #"{"enabled":true}"#, token: admin, method: .patch)
-            #expect(try await detector.detect().active == 1)
+            #expect(try await detector.detect(now: Date()).active == 1)
             #expect(try await app.services.database.count("SELECT count(*) FROM opportunities WHERE status = 'active'") == 1)
 
             // Kick-off: it expires.
             try await app.services.database.query("UPDATE events SET starts_at = now() - interval '1 minute' WHERE id = \(event)")
             try await app.services.database.query("UPDATE opportunities SET starts_at = now() - interval '1 minute'")
-            #expect(try await detector.detect().expired == 1)
+            #expect(try await detector.detect(now: Date()).expired == 1)
         }
     }
 }

@@ -24,14 +24,16 @@ struct WebhookSender: Sendable {
     let clients: OutboundHTTPClients
     let limiter: RedisRateLimiter
     let settings: WebhookDeliverySettings
+    /// The process clock: the signature's timestamp.
+    var now: @Sendable () -> Date = Date.init
 
-    func send(_ notification: OutgoingNotification, to endpoint: WebhookEndpoint, now: Date = Date()) async -> SendOutcome {
+    func send(_ notification: OutgoingNotification, to endpoint: WebhookEndpoint) async -> SendOutcome {
         let decision = await limiter.acquire(key: "webhook:\(endpoint.id.uuidString.lowercased())", policy: policy(for: endpoint))
         guard decision.allowed else { return .rateLimited(retryAfter: max(decision.retryAfter, .milliseconds(100))) }
         let outcome: SendOutcome
         do {
             let request = try WebhookFormats.request(
-                for: notification, to: endpoint, telegramAPIURL: settings.telegramAPIURL, now: now)
+                for: notification, to: endpoint, telegramAPIURL: settings.telegramAPIURL, now: now())
             outcome = try await execute(request)
         } catch let refused as WebhookTargetRefused {
             outcome = .failed(status: nil, error: "refused: \(refused.description)", retryAfter: nil)

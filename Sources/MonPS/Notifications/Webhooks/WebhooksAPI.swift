@@ -48,7 +48,7 @@ extension APIHandler {
         let endpoint = try await notifications.webhooks.endpoint(id: try UUID.parameter(input.path.id), owner: principal.userID)
         let notification = OutgoingNotification(
             id: "test-\(UUID().uuidString.lowercased())", type: "webhook.test", subject: endpoint.id.uuidString.lowercased(),
-            createdAt: Date(), payload: #"{"message":"MonPS test message: this webhook works."}"#)
+            createdAt: now(), payload: #"{"message":"MonPS test message: this webhook works."}"#)
         let started = ContinuousClock.now
         let outcome = await notifications.sender.send(notification, to: endpoint)
         let elapsed = ContinuousClock.now - started
