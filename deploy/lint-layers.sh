@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Layering lint (issue 20): HTTP stays at the edge, and the maths core stays pure. Run by deploy/test.sh before
+# Layering lint (issue 20): HTTP stays at the edge, the maths core stays pure, rows are read by column name. Run by deploy/test.sh before
 # the Swift tests; runs alone in well under a second:  deploy/lint-layers.sh
 #
 # Rule http-below-edge — in Sources/MonPS, only the edge may name the API's HTTP vocabulary: `APIError`,
@@ -16,6 +16,9 @@
 #   surface and are not checked. Comments are not checked.
 # Rule core-imports — Sources/MonPSCore imports none of MonPS, MonPSAPI, Hummingbird*, HTTPTypes, OpenAPI*,
 #   Postgres*, NIO*, AsyncHTTPClient: it is pure logic, testable without servers.
+# Rule rows-by-name — in Sources/MonPS, rows are read by column name through `RowReader` (Database/RowReader.swift):
+#   no positional tuple decode `row.decode((A, B, …).self)` and no other random-access row reader, so a reordered select
+#   list can never shift values into the wrong fields. A single-column `decode(T.self)` is fine.
 # Exit status: 0 clean, 1 with one `file:line: [rule] …` line per offence on stderr.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -78,8 +81,16 @@ core_imports="^[[:space:]]*(@[[:alnum:]_]+[[:space:]]+)*import[[:space:]]+([a-z]
 report core-imports "MonPSCore imports a non-pure module" \
     < <(code_matches "$core_imports" "${core_files[@]}")
 
+app_files=()
+while IFS= read -r -d '' file; do
+    [[ $file == Sources/MonPS/Database/RowReader.swift ]] || app_files+=("$file")
+done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
+report rows-by-name "row read by position" \
+    < <(code_matches '[.]decode[(][(]|makeRandomAccess[(]' "${app_files[@]}")
+
 if [[ $offences -gt 0 ]]; then
-    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
+    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
     exit 1
 fi
-printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked)\n' "${#below_edge[@]}" "${#core_files[@]}" >&2
+printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position)\n' \
+    "${#below_edge[@]}" "${#core_files[@]}" "${#app_files[@]}" >&2

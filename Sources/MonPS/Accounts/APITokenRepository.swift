@@ -103,9 +103,9 @@ struct PostgresAPITokenRepository: APITokenRepository {
             """)
         guard let row = rows.first else { return nil }
         let token = try Self.decode(row)
-        let columns = row.makeRandomAccess()
-        let role = try columns["role"].decode(String.self)
-        let status = try columns["status"].decode(String.self)
+        let read = RowReader(row)
+        let role: String = try read("role"), status: String = try read("status")
+        // Unknown values fail safe: the least privilege, an account that cannot sign in.
         return APITokenCredential(
             token: token, ownerRole: Role(rawValue: role) ?? .viewer,
             ownerStatus: UserStatus(rawValue: status) ?? .disabled)
@@ -138,7 +138,7 @@ struct PostgresAPITokenRepository: APITokenRepository {
             """)
         guard let row = rows.first else { return nil }
         let record = try Self.decode(row)
-        let newly = try row.makeRandomAccess()["newly_revoked"].decode(Bool.self)
+        let newly: Bool = try RowReader(row)("newly_revoked")
         return (record, newly)
     }
 

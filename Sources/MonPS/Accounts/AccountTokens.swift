@@ -68,8 +68,10 @@ struct PostgresAccountTokenRepository {
             WHERE token_hash = \(hash) FOR UPDATE
             """
         ).first.map { row in
-            let (id, user, purpose, expires, used, invalidated) = try row.decode((UUID, UUID, String, Date, Date?, Date?).self)
-            return AccountTokenRow(id: id, userID: user, purpose: purpose, expiresAt: expires, usedAt: used, invalidatedAt: invalidated)
+            let read = RowReader(row)
+            return AccountTokenRow(
+                id: try read("id"), userID: try read("user_id"), purpose: try read("purpose"), expiresAt: try read("expires_at"),
+                usedAt: try read("used_at"), invalidatedAt: try read("invalidated_at"))
         }
     }
 

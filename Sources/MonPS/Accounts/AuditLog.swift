@@ -126,7 +126,7 @@ public struct AuditLog: Sendable {
         return try await database.query(
             """
             SELECT id, occurred_at, actor_user_id, action, target_type, target_id, ip, request_id, user_agent,
-                   details::text
+                   details::text AS details
             FROM audit_log
             WHERE (\(afterID)::bigint IS NULL OR id < \(afterID))
               AND (\(filter.action)::text IS NULL OR action = \(filter.action))
@@ -136,11 +136,12 @@ public struct AuditLog: Sendable {
             LIMIT \(limit)
             """
         ).map { row in
-            let (id, occurredAt, actor, action, targetType, targetID, ip, requestID, userAgent, details) =
-                try row.decode((Int64, Date, UUID?, String, String?, String?, String?, String?, String?, String).self)
+            let read = RowReader(row)
             return AuditEvent(
-                id: id, occurredAt: occurredAt, actorUserID: actor, action: action, targetType: targetType,
-                targetID: targetID, ip: ip, requestID: requestID, userAgent: userAgent, detailsJSON: details)
+                id: try read("id"), occurredAt: try read("occurred_at"), actorUserID: try read("actor_user_id"),
+                action: try read("action"), targetType: try read("target_type"), targetID: try read("target_id"),
+                ip: try read("ip"), requestID: try read("request_id"), userAgent: try read("user_agent"),
+                detailsJSON: try read("details"))
         }
     }
 

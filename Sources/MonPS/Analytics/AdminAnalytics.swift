@@ -61,11 +61,11 @@ struct AdminAnalytics: Sendable {
         guard let activeRow = try await active.first, let backtestRow = try await backtests.first else {
             throw StorageInvariantError.noRowReturned
         }
-        let a = NamedColumns(activeRow), b = NamedColumns(backtestRow)
+        let a = RowReader(activeRow), b = RowReader(backtestRow)
         return AdminAnalyticsReport(
             activeUsers: (Int(try a("day", Int64.self)), Int(try a("week", Int64.self)), Int(try a("month", Int64.self))),
             betsPerDay: try await bets.map { row in
-                let c = NamedColumns(row)
+                let c = RowReader(row)
                 return (date: try c("date", String.self), count: Int(try c("count", Int64.self)))
             },
             requests: requests.map { field, count in
@@ -73,7 +73,7 @@ struct AdminAnalytics: Sendable {
                 return (principal: parts[0], routeClass: parts.count > 1 ? parts[1] : "", count: count)
             }.sorted { ($0.count, $1.principal, $1.routeClass) > ($1.count, $0.principal, $0.routeClass) },
             jobs: try await jobs.map { row in
-                let c = NamedColumns(row)
+                let c = RowReader(row)
                 return AdminAnalyticsReport.Job(
                     name: try c("job"), lastSuccess: try c("last_success"), lastFailure: try c("last_failure"),
                     runs: Int(try c("runs", Int64.self)), failures: Int(try c("failures", Int64.self)))

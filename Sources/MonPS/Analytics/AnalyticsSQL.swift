@@ -138,7 +138,7 @@ enum AnalyticsSQL {
         sum(g.profit_squares)::float8 AS profit_squares, sum(g.stake_profit)::float8 AS stake_profit
         """
 
-    static func decodeSums(_ row: NamedColumns) throws -> FigureSums {
+    static func decodeSums(_ row: RowReader) throws -> FigureSums {
         FigureSums(
             bets: Int(try row("bets", Int64.self)), voidBets: Int(try row("void_bets", Int64.self)),
             staked: try row("staked"), profit: try row("profit"), hits: try row("hits"),
@@ -149,13 +149,3 @@ enum AnalyticsSQL {
     }
 }
 
-/// A row read by column name, so a reordered SELECT cannot silently shift values into the wrong fields.
-struct NamedColumns {
-    let row: PostgresRandomAccessRow
-
-    init(_ row: PostgresRow) { self.row = row.makeRandomAccess() }
-
-    func callAsFunction<T: PostgresDecodable>(_ name: String, _ type: T.Type = T.self) throws -> T {
-        try row[name].decode(T.self, context: .default)
-    }
-}

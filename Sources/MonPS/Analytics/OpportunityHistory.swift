@@ -68,7 +68,7 @@ struct OpportunityHistoryRepository: Sendable {
             LIMIT \(limit)
             """)
         return try rows.map { row in
-            let c = NamedColumns(row)
+            let c = RowReader(row)
             return OpportunityHistoryRecord(
                 id: try c("id"), eventID: try c("event_id"), sport: try c("sport_key"), competition: try c("competition"),
                 home: try c("home"), away: try c("away"), market: try c("market"), point: try c("point"),

@@ -9,7 +9,7 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
 
     func timeZone(owner: UUID) async throws -> String {
         let rows = try await database.query("SELECT time_zone FROM user_settings WHERE user_id = \(owner)")
-        return try rows.first.map { try NamedColumns($0)("time_zone") } ?? "UTC"
+        return try rows.first.map { try RowReader($0)("time_zone") } ?? "UTC"
     }
 
     func ownsBankroll(_ id: UUID, owner: UUID) async throws -> Bool {
@@ -32,7 +32,7 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
             GROUP BY 1, 2
             """
         return try await database.query(query) { row in
-            let columns = NamedColumns(row)
+            let columns = RowReader(row)
             return BreakdownRow(currency: try columns("currency"), key: try columns("key"), sums: try AnalyticsSQL.decodeSums(columns))
         }
     }
@@ -56,7 +56,7 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
             GROUP BY 1, 2, 3
             """)
         return try rows.map { row in
-            let columns = NamedColumns(row)
+            let columns = RowReader(row)
             return HeatmapRow(
                 currency: try columns("currency"), weekday: try columns("weekday", Int32?.self).map(Int.init),
                 hour: try columns("hour", Int32?.self).map(Int.init), bets: Int(try columns("bets", Int64.self)),
@@ -80,7 +80,7 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
             ORDER BY g.k, g.currency
             """)
         return try rows.map { row in
-            let columns = NamedColumns(row)
+            let columns = RowReader(row)
             return WinRateRow(
                 currency: try columns("currency"), start: try columns("start"), sums: try AnalyticsSQL.decodeSums(columns),
                 expectedHitRate: try columns("expected"))
@@ -100,7 +100,7 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
             GROUP BY 1, 2, 3
             """)
         return try rows.map { row in
-            let columns = NamedColumns(row)
+            let columns = RowReader(row)
             return CLVRow(
                 currency: try columns("currency"), bin: Int(try columns("bin", Int32.self)),
                 bucket: Int(try columns("bucket", Int32.self)), bets: Int(try columns("bets", Int64.self)),
@@ -128,7 +128,7 @@ struct PostgresAnalyticsRepository: AnalyticsRepository {
             GROUP BY 1, 2 ORDER BY 2, 1
             """
         return try await database.query(query) { row in
-            let columns = NamedColumns(row)
+            let columns = RowReader(row)
             return CurveRow(
                 currency: try columns("currency"), start: try columns("start"), deposits: try columns("deposits"),
                 betting: try columns("betting"), corrections: try columns("corrections"), inRange: try columns("in_range"))

@@ -12,8 +12,8 @@ struct BacktestRepository: Sendable {
 
     private static let columns = """
         id, user_id, strategy, sport, starts_from, starts_before, staking, bankroll, seed, status, attempts, error,
-        summary::text, equity::text, created_at, started_at, finished_at,
-        (SELECT count(*) FROM backtest_bets b WHERE b.backtest_id = backtests.id)::int
+        summary::text AS summary, equity::text AS equity, created_at, started_at, finished_at,
+        (SELECT count(*) FROM backtest_bets b WHERE b.backtest_id = backtests.id)::int AS bet_count
         """
 
     /// Queues a backtest (409 when the user already has `waitingLimit` waiting or running).
@@ -69,15 +69,14 @@ struct BacktestRepository: Sendable {
             """
         ).map { row in
             let read = RowReader(row)
-            let type = MarketType(rawValue: try read(2, String.self)) ?? .h2h
-            let point: Double? = try read(3)
             let bet = BacktestBet(
-                eventID: try read(0), market: MarketKey(type, line: point), outcomeIndex: 0, outcome: try read(4),
-                bookmaker: try read(5), decimalOdds: try read(6), fairProbability: try read(7), edge: try read(8),
-                placedAt: try read(9), settledAt: try read(10), stake: try read(11), payout: try read(12),
-                grade: BetOutcome(rawValue: try read(13, String.self)) ?? .void, clv: try read(14),
-                agents: try read(15, [String].self).map(AgentID.init(rawValue:)), reasons: [])
-            return StoredBacktestBet(eventID: bet.eventID, sport: try read(1), bet: bet)
+                eventID: try read("event_id"), market: MarketKey(try read("market", MarketType.self), line: try read("point")),
+                outcomeIndex: 0, outcome: try read("outcome"), bookmaker: try read("bookmaker"), decimalOdds: try read("price"),
+                fairProbability: try read("fair_probability"), edge: try read("edge"), placedAt: try read("placed_at"),
+                settledAt: try read("settled_at"), stake: try read("stake"), payout: try read("payout"),
+                grade: try read("grade", BetOutcome.self), clv: try read("clv"),
+                agents: try read("agents", [String].self).map(AgentID.init(rawValue:)), reasons: [])
+            return StoredBacktestBet(eventID: bet.eventID, sport: try read("sport_key"), bet: bet)
         }
     }
 
@@ -159,8 +158,11 @@ struct BacktestRepository: Sendable {
         }
         guard let outbox, let row = try await connection.query(
             "SELECT user_id, strategy, sport, status FROM backtests WHERE id = \(id)").first else { return [] }
-        let (owner, strategy, sport, status) = try row.decode((UUID, String, String?, String).self)
-        let payload = Finished(backtest_id: id.uuidString.lowercased(), strategy: strategy, sport: sport, status: status, bets: bets, error: error)
+        let read = RowReader(row)
+        let owner: UUID = try read("user_id")
+        let payload = Finished(
+            backtest_id: id.uuidString.lowercased(), strategy: try read("strategy"), sport: try read("sport"),
+            status: try read("status"), bets: bets, error: error)
         return try await outbox.record(
             [try NotificationDraft(userID: owner, type: .backtestFinished, subject: id.uuidString.lowercased(), payload: payload)],
             on: connection)
@@ -195,18 +197,19 @@ struct BacktestRepository: Sendable {
     private static func record(_ row: PostgresRow) throws -> BacktestRecord {
         let read = RowReader(row)
         let decoder = JSONDecoder()
-        let summary = try read(12, String?.self).flatMap { try? decoder.decode(BacktestSummary.self, from: Data($0.utf8)) }
-        let equity = try read(13, String?.self).flatMap { try? decoder.decode([[Int64]].self, from: Data($0.utf8)) } ?? []
-        let staking = try read(6, String.self)
+        let summary = try read("summary", String?.self).flatMap { try? decoder.decode(BacktestSummary.self, from: Data($0.utf8)) }
+        let equity = try read("equity", String?.self).flatMap { try? decoder.decode([[Int64]].self, from: Data($0.utf8)) } ?? []
+        let staking = try read("staking", String.self)
         let parameters = BacktestParameters(
-            strategy: try read(2), sport: try read(3), from: try read(4), until: try read(5),
-            staking: (try? StakingPlan(parsing: staking)) ?? .flat(1), bankroll: try read(7),
-            seed: UInt64(bitPattern: try read(8, Int64.self)))
+            strategy: try read("strategy"), sport: try read("sport"), from: try read("starts_from"),
+            until: try read("starts_before"), staking: (try? StakingPlan(parsing: staking)) ?? .flat(1),
+            bankroll: try read("bankroll"), seed: UInt64(bitPattern: try read("seed", Int64.self)))
         return BacktestRecord(
-            id: try read(0), userID: try read(1), parameters: parameters,
-            status: BacktestStatus(rawValue: try read(9, String.self)) ?? .failed, attempts: try read(10), error: try read(11),
+            id: try read("id"), userID: try read("user_id"), parameters: parameters,
+            status: try read("status", BacktestStatus.self), attempts: try read("attempts"), error: try read("error"),
             summary: summary,
             equity: equity.compactMap { $0.count == 2 ? EquityPoint(at: Date(timeIntervalSince1970: TimeInterval($0[0])), bankroll: $0[1]) : nil },
-            betCount: try read(17), createdAt: try read(14), startedAt: try read(15), finishedAt: try read(16))
+            betCount: try read("bet_count"), createdAt: try read("created_at"), startedAt: try read("started_at"),
+            finishedAt: try read("finished_at"))
     }
 }

@@ -56,7 +56,7 @@ struct StoredHistory: Sendable {
         return try await database.query(
             """
             SELECT e.id, e.sport_key, e.starts_at, r.home_score, r.away_score, r.regulation_home, r.regulation_away,
-                   r.period_scores::text, r.outcome, r.winner, r.notes
+                   r.period_scores::text AS period_scores, r.outcome, r.winner, r.notes
             FROM events e JOIN event_results r ON r.event_id = e.id
             WHERE (\(sport)::text IS NULL OR e.sport_key = \(sport) OR starts_with(e.sport_key, \(sport) || '_')
                    OR right(e.sport_key, length(\(sport)) + 1) = '_' || \(sport))
@@ -66,11 +66,14 @@ struct StoredHistory: Sendable {
             """
         ).map { row in
             let read = RowReader(row)
-            let periods = try read(7, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) }
+            let periods = try read("period_scores", String?.self).flatMap {
+                try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8))
+            }
             let result = ImportedResult(
-                homeScore: try read(3), awayScore: try read(4), regulationHome: try read(5), regulationAway: try read(6),
-                periodScores: periods, status: try read(8), winner: try read(9), notes: try read(10))
-            return StoredEvent(id: try read(0), sport: try read(1), startsAt: try read(2), result: result)
+                homeScore: try read("home_score"), awayScore: try read("away_score"),
+                regulationHome: try read("regulation_home"), regulationAway: try read("regulation_away"),
+                periodScores: periods, status: try read("outcome"), winner: try read("winner"), notes: try read("notes"))
+            return StoredEvent(id: try read("id"), sport: try read("sport_key"), startsAt: try read("starts_at"), result: result)
         }
     }
 
@@ -83,33 +86,32 @@ struct StoredHistory: Sendable {
         var prices: [Int64: [ImportedPrice]] = [:]
         let open = try await database.query(
             """
-            SELECT s.event_id, k.key, s.market, s.outcome, s.point, s.price, s.captured_at
+            SELECT s.event_id, k.key AS bookmaker, s.market, s.outcome, s.point, s.price, s.captured_at
             FROM odds_snapshots s JOIN bookmakers k ON k.id = s.bookmaker_id
             WHERE s.event_id = ANY(\(ids)) AND s.captured_at >= \(earliest) AND s.captured_at <= \(last.startsAt)
             ORDER BY s.event_id, s.captured_at, k.key, s.market, s.outcome, s.point
             """)
         for row in open {
-            let (event, book, market, outcome, point, price, at) =
-                try row.decode((Int64, String, String, String, Double?, Double, Date).self)
+            let read = RowReader(row)
+            let event: Int64 = try read("event_id"), at: Date = try read("captured_at")
             guard let start = starts[event], at <= start else { continue }
             prices[event, default: []].append(ImportedPrice(
-                bookmakerKey: book, market: market, outcome: outcome, point: point, price: price, capturedAt: at,
-                isClosing: false))
+                bookmakerKey: try read("bookmaker"), market: try read("market"), outcome: try read("outcome"),
+                point: try read("point"), price: try read("price"), capturedAt: at, isClosing: false))
         }
         let closing = try await database.query(
             """
-            SELECT c.event_id, k.key, c.market, c.outcome, c.point, c.price
+            SELECT c.event_id, k.key AS bookmaker, c.market, c.outcome, c.point, c.price
             FROM closing_odds c JOIN bookmakers k ON k.id = c.bookmaker_id
             WHERE c.event_id = ANY(\(ids))
             ORDER BY c.event_id, k.key, c.market, c.outcome, c.point
             """)
         for row in closing {
-            let (event, book, market, outcome, point, price) =
-                try row.decode((Int64, String, String, String, Double?, Double).self)
-            guard let start = starts[event] else { continue }
-            prices[event, default: []].append(ImportedPrice(
-                bookmakerKey: book, market: market, outcome: outcome, point: point, price: price, capturedAt: start,
-                isClosing: true))
+            let read = RowReader(row)
+            guard let start = starts[try read("event_id", Int64.self)] else { continue }
+            prices[try read("event_id"), default: []].append(ImportedPrice(
+                bookmakerKey: try read("bookmaker"), market: try read("market"), outcome: try read("outcome"),
+                point: try read("point"), price: try read("price"), capturedAt: start, isClosing: true))
         }
         return prices
     }

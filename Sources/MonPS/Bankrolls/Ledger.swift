@@ -21,8 +21,9 @@ enum Ledger {
         let rows = try await sql.query(
             "SELECT currency, balance, archived FROM bankrolls WHERE id = \(bankrollID) AND user_id = \(owner) FOR UPDATE")
         guard let row = rows.first else { throw BettingError.bankrollNotFound }
-        let (currency, balance, archived) = try row.decode((String, Int64, Bool).self)
-        return LockedBankroll(id: bankrollID, currency: currency, balance: balance, archived: archived)
+        let read = RowReader(row)
+        return LockedBankroll(
+            id: bankrollID, currency: try read("currency"), balance: try read("balance"), archived: try read("archived"))
     }
 
     /// Appends `posting` after `bankroll.balance`, refusing to go below zero, and returns the entry.

@@ -9,7 +9,7 @@ struct PostgresBankrollRepository: BankrollRepository {
 
     private static let columns = """
         b.id, b.user_id, b.name, b.currency, b.initial_amount, b.balance,
-        COALESCE((SELECT sum(stake) FROM bets WHERE bankroll_id = b.id AND status = 'pending'), 0)::int8,
+        COALESCE((SELECT sum(stake) FROM bets WHERE bankroll_id = b.id AND status = 'pending'), 0)::int8 AS pending_stakes,
         b.archived, b.created_at, b.updated_at
         """
 
@@ -42,14 +42,14 @@ struct PostgresBankrollRepository: BankrollRepository {
         let afterID = after?.id
         let rows = try await database.query(
             """
-            SELECT \(unescaped: Self.columns), \(unescaped: BettingSQL.micros("b.created_at")) FROM bankrolls b
+            SELECT \(unescaped: Self.columns), \(unescaped: BettingSQL.micros("b.created_at")) AS created_micros FROM bankrolls b
             WHERE b.user_id = \(owner) AND (\(includeArchived) OR NOT b.archived)
               AND (\(afterMicros)::int8 IS NULL OR (b.created_at, b.id) >
                    (timestamptz 'epoch' + \(afterMicros) * interval '1 microsecond', \(afterID)))
             ORDER BY b.created_at, b.id
             LIMIT \(limit)
             """)
-        return try rows.map { row in (try Self.decode(row), try RowReader(row)(10, Int64.self)) }
+        return try rows.map { row in (try Self.decode(row), try RowReader(row)("created_micros", Int64.self)) }
     }
 
     func get(id: UUID, owner: UUID) async throws -> BankrollRecord? {
@@ -119,8 +119,9 @@ struct PostgresBankrollRepository: BankrollRepository {
     static func decode(_ row: PostgresRow) throws -> BankrollRecord {
         let value = RowReader(row)
         return BankrollRecord(
-            id: try value(0), ownerID: try value(1), name: try value(2), currency: try value(3),
-            initialAmount: try value(4), balance: try value(5), pendingStakes: try value(6), archived: try value(7),
-            createdAt: try value(8), updatedAt: try value(9))
+            id: try value("id"), ownerID: try value("user_id"), name: try value("name"), currency: try value("currency"),
+            initialAmount: try value("initial_amount"), balance: try value("balance"),
+            pendingStakes: try value("pending_stakes"), archived: try value("archived"), createdAt: try value("created_at"),
+            updatedAt: try value("updated_at"))
     }
 }

@@ -72,6 +72,16 @@ struct BetLine: Sendable, Equatable, Hashable {
 
     /// The outcomes priced together with this one in the odds tables (`latest_odds`), for de-vigging; nil for the
     /// markets MonPS does not collect (draw-no-bet, double chance).
+    /// The stored market whose prices price this line; nil for markets MonPS does not price.
+    var pricedMarketType: MarketType? {
+        switch market {
+        case .h2h: .h2h
+        case .spreads: .spreads
+        case .totals: .totals
+        case .drawNoBet, .doubleChance: nil
+        }
+    }
+
     func pricedMarket(hasDraw: Bool) -> [BetSelection]? {
         switch market {
         case .h2h: hasDraw ? [.home, .draw, .away] : [.home, .away]

@@ -13,6 +13,19 @@ enum BetSelection: String, Sendable, CaseIterable, Codable {
     case drawOrAway = "X2"
 }
 
+extension BetSelection {
+    /// The selection backing a priced outcome.
+    init(_ outcome: PriceOutcome) {
+        switch outcome {
+        case .home: self = .home
+        case .draw: self = .draw
+        case .away: self = .away
+        case .over: self = .over
+        case .under: self = .under
+        }
+    }
+}
+
 enum BetStatus: String, Sendable, CaseIterable, Codable {
     case pending, won
     case halfWon = "half_won"

@@ -41,7 +41,7 @@ extension BetService {
         }
         guard opportunity.status == .active else { throw BettingError.opportunityClosed(status: opportunity.status.rawValue) }
         let market = try BetMarketKind(stored: opportunity.market.rawValue, column: "opportunities.market")
-        let selection = try BetSelection(stored: opportunity.outcome, column: "opportunities.outcome")
+        let selection = BetSelection(opportunity.outcome)
         let point = MarketKey(opportunity.market, line: opportunity.point).point(of: selection.rawValue)
         return OpportunityLine(
             opportunityID: opportunity.id, eventID: opportunity.eventID, market: market, selection: selection, point: point,

@@ -50,11 +50,11 @@ extension BetService {
             let resolved = try BetLine(market: market, selection: selection, point: request.point, hasDraw: hasDraw)
             line = resolved
             if odds == nil || probability == nil {
-                guard let outcomes = resolved.pricedMarket(hasDraw: hasDraw) else {
+                guard let outcomes = resolved.pricedMarket(hasDraw: hasDraw), let priced = resolved.pricedMarketType else {
                     throw BettingError.noPrice(
                         field: "market", message: "\(market.rawValue) is not priced by MonPS; give odds and probability")
                 }
-                let prices = try await events.prices(eventID: eventID, market: market.rawValue).latest
+                let prices = try await events.prices(eventID: eventID, market: priced).latest
                 if odds == nil {
                     guard let key = request.bookmaker else {
                         throw BettingError.validation(field: "bookmaker", message: "is required when odds are not given")
@@ -103,7 +103,7 @@ extension BetService {
     /// The latest price of `bookmaker` for `outcome` on the line `line` fixes for it.
     static func price(in prices: [PriceRecord], bookmaker: String, line: BetLine, outcome: BetSelection) -> Double? {
         let point = line.point(of: outcome)
-        return prices.first { $0.bookmaker == bookmaker && $0.outcome == outcome.rawValue && $0.point == point }?.price
+        return prices.first { $0.bookmaker == bookmaker && $0.outcome.rawValue == outcome.rawValue && $0.point == point }?.price
     }
 
     /// The sharp bookmaker's fair probabilities for every outcome of the line, or none when its market is incomplete.

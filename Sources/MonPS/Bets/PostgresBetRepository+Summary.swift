@@ -18,7 +18,7 @@ extension PostgresBetRepository {
             """)
         async let settled = database.query(
             """
-            SELECT b.status, b.stake, b.odds::float8, b.payout, b.placed_at, b.clv::float8
+            SELECT b.status, b.stake, b.odds::float8 AS odds, b.payout, b.placed_at, b.clv::float8 AS clv
             FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
             WHERE b.user_id = \(owner) AND b.status NOT IN ('pending', 'cancelled')
               AND (\(bankroll)::uuid IS NULL OR b.bankroll_id = \(bankroll))
@@ -30,10 +30,10 @@ extension PostgresBetRepository {
         async let counts = database.query(
             """
             SELECT count(*) FILTER (WHERE (\(from)::timestamptz IS NULL OR b.placed_at >= \(from))
-                                      AND (\(to)::timestamptz IS NULL OR b.placed_at < \(to)))::int8,
+                                      AND (\(to)::timestamptz IS NULL OR b.placed_at < \(to)))::int8 AS placed,
                    count(*) FILTER (WHERE b.status = 'pending' AND (\(from)::timestamptz IS NULL OR b.placed_at >= \(from))
-                                      AND (\(to)::timestamptz IS NULL OR b.placed_at < \(to)))::int8,
-                   COALESCE(sum(b.stake) FILTER (WHERE b.status = 'pending'), 0)::int8
+                                      AND (\(to)::timestamptz IS NULL OR b.placed_at < \(to)))::int8 AS pending,
+                   COALESCE(sum(b.stake) FILTER (WHERE b.status = 'pending'), 0)::int8 AS exposure
             FROM bets b JOIN bankrolls r ON r.id = b.bankroll_id
             WHERE b.user_id = \(owner) AND b.status <> 'cancelled'
               AND (\(bankroll)::uuid IS NULL OR b.bankroll_id = \(bankroll))
@@ -47,16 +47,17 @@ extension PostgresBetRepository {
             """)
 
         let rows = try await settled.map { row in
-            let (status, stake, odds, payout, placedAt, clv) = try row.decode((String, Int64, Double, Int64?, Date, Double?).self)
+            let read = RowReader(row)
             return SummaryBetRow(
-                status: try BetStatus(stored: status, column: "bets.status"), stake: stake, odds: odds, payout: payout ?? 0,
-                placedAt: placedAt, clv: clv)
+                status: try read("status"), stake: try read("stake"), odds: try read("odds"),
+                payout: try read("payout", Int64?.self) ?? 0, placedAt: try read("placed_at"), clv: try read("clv"))
         }
         guard let countRow = try await counts.first else { throw StorageInvariantError.noRowReturned }
-        let (placed, pending, exposure) = try countRow.decode((Int64, Int64, Int64).self)
+        let counted = RowReader(countRow)
         return SummaryData(
-            currencies: try await currencies.map { try $0.decode(String.self) }, settled: rows, placed: Int(placed),
-            pending: Int(pending), openExposure: exposure,
+            currencies: try await currencies.map { try $0.decode(String.self) }, settled: rows,
+            placed: Int(try counted("placed", Int64.self)), pending: Int(try counted("pending", Int64.self)),
+            openExposure: try counted("exposure"),
             initialAmounts: try await initial.first?.decode(Int64.self) ?? 0)
     }
 }

@@ -95,8 +95,10 @@ public struct Migrator: Sendable {
         let rows = try await connection.query(
             "SELECT version, name, checksum FROM schema_migrations ORDER BY version", logger: logger)
         var records: [AppliedRecord] = []
-        for try await (version, name, checksum) in rows.decode((Int, String, String).self) {
-            records.append(AppliedRecord(version: version, name: name, checksum: checksum))
+        for try await row in rows {
+            let read = RowReader(row)
+            records.append(
+                AppliedRecord(version: try read("version"), name: try read("name"), checksum: try read("checksum")))
         }
         return records
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MonPSCore
+import PostgresNIO
 
 /// The demo bettor's bankroll and bets: flat stakes on demo events at the best price available six hours
 /// before the start, settled from the demo results with their CLV, plus a few pending bets on coming events,
@@ -13,6 +14,14 @@ struct DemoBets {
 
     static let bankrollName = "Demo bankroll"
     static let stake: Int64 = 2_500  // 25.00 EUR
+
+    /// A demo bet to place: (event, sport, competition, placed at, bookmaker, price).
+    private static func pick(_ row: PostgresRow) throws -> (Int64, String, String?, Date, String, Double) {
+        let read = RowReader(row)
+        return (
+            try read("id"), try read("sport_key"), try read("competition"), try read("placed_at"), try read("bookmaker"),
+            try read("price"))
+    }
 
     func seed(for email: String) async throws -> String {
         guard let user = try await database.query(
@@ -32,7 +41,8 @@ struct DemoBets {
         // Every third finished demo event (one under way today would stay pending): the best real-bookmaker price of the home side 6 hours before the start.
         let picks = try await database.query(
             """
-            SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name, e.starts_at - interval '6 hours', k.key, s.price
+            SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name AS competition, e.starts_at - interval '6 hours' AS placed_at,
+                   k.key AS bookmaker, s.price
             FROM events e JOIN event_external_ids x ON x.event_id = e.id AND x.source = 'demo'
             LEFT JOIN competitions c ON c.id = e.competition_id
             JOIN odds_snapshots s ON s.event_id = e.id AND s.market = 'h2h' AND s.outcome = 'home'
@@ -42,18 +52,18 @@ struct DemoBets {
               AND EXISTS (SELECT 1 FROM event_results r WHERE r.event_id = e.id)  -- finished: settled at once
             ORDER BY e.id, s.price DESC, k.key
             """
-        ).map { try $0.decode((Int64, String, String?, Date, String, Double).self) }
+        ).map(Self.pick)
         // And a few open bets on coming events, at today's best price.
         let open = try await database.query(
             """
-            SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name, now(), k.key, l.price
+            SELECT DISTINCT ON (e.id) e.id, e.sport_key, c.name AS competition, now() AS placed_at, k.key AS bookmaker, l.price
             FROM events e JOIN event_external_ids x ON x.event_id = e.id AND x.source = 'demo'
             LEFT JOIN competitions c ON c.id = e.competition_id
             JOIN latest_odds l ON l.event_id = e.id AND l.market = 'h2h' AND l.outcome = 'home'
             JOIN bookmakers k ON k.id = l.bookmaker_id AND NOT k.aggregate
             WHERE e.starts_at > now() ORDER BY e.id, l.price DESC, k.key LIMIT 5
             """
-        ).map { try $0.decode((Int64, String, String?, Date, String, Double).self) }
+        ).map(Self.pick)
         let settlement = BetSettlement(database: database, logger: logger)
         let bets = PostgresBetRepository(database: database, audit: audit)
         var placed = 0
@@ -79,8 +89,14 @@ struct DemoBets {
             if try await clv.fill(candidate) { withCLV += 1 }
         }
         let (settledCount, profit) = try await database.query(
-            "SELECT count(*) FILTER (WHERE status <> 'pending'), coalesce(sum(profit), 0)::int8 FROM bets WHERE user_id = \(user)"
-        ).first?.decode((Int, Int64).self) ?? (0, Int64(0))
+            """
+            SELECT count(*) FILTER (WHERE status <> 'pending')::int AS settled, coalesce(sum(profit), 0)::int8 AS profit
+            FROM bets WHERE user_id = \(user)
+            """
+        ).first.map { row in
+            let read = RowReader(row)
+            return (try read("settled", Int.self), try read("profit", Int64.self))
+        } ?? (0, Int64(0))
         return "demo bets: \(placed) placed (\(settledCount) settled, \(withCLV) with CLV), profit \(profit) cents (GET /v1/bets/summary)"
     }
 }

@@ -83,8 +83,11 @@ struct DemoSeeder: Sendable {
     /// The sports catalogue comes with the migrations; report it so the user knows what is there.
     private func catalogue() async throws -> String {
         let rows = try await database.query(
-            "SELECT count(*)::int, count(DISTINCT group_key)::int FROM sports WHERE active")
-        let (sports, groups) = try rows.first?.decode((Int, Int).self) ?? (0, 0)
+            "SELECT count(*)::int AS sports, count(DISTINCT group_key)::int AS groups FROM sports WHERE active")
+        let (sports, groups) = try rows.first.map { row in
+            let read = RowReader(row)
+            return (try read("sports", Int.self), try read("groups", Int.self))
+        } ?? (0, 0)
         return "sports catalogue: \(sports) active sports in \(groups) groups (GET /v1/sports)"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// An event as stored, with its participants and (when known) its result.
 struct EventRecord: Sendable, Equatable {
@@ -44,11 +45,16 @@ struct EventFilter: Sendable, Equatable {
     var descending = false
 }
 
+/// The outcome a stored price (or an opportunity) is for (`odds_snapshots.outcome`): the contract's `Outcome`.
+enum PriceOutcome: String, Sendable, CaseIterable {
+    case home, draw, away, over, under
+}
+
 /// One bookmaker's price of one outcome.
 struct PriceRecord: Sendable, Equatable {
     var bookmaker: String
-    var market: String
-    var outcome: String
+    var market: MarketType
+    var outcome: PriceOutcome
     var point: Double?
     var price: Double
     var capturedAt: Date
@@ -65,7 +71,7 @@ struct EventPrices: Sendable, Equatable {
         var best: [String: PriceRecord] = [:]
         var order: [String] = []
         for price in latest where !price.aggregate {
-            let key = "\(price.market)|\(price.outcome)|\(price.point.map { String($0) } ?? "")"
+            let key = "\(price.market.rawValue)|\(price.outcome.rawValue)|\(price.point.map { String($0) } ?? "")"
             if let current = best[key] {
                 if price.price > current.price || (price.price == current.price && price.bookmaker < current.bookmaker) {
                     best[key] = price
@@ -80,7 +86,7 @@ struct EventPrices: Sendable, Equatable {
 }
 
 struct HistoryFilter: Sendable, Equatable {
-    var market: String?
+    var market: MarketType?
     var bookmaker: String?
     var from: Date?
     var to: Date?
@@ -97,7 +103,7 @@ protocol EventRepository: Sendable {
     /// Events matching `filter` in start order, after the keyset `(after.startsAt, after.id)`, at most `limit`.
     func list(filter: EventFilter, after: (startsAt: Date, id: Int64)?, limit: Int) async throws -> [EventRecord]
     func get(id: Int64) async throws -> EventRecord?
-    func prices(eventID: Int64, market: String?) async throws -> EventPrices
+    func prices(eventID: Int64, market: MarketType?) async throws -> EventPrices
     /// Snapshots in (bookmaker, market, outcome, time) order, at most `limit`.
     func history(eventID: Int64, filter: HistoryFilter, limit: Int) async throws -> [PriceRecord]
     func bookmakers(sharp: Bool?, afterKey: String?, limit: Int) async throws -> [BookmakerRecord]

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 import MonPSAPI
 
 /// Operations of the `events` tag: events, their prices and line history, bookmakers.
@@ -25,7 +26,7 @@ extension APIHandler {
 
     func getEventOdds(_ input: Operations.GetEventOdds.Input) async throws -> Operations.GetEventOdds.Output {
         let event = try await existingEvent(input.path.id)
-        let prices = try await events.prices(eventID: event.id, market: input.query.market?.rawValue)
+        let prices = try await events.prices(eventID: event.id, market: input.query.market.map(MarketType.init))
         return .ok(.init(body: .json(.init(
             eventId: event.id, started: event.startsAt <= now(),
             best: try prices.best.map(Components.Schemas.BookmakerPrice.init),
@@ -36,18 +37,19 @@ extension APIHandler {
     func getEventOddsHistory(_ input: Operations.GetEventOddsHistory.Input) async throws -> Operations.GetEventOddsHistory.Output {
         let query = input.query
         let event = try await existingEvent(input.path.id)
-        let filter = HistoryFilter(market: query.market?.rawValue, bookmaker: query.bookmaker, from: query.from, to: query.to)
+        let filter = HistoryFilter(
+            market: query.market.map(MarketType.init), bookmaker: query.bookmaker, from: query.from, to: query.to)
         let points = try await events.history(eventID: event.id, filter: filter, limit: Self.historyPointLimit + 1)
         let truncated = points.count > Self.historyPointLimit
         var series: [Components.Schemas.OddsSeries] = []
         for price in points.prefix(Self.historyPointLimit) {
             let point = Components.Schemas.OddsPoint(capturedAt: price.capturedAt, price: price.price, point: price.point)
-            if let last = series.last, last.bookmaker == price.bookmaker, last.market.rawValue == price.market,
-               last.outcome.rawValue == price.outcome {
+            if let last = series.last, last.bookmaker == price.bookmaker, last.market == .init(price.market),
+               last.outcome == .init(price.outcome) {
                 series[series.count - 1].points.append(point)
             } else {
                 series.append(.init(
-                    bookmaker: price.bookmaker, market: try Self.market(price.market), outcome: try Self.outcome(price.outcome),
+                    bookmaker: price.bookmaker, market: .init(price.market), outcome: .init(price.outcome),
                     points: [point]))
             }
         }
@@ -75,15 +77,6 @@ extension APIHandler {
         return (Date(timeIntervalSince1970: seconds), id)
     }
 
-    static func market(_ raw: String) throws -> Components.Schemas.Market {
-        guard let market = Components.Schemas.Market(rawValue: raw) else { throw APIError.internalError }
-        return market
-    }
-
-    static func outcome(_ raw: String) throws -> Components.Schemas.Outcome {
-        guard let outcome = Components.Schemas.Outcome(rawValue: raw) else { throw APIError.internalError }
-        return outcome
-    }
 }
 
 extension Components.Schemas.Event {
@@ -117,8 +110,8 @@ extension Components.Schemas.EventResult {
 extension Components.Schemas.BookmakerPrice {
     init(_ record: PriceRecord) throws {
         self.init(
-            bookmaker: record.bookmaker, market: try APIHandler.market(record.market),
-            outcome: try APIHandler.outcome(record.outcome), point: record.point, price: record.price,
+            bookmaker: record.bookmaker, market: .init(record.market), outcome: .init(record.outcome), point: record.point,
+            price: record.price,
             capturedAt: record.capturedAt)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 import PostgresNIO
 
 struct PostgresEventRepository: EventRepository {
@@ -48,18 +49,19 @@ struct PostgresEventRepository: EventRepository {
         return try rows.first.map(Self.decodeEvent)
     }
 
-    func prices(eventID: Int64, market: String?) async throws -> EventPrices {
+    func prices(eventID: Int64, market: MarketType?) async throws -> EventPrices {
+        let market = market?.rawValue
         // current_odds: an event loaded after its start keeps most of its latest prices in closing_odds only.
         async let latest = database.query(
             """
-            SELECT b.key, l.market, l.outcome, l.point, l.price, l.captured_at, b.aggregate
+            SELECT b.key AS bookmaker, l.market, l.outcome, l.point, l.price, l.captured_at, b.aggregate
             FROM current_odds l JOIN bookmakers b ON b.id = l.bookmaker_id
             WHERE l.event_id = \(eventID) AND (\(market)::text IS NULL OR l.market = \(market))
             ORDER BY l.market, l.outcome, b.key
             """)
         async let closing = database.query(
             """
-            SELECT b.key, c.market, c.outcome, c.point, c.price, c.captured_at, b.aggregate
+            SELECT b.key AS bookmaker, c.market, c.outcome, c.point, c.price, c.captured_at, b.aggregate
             FROM closing_odds c JOIN bookmakers b ON b.id = c.bookmaker_id JOIN events e ON e.id = c.event_id
             WHERE c.event_id = \(eventID) AND e.starts_at <= now() AND (\(market)::text IS NULL OR c.market = \(market))
             ORDER BY c.market, c.outcome, b.key
@@ -68,12 +70,13 @@ struct PostgresEventRepository: EventRepository {
     }
 
     func history(eventID: Int64, filter: HistoryFilter, limit: Int) async throws -> [PriceRecord] {
+        let market = filter.market?.rawValue
         let rows = try await database.query(
             """
-            SELECT b.key, o.market, o.outcome, o.point, o.price, o.captured_at, b.aggregate
+            SELECT b.key AS bookmaker, o.market, o.outcome, o.point, o.price, o.captured_at, b.aggregate
             FROM odds_snapshots o JOIN bookmakers b ON b.id = o.bookmaker_id
             WHERE o.event_id = \(eventID)
-              AND (\(filter.market)::text IS NULL OR o.market = \(filter.market))
+              AND (\(market)::text IS NULL OR o.market = \(market))
               AND (\(filter.bookmaker)::text IS NULL OR b.key = \(filter.bookmaker))
               AND (\(filter.from)::timestamptz IS NULL OR o.captured_at >= \(filter.from))
               AND (\(filter.to)::timestamptz IS NULL OR o.captured_at <= \(filter.to))
@@ -91,17 +94,19 @@ struct PostgresEventRepository: EventRepository {
             ORDER BY key LIMIT \(limit)
             """)
         return try rows.map { row in
-            let (key, title, sharp, aggregate) = try row.decode((String, String, Bool, Bool).self)
-            return BookmakerRecord(key: key, title: title, sharp: sharp, aggregate: aggregate)
+            let read = RowReader(row)
+            return BookmakerRecord(
+                key: try read("key"), title: try read("title"), sharp: try read("sharp"), aggregate: try read("aggregate"))
         }
     }
 
-    private static func decodePrice(_ row: PostgresRow) throws -> PriceRecord {
-        let (bookmaker, market, outcome, point, price, capturedAt, aggregate) =
-            try row.decode((String, String, String, Double?, Double, Date, Bool).self)
+    /// A price row: `bookmaker` (the key), `market`, `outcome`, `point`, `price`, `captured_at`, `aggregate`.
+    static func decodePrice(_ row: PostgresRow) throws -> PriceRecord {
+        let read = RowReader(row)
         return PriceRecord(
-            bookmaker: bookmaker, market: market, outcome: outcome, point: point, price: price, capturedAt: capturedAt,
-            aggregate: aggregate)
+            bookmaker: try read("bookmaker"), market: try read("market"), outcome: try read("outcome"),
+            point: try read("point"), price: try read("price"), capturedAt: try read("captured_at"),
+            aggregate: try read("aggregate"))
     }
 
     private static func decodeEvent(_ row: PostgresRow) throws -> EventRecord {

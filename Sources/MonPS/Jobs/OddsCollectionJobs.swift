@@ -34,7 +34,8 @@ struct OddsFeed: Sendable {
     /// catalogue's `tennis_atp` / `tennis_wta` while those are active. A tournament that ends drops out by itself.
     func sports(listed: [OddsAPISport]) async throws -> [(key: String, oddsAPIKey: String)] {
         let rows = try await database.query("SELECT key, odds_api_key FROM sports WHERE active ORDER BY key").map { row in
-            try row.decode((String, String?).self)
+            let read = RowReader(row)
+            return (try read("key", String.self), try read("odds_api_key", String?.self))
         }
         let fixed = rows.compactMap { key, remote in remote.map { (key: key, oddsAPIKey: $0) } }
         return fixed + Self.tennisTournaments(listed, activeTours: Set(rows.map(\.0)))

@@ -38,9 +38,10 @@ struct BetNotice: Sendable, Encodable {
         guard !betIDs.isEmpty else { return [] }
         let rows = try await connection.query(
             """
-            SELECT b.id, b.user_id, coalesce(h.name || ' v ' || a.name, b.event_description, 'bet'), b.sport_key,
-                   e.starts_at, b.market, b.selection, b.point::float8, b.bookmaker, b.odds::float8, b.stake, br.currency,
-                   b.status, b.payout, b.profit, b.clv::float8, b.closing_odds::float8
+            SELECT b.id, b.user_id, coalesce(h.name || ' v ' || a.name, b.event_description, 'bet') AS event, b.sport_key,
+                   e.starts_at, b.market, b.selection, b.point::float8 AS point, b.bookmaker, b.odds::float8 AS odds,
+                   b.stake, br.currency, b.status, b.payout, b.profit, b.clv::float8 AS clv,
+                   b.closing_odds::float8 AS closing_odds
             FROM bets b JOIN bankrolls br ON br.id = b.bankroll_id
             LEFT JOIN events e ON e.id = b.event_id
             LEFT JOIN participants h ON h.id = e.home_id LEFT JOIN participants a ON a.id = e.away_id
@@ -49,11 +50,12 @@ struct BetNotice: Sendable, Encodable {
         return try rows.map { row in
             let read = RowReader(row)
             let notice = BetNotice(
-                betID: try read(0, UUID.self).uuidString.lowercased(), event: try read(2), sport: try read(3), startsAt: try read(4), market: try read(5),
-                selection: try read(6), point: try read(7), bookmaker: try read(8), odds: try read(9), stake: try read(10),
-                currency: try read(11), status: try read(12), payout: try read(13), profit: try read(14), clv: try read(15),
-                closingOdds: try read(16))
-            return try NotificationDraft(userID: try read(1), type: type, subject: notice.betID, payload: notice)
+                betID: try read("id", UUID.self).uuidString.lowercased(), event: try read("event"), sport: try read("sport_key"),
+                startsAt: try read("starts_at"), market: try read("market"), selection: try read("selection"),
+                point: try read("point"), bookmaker: try read("bookmaker"), odds: try read("odds"), stake: try read("stake"),
+                currency: try read("currency"), status: try read("status"), payout: try read("payout"),
+                profit: try read("profit"), clv: try read("clv"), closingOdds: try read("closing_odds"))
+            return try NotificationDraft(userID: try read("user_id"), type: type, subject: notice.betID, payload: notice)
         }
     }
 }

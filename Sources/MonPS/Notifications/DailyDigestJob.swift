@@ -30,16 +30,18 @@ struct DailyDigestJob: Job {
         let instant = context.now()
         let subscribers = try await database.query(
             """
-            SELECT s.user_id, s.time_zone, s.alerts::text,
+            SELECT s.user_id, s.time_zone, s.alerts::text AS alerts,
                    (SELECT max(n.subject) FROM notification_events n WHERE n.user_id = s.user_id AND n.type = 'digest.daily')
+                       AS last_digest
             FROM user_settings s JOIN users u ON u.id = s.user_id
             WHERE u.status = 'active' AND s.alerts->>'daily_digest' = 'true'
             """
         ).map { row in
-            let (userID, zone, alerts, last) = try row.decode((UUID, String, String, String?).self)
+            let read = RowReader(row)
+            let zone: String = try read("time_zone")
             return Subscriber(
-                userID: userID, timeZone: TimeZone(identifier: zone) ?? .gmt, zoneName: zone,
-                alerts: AlertPreferences(stored: alerts), lastDigest: last)
+                userID: try read("user_id"), timeZone: TimeZone(identifier: zone) ?? .gmt, zoneName: zone,
+                alerts: AlertPreferences(stored: try read("alerts", String.self)), lastDigest: try read("last_digest"))
         }
         var sent = 0, failed = 0
         for subscriber in subscribers {
@@ -74,44 +76,50 @@ struct DailyDigestJob: Job {
         let counts = try await connection.query(
             """
             SELECT
-              (SELECT count(*) FROM bets WHERE user_id = \(user) AND placed_at >= \(day.start) AND placed_at < \(day.end)),
-              (SELECT count(*) FROM bets WHERE user_id = \(user) AND status = 'pending'),
+              (SELECT count(*) FROM bets WHERE user_id = \(user) AND placed_at >= \(day.start) AND placed_at < \(day.end))
+                  AS placed,
+              (SELECT count(*) FROM bets WHERE user_id = \(user) AND status = 'pending') AS pending,
               (SELECT count(*) FROM opportunities o
                WHERE o.detected_at >= \(day.start) AND o.detected_at < \(day.end) AND o.edge >= \(alerts.minEdge)
                  AND (cardinality(\(alerts.sports)::text[]) = 0 OR o.sport_key = ANY(\(alerts.sports)::text[]))
-                 AND (cardinality(\(alerts.verdicts)::text[]) = 0 OR o.verdict = ANY(\(alerts.verdicts)::text[]))),
+                 AND (cardinality(\(alerts.verdicts)::text[]) = 0 OR o.verdict = ANY(\(alerts.verdicts)::text[])))
+                  AS opportunities,
               (SELECT avg(clv)::float8 FROM bets
-               WHERE user_id = \(user) AND settled_at >= \(day.start) AND settled_at < \(day.end) AND clv IS NOT NULL),
+               WHERE user_id = \(user) AND settled_at >= \(day.start) AND settled_at < \(day.end) AND clv IS NOT NULL)
+                  AS average_clv,
               (SELECT count(*) FROM bets
                WHERE user_id = \(user) AND settled_at >= \(day.start) AND settled_at < \(day.end) AND clv IS NOT NULL)
+                  AS clv_bets
             """)
         if let row = counts.first {
-            let (placed, pending, opportunities, averageCLV, clvBets) = try row.decode((Int, Int, Int, Double?, Int).self)
-            digest.betsPlaced = placed
-            digest.pending = pending
-            digest.opportunities = opportunities
-            digest.averageCLV = averageCLV
-            digest.clvBets = clvBets
+            let read = RowReader(row)
+            digest.betsPlaced = try read("placed")
+            digest.pending = try read("pending")
+            digest.opportunities = try read("opportunities")
+            digest.averageCLV = try read("average_clv")
+            digest.clvBets = try read("clv_bets")
         }
         let settled = try await connection.query(
             """
-            SELECT k.currency, count(*),
-                   count(*) FILTER (WHERE b.status IN ('won', 'half_won')),
-                   count(*) FILTER (WHERE b.status IN ('lost', 'half_lost')),
-                   count(*) FILTER (WHERE b.status IN ('void', 'push')),
-                   sum(b.stake)::bigint, coalesce(sum(b.profit), 0)::bigint
+            SELECT k.currency, count(*) AS settled,
+                   count(*) FILTER (WHERE b.status IN ('won', 'half_won')) AS won,
+                   count(*) FILTER (WHERE b.status IN ('lost', 'half_lost')) AS lost,
+                   count(*) FILTER (WHERE b.status IN ('void', 'push')) AS void,
+                   sum(b.stake)::bigint AS staked, coalesce(sum(b.profit), 0)::bigint AS profit
             FROM bets b JOIN bankrolls k ON k.id = b.bankroll_id
             WHERE b.user_id = \(user) AND b.settled_at >= \(day.start) AND b.settled_at < \(day.end)
               AND b.status NOT IN ('pending', 'cancelled')
             GROUP BY k.currency ORDER BY k.currency
             """)
         for row in settled {
-            let (currency, count, won, lost, void, staked, profit) = try row.decode((String, Int, Int, Int, Int, Int64, Int64).self)
+            let read = RowReader(row)
+            let count: Int = try read("settled")
             digest.betsSettled += count
-            digest.won += won
-            digest.lost += lost
-            digest.void += void
-            digest.totals.append(.init(currency: currency, settled: count, staked: staked, profit: profit))
+            digest.won += try read("won", Int.self)
+            digest.lost += try read("lost", Int.self)
+            digest.void += try read("void", Int.self)
+            digest.totals.append(
+                .init(currency: try read("currency"), settled: count, staked: try read("staked"), profit: try read("profit")))
         }
         return digest
     }

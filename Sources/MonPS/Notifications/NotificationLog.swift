@@ -26,7 +26,7 @@ struct NotificationLog: Sendable {
     ) async throws -> [NotificationRecord] {
         try await database.query(
             """
-            SELECT id, type, subject, payload::text, created_at, read_at FROM notification_events
+            SELECT id, type, subject, payload::text AS payload, created_at, read_at FROM notification_events
             WHERE user_id = \(userID) AND id < \(beforeID ?? Int64.max)
               AND (\(!unreadOnly) OR read_at IS NULL) AND (\(type?.rawValue)::text IS NULL OR type = \(type?.rawValue))
             ORDER BY id DESC LIMIT \(limit)
@@ -37,7 +37,7 @@ struct NotificationLog: Sendable {
     func since(userID: UUID, afterID: Int64, types: [String]? = nil, limit: Int) async throws -> [NotificationRecord] {
         try await database.query(
             """
-            SELECT id, type, subject, payload::text, created_at, read_at FROM notification_events
+            SELECT id, type, subject, payload::text AS payload, created_at, read_at FROM notification_events
             WHERE user_id = \(userID) AND id > \(afterID) AND (\(types)::text[] IS NULL OR type = ANY(\(types)))
             ORDER BY id LIMIT \(limit)
             """, Self.record)
@@ -83,8 +83,11 @@ struct NotificationLog: Sendable {
     }
 
     private static func record(_ row: PostgresRow) throws -> NotificationRecord {
-        let (id, type, subject, payload, createdAt, readAt) = try row.decode((Int64, String, String, String, Date, Date?).self)
+        let read = RowReader(row)
+        let type: String = try read("type")
         guard let known = NotificationType(rawValue: type) else { throw NotificationStoreError.unknownType(type) }
-        return NotificationRecord(id: id, type: known, subject: subject, payload: payload, createdAt: createdAt, readAt: readAt)
+        return NotificationRecord(
+            id: try read("id"), type: known, subject: try read("subject"), payload: try read("payload"),
+            createdAt: try read("created_at"), readAt: try read("read_at"))
     }
 }

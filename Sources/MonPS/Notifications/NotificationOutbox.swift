@@ -39,9 +39,10 @@ struct NotificationOutbox: Sendable {
             RETURNING id, user_id, type
             """)
         let recorded = try rows.map { row in
-            let (id, userID, type) = try row.decode((Int64, UUID, String).self)
-            guard let type = NotificationType(rawValue: type) else { throw NotificationStoreError.unknownType(type) }
-            return RecordedNotification(id: id, userID: userID, type: type)
+            let read = RowReader(row)
+            let type: String = try read("type")
+            guard let known = NotificationType(rawValue: type) else { throw NotificationStoreError.unknownType(type) }
+            return RecordedNotification(id: try read("id"), userID: try read("user_id"), type: known)
         }
         try await enqueueDeliveries(for: recorded, recipients: recipients, on: connection, now: now)
         return recorded.sorted { $0.id < $1.id }
@@ -105,7 +106,10 @@ struct NotificationOutbox: Sendable {
         let owners = Array(Set(recorded.map(\.userID)))
         let hooks = try await connection.query(
             "SELECT id, user_id, events FROM webhooks WHERE enabled AND user_id = ANY(\(owners))"
-        ).map { try $0.decode((UUID, UUID, [String]).self) }
+        ).map { row in
+            let read = RowReader(row)
+            return (try read("id", UUID.self), try read("user_id", UUID.self), try read("events", [String].self))
+        }
         var webhookRows: (events: [Int64], users: [UUID], hooks: [UUID], due: [Date]) = ([], [], [], [])
         var emailRows: (events: [Int64], users: [UUID], due: [Date]) = ([], [], [])
         for event in recorded {
@@ -160,17 +164,17 @@ struct NotificationOutbox: Sendable {
     static func recipients(_ ids: [UUID], on connection: DatabaseConnection) async throws -> [UUID: Recipient] {
         let rows = try await connection.query(
             """
-            SELECT u.id, u.role = 'admin', s.alerts::text, s.time_zone
+            SELECT u.id, u.role = 'admin' AS is_admin, s.alerts::text AS alerts, s.time_zone
             FROM users u LEFT JOIN user_settings s ON s.user_id = u.id
             WHERE u.id = ANY(\(ids)) AND u.status = 'active'
             """)
         var found: [UUID: Recipient] = [:]
         for row in rows {
-            let (id, isAdmin, alerts, zone) = try row.decode((UUID, Bool, String?, String?).self)
-            found[id] = Recipient(
-                isAdmin: isAdmin,
-                alerts: AlertPreferences(stored: alerts),
-                timeZone: zone.flatMap(TimeZone.init(identifier:)) ?? .gmt)
+            let read = RowReader(row)
+            found[try read("id")] = Recipient(
+                isAdmin: try read("is_admin"),
+                alerts: AlertPreferences(stored: try read("alerts")),
+                timeZone: try read("time_zone", String?.self).flatMap(TimeZone.init(identifier:)) ?? .gmt)
         }
         return found
     }

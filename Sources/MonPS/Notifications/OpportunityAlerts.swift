@@ -32,7 +32,7 @@ struct OpportunityAlert: Sendable, Encodable {
         guard !opportunityIDs.isEmpty else { return [] }
         let alerts = try await connection.query(
             """
-            SELECT o.id, o.event_id, h.name || ' v ' || a.name, o.sport_key, o.competition, o.starts_at, o.market,
+            SELECT o.id, o.event_id, h.name || ' v ' || a.name AS event, o.sport_key, o.competition, o.starts_at, o.market,
                    o.outcome, o.point, o.bookmaker, o.price, o.edge, o.score, o.verdict
             FROM opportunities o JOIN events e ON e.id = o.event_id
             JOIN participants h ON h.id = e.home_id JOIN participants a ON a.id = e.away_id
@@ -41,20 +41,22 @@ struct OpportunityAlert: Sendable, Encodable {
         ).map { row in
             let read = RowReader(row)
             return OpportunityAlert(
-                opportunityID: try read(0, UUID.self).uuidString.lowercased(), eventID: try read(1), event: try read(2), sport: try read(3),
-                competition: try read(4), startsAt: try read(5), market: try read(6), outcome: try read(7), point: try read(8),
-                bookmaker: try read(9), price: try read(10), edge: try read(11), score: try read(12), verdict: try read(13))
+                opportunityID: try read("id", UUID.self).uuidString.lowercased(), eventID: try read("event_id"),
+                event: try read("event"), sport: try read("sport_key"), competition: try read("competition"),
+                startsAt: try read("starts_at"), market: try read("market"), outcome: try read("outcome"),
+                point: try read("point"), bookmaker: try read("bookmaker"), price: try read("price"), edge: try read("edge"),
+                score: try read("score"), verdict: try read("verdict"))
         }
         guard let best = alerts.map(\.edge).max() else { return [] }
         // Only users whose threshold the best edge reaches can want any of them.
         let users = try await connection.query(
             """
-            SELECT u.id, s.alerts::text FROM users u LEFT JOIN user_settings s ON s.user_id = u.id
+            SELECT u.id, s.alerts::text AS alerts FROM users u LEFT JOIN user_settings s ON s.user_id = u.id
             WHERE u.status = 'active' AND coalesce((s.alerts->>'min_edge')::float8, \(AlertPreferences().minEdge)) <= \(best)
             """
         ).map { row in
-            let (id, stored) = try row.decode((UUID, String?).self)
-            return (id, AlertPreferences(stored: stored))
+            let read = RowReader(row)
+            return (try read("id", UUID.self), AlertPreferences(stored: try read("alerts", String?.self)))
         }
         var drafts: [NotificationDraft] = []
         for (userID, preferences) in users {

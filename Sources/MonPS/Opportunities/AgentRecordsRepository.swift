@@ -58,12 +58,12 @@ struct AgentRecordsRepository: Sendable {
             """)
         return try rows.map { row in
             let read = RowReader(row)
-            let unitReturn: Double = try read(4)
+            let unitReturn: Double = try read("unit_return")
             return Pick(
-                agents: try read(0), sport: try read(1), market: try read(2), odds: try read(3), stake: Self.paperStake,
-                payout: Int64((unitReturn * Double(Self.paperStake)).rounded()),
-                grade: BetOutcome(rawValue: try read(5, String.self)) ?? .void, clv: try read(6),
-                fairProbability: try read(7), verdict: try read(8), at: try read(9))
+                agents: try read("agents"), sport: try read("sport_key"), market: try read("market"), odds: try read("price"),
+                stake: Self.paperStake, payout: Int64((unitReturn * Double(Self.paperStake)).rounded()),
+                grade: try read("grade", BetOutcome.self), clv: try read("clv"),
+                fairProbability: try read("fair_probability"), verdict: try read("verdict"), at: try read("starts_at"))
         }
     }
 
@@ -75,7 +75,12 @@ struct AgentRecordsRepository: Sendable {
             WHERE status = 'succeeded' AND (sport IS NULL OR sport = \(filter.sport))
             ORDER BY strategy, finished_at DESC, id
             """
-        ).map { try $0.decode((String, UUID, Int64, Date).self) }
+        ).map { row in
+            let read = RowReader(row)
+            return (
+                strategy: try read("strategy", String.self), id: try read("id", UUID.self),
+                bankroll: try read("bankroll", Int64.self), finished: try read("finished_at", Date.self))
+        }
         var found: [String: Backtest] = [:]
         for (strategy, id, bankroll, finished) in latest {
             let picks = try await database.query(
@@ -92,9 +97,10 @@ struct AgentRecordsRepository: Sendable {
             ).map { row in
                 let read = RowReader(row)
                 return Pick(
-                    agents: try read(0), sport: try read(1), market: try read(2), odds: try read(3), stake: try read(4),
-                    payout: try read(5), grade: BetOutcome(rawValue: try read(6, String.self)) ?? .void, clv: try read(7),
-                    fairProbability: try read(8), verdict: nil, at: try read(9))
+                    agents: try read("agents"), sport: try read("sport_key"), market: try read("market"),
+                    odds: try read("price"), stake: try read("stake"), payout: try read("payout"),
+                    grade: try read("grade", BetOutcome.self), clv: try read("clv"),
+                    fairProbability: try read("fair_probability"), verdict: nil, at: try read("placed_at"))
             }
             found[strategy] = Backtest(id: id, bankroll: bankroll, finishedAt: finished, picks: picks)
         }
@@ -116,21 +122,22 @@ struct AgentRecordsRepository: Sendable {
                 SELECT unnest(agents), sport_key, market, (payout - stake)::float8 / stake, clv, grade
                 FROM backtest_bets WHERE backtest_id IN (SELECT id FROM latest) AND grade <> 'void'
             )
-            SELECT agent, CASE WHEN grouping(sport_key) = 0 THEN sport_key END,
-                   CASE WHEN grouping(market) = 0 THEN market END,
-                   count(*)::int, avg(unit_profit), avg(clv),
+            SELECT agent, CASE WHEN grouping(sport_key) = 0 THEN sport_key END AS sport,
+                   CASE WHEN grouping(market) = 0 THEN market END AS market,
+                   count(*)::int AS bets, avg(unit_profit) AS roi, avg(clv) AS average_clv,
                    avg(CASE grade WHEN 'won' THEN 1 WHEN 'half_won' THEN 0.5 WHEN 'push' THEN NULL ELSE 0 END)::float8
+                       AS hit_rate
             FROM picks
             GROUP BY GROUPING SETS ((agent, sport_key, market), (agent, sport_key), (agent, market), (agent))
             """)
         var records: [TrackRecordKey: MonPSCore.AgentRecord] = [:]
         for row in rows {
             let read = RowReader(row)
-            let agent = AgentID(rawValue: try read(0, String.self))
-            let key = TrackRecordKey(
-                agent: agent, sport: try read(1), market: try read(2, String?.self).flatMap(MarketType.init(rawValue:)))
+            let agent = AgentID(rawValue: try read("agent", String.self))
+            let key = TrackRecordKey(agent: agent, sport: try read("sport"), market: try read("market", MarketType?.self))
             records[key] = MonPSCore.AgentRecord(
-                bets: try read(3), roi: try read(4, Double?.self) ?? 0, averageCLV: try read(5), hitRate: try read(6))
+                bets: try read("bets"), roi: try read("roi", Double?.self) ?? 0, averageCLV: try read("average_clv"),
+                hitRate: try read("hit_rate"))
         }
         return TrackRecordTable(records)
     }

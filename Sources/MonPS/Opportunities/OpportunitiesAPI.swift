@@ -87,12 +87,6 @@ extension Components.Schemas.Opportunity {
             case .analyze: .analyze
             case .caution: .caution
             }
-        let market: Components.Schemas.Market =
-            switch record.market {
-            case .h2h: .h2h
-            case .spreads: .spreads
-            case .totals: .totals
-            }
         let status: StatusPayload =
             switch record.status {
             case .active: .active
@@ -101,8 +95,8 @@ extension Components.Schemas.Opportunity {
             }
         self.init(
             id: record.id.uuidString.lowercased(), eventId: record.eventID, sport: record.sport, competition: record.competition,
-            home: record.home, away: record.away, market: market, point: record.point,
-            outcome: try APIHandler.outcome(record.outcome), bookmaker: record.bookmaker, price: record.price,
+            home: record.home, away: record.away, market: .init(record.market), point: record.point,
+            outcome: .init(record.outcome), bookmaker: record.bookmaker, price: record.price,
             fairProbability: record.fairProbability, fairOdds: 1 / record.fairProbability, edge: record.edge,
             score: record.score, verdict: verdict, agents: record.agents, startsAt: record.startsAt, status: status,
             detectedAt: record.detectedAt, updatedAt: record.updatedAt)

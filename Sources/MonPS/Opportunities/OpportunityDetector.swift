@@ -56,13 +56,14 @@ struct OpportunityDetector: Sendable {
         let until = now.addingTimeInterval(horizon)
         let events = try await database.query(
             """
-            SELECT e.id, e.sport_key, s.outcomes = 3, e.starts_at FROM events e JOIN sports s ON s.key = e.sport_key
+            SELECT e.id, e.sport_key, s.outcomes = 3 AS has_draw, e.starts_at FROM events e JOIN sports s ON s.key = e.sport_key
             WHERE e.status = 'scheduled' AND e.starts_at > \(now) AND e.starts_at <= \(until)
               AND (\(eventIDs)::int8[] IS NULL OR e.id = ANY(\(eventIDs)))
             """
         ).map { row in
-            let (id, sport, draw, start) = try row.decode((Int64, String, Bool, Date).self)
-            return MarketSnapshots.EventInfo(id: id, sport: sport, hasDraw: draw, startsAt: start)
+            let read = RowReader(row)
+            return MarketSnapshots.EventInfo(
+                id: try read("id"), sport: try read("sport_key"), hasDraw: try read("has_draw"), startsAt: try read("starts_at"))
         }
         summary.events = events.count
         guard !events.isEmpty else {
@@ -157,7 +158,11 @@ struct OpportunityDetector: Sendable {
     /// The bookmakers table: a few dozen rows, read once so that price rows carry only the id.
     private func bookmakers() async throws -> MarketSnapshots.Bookmakers {
         let rows = try await database.query("SELECT id, key, sharp, aggregate FROM bookmakers")
-            .map { try $0.decode((Int16, String, Bool, Bool).self) }
+            .map { row in
+                let read = RowReader(row)
+                return (try read("id", Int16.self), try read("key", String.self), try read("sharp", Bool.self),
+                        try read("aggregate", Bool.self))
+            }
         let flagged = rows.filter { $0.2 }.map(\.0)
         return MarketSnapshots.Bookmakers(
             keys: Dictionary(rows.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
@@ -171,11 +176,11 @@ struct OpportunityDetector: Sendable {
     private func prices(_ query: PostgresQuery?) async throws -> [MarketSnapshots.StoredPrice] {
         guard let query else { return [] }
         return try await database.query(query) { row in
-            let (event, book, market, outcome, point, price, at) =
-                try row.decode((Int64, Int16, String, String, Double?, Double, Date).self)
+            let read = RowReader(row)
             return MarketSnapshots.StoredPrice(
-                eventID: event, bookmakerID: book, market: market, outcome: outcome, point: point, price: price,
-                capturedAt: at)
+                eventID: try read("event_id"), bookmakerID: try read("bookmaker_id"), market: try read("market"),
+                outcome: try read("outcome"), point: try read("point"), price: try read("price"),
+                capturedAt: try read("captured_at"))
         }
     }
 }

@@ -61,9 +61,9 @@ struct OpportunityGradingJob: Job {
     private func pending(after: (Date, UUID)?) async throws -> ([Pending], (Date, UUID)?) {
         let rows = try await database.query(
             """
-            SELECT o.id, o.event_id, o.market, o.outcome, o.point, o.price, o.starts_at, s.outcomes = 3,
-                   s.group_key, e.status, e.starts_at, r.home_score, r.away_score, r.regulation_home, r.regulation_away,
-                   r.period_scores::text, r.outcome, r.winner
+            SELECT o.id, o.event_id, o.market, o.outcome, o.point, o.price, o.starts_at, s.outcomes = 3 AS has_draw,
+                   s.group_key, e.status AS event_status, e.starts_at AS event_starts_at,
+                   \(unescaped: BetGrading.resultColumns)
             FROM opportunities o JOIN events e ON e.id = o.event_id JOIN sports s ON s.key = e.sport_key
             LEFT JOIN event_results r ON r.event_id = e.id
             WHERE o.status = 'expired' AND o.graded_at IS NULL AND (r.event_id IS NOT NULL OR e.status = 'cancelled')
@@ -73,19 +73,20 @@ struct OpportunityGradingJob: Job {
         var last: (Date, UUID)?
         let items = try rows.map { row in
             let read = RowReader(row)
-            let market: String = try read(2), outcome: String = try read(3), line: Double? = try read(4)
+            let market: String = try read("market"), outcome: String = try read("outcome"), line: Double? = try read("point")
             // Opportunities carry the market's line (the home handicap); the paper bet is at its own side's point.
             let key = MarketType(rawValue: market).map { MarketKey($0, line: $0 == .h2h ? nil : line) }
             let point = key?.point(of: outcome)
-            let id: UUID = try read(0), eventID: Int64 = try read(1), price: Double = try read(5), hasDraw: Bool = try read(7)
-            last = (try read(6), id)
+            let id: UUID = try read("id"), eventID: Int64 = try read("event_id"), price: Double = try read("price")
+            let hasDraw: Bool = try read("has_draw")
+            last = (try read("starts_at"), id)
             return Pending(
                 id: id, eventID: eventID, market: key,
                 bet: BetGrading.StoredBet(
                     market: market, selection: outcome, point: point, odds: price, stake: Self.paperStake, hasDraw: hasDraw,
-                    groupKey: try read(8)),
+                    groupKey: try read("group_key")),
                 event: BetGrading.StoredEvent(
-                    status: try read(9), startsAt: try read(10), result: try BetGrading.result(read, from: 11)))
+                    status: try read("event_status"), startsAt: try read("event_starts_at"), result: try BetGrading.result(read)))
         }
         return (items, last)
     }
@@ -101,7 +102,9 @@ struct OpportunityGradingJob: Job {
             ORDER BY c.event_id, c.market, c.outcome, c.point NULLS FIRST
             """)
         for row in rows {
-            let (event, market, outcome, point, price) = try row.decode((Int64, String, String, Double?, Double).self)
+            let read = RowReader(row)
+            let event: Int64 = try read("event_id"), market: String = try read("market"), outcome: String = try read("outcome")
+            let point: Double? = try read("point"), price: Double = try read("price")
             guard let key = MarketKey(market: market, outcome: outcome, point: point) else { continue }
             closing[event, default: [:]][key, default: [:]][outcome] = price
         }

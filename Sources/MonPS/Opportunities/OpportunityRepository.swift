@@ -16,7 +16,7 @@ struct OpportunityRecord: Sendable, Equatable {
     var away: String
     var market: MarketType
     var point: Double?
-    var outcome: String
+    var outcome: PriceOutcome
     var bookmaker: String
     var price: Double
     var fairProbability: Double
@@ -41,7 +41,9 @@ struct AgentRecord: Sendable, Equatable {
     var enabled: Bool
 
     init(_ row: PostgresRow) throws {
-        (id, letter, title, description, enabled) = try row.decode((String, String, String, String, Bool).self)
+        let read = RowReader(row)
+        (id, letter, title, description, enabled) = (
+            try read("id"), try read("letter"), try read("title"), try read("description"), try read("enabled"))
     }
 }
 
@@ -141,21 +143,15 @@ struct PostgresOpportunityRepository: Sendable {
     func currentPrices(of record: OpportunityRecord) async throws -> [PriceRecord] {
         try await database.query(
             """
-            SELECT k.key, l.market, l.outcome, l.point, l.price, l.captured_at, k.aggregate
+            SELECT k.key AS bookmaker, l.market, l.outcome, l.point, l.price, l.captured_at, k.aggregate
             FROM current_odds l JOIN bookmakers k ON k.id = l.bookmaker_id
             WHERE l.event_id = \(record.eventID) AND l.market = \(record.market.rawValue)
             ORDER BY l.outcome, k.key
             """
-        ).map { row in
-            let (book, market, outcome, point, price, at, aggregate) =
-                try row.decode((String, String, String, Double?, Double, Date, Bool).self)
-            return PriceRecord(
-                bookmaker: book, market: market, outcome: outcome, point: point, price: price, capturedAt: at,
-                aggregate: aggregate)
-        }.filter { price in
+        ).map(PostgresEventRepository.decodePrice).filter { price in
             // Same line: each side's own point of the opportunity's market line (`MarketKey` mirrors a spread).
             guard let line = record.point else { return true }
-            return price.point == MarketKey(record.market, line: line).point(of: price.outcome)
+            return price.point == MarketKey(record.market, line: line).point(of: price.outcome.rawValue)
         }
     }
 

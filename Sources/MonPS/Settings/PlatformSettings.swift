@@ -72,18 +72,19 @@ final class PlatformSettingsStore: Sendable {
     func reload() async throws {
         let rows = try await database.query(
             """
-            SELECT odds_api_key_sealed, odds_api_key_last4, odds_intervals::text, settlement_interval, clv_interval,
-                   registration_open, rate_limits::text, updated_at, email_verification
+            SELECT odds_api_key_sealed, odds_api_key_last4, odds_intervals::text AS odds_intervals, settlement_interval,
+                   clv_interval, registration_open, rate_limits::text AS rate_limits, updated_at, email_verification
             FROM platform_settings WHERE id
             """)
         guard let row = rows.first else { return }
-        let (sealed, last4, intervals, settlement, clv, registration, limits, updatedAt, verification) =
-            try row.decode((String?, String?, String, Int?, Int?, Bool?, String?, Date, Bool?).self)
+        let read = RowReader(row)
+        let intervals: String = try read("odds_intervals")
         let parsed = (try? JSONDecoder().decode([String: Int].self, from: Data(intervals.utf8))) ?? [:]
         let settings = PlatformSettings(
-            oddsAPIKeySealed: sealed, oddsAPIKeyLast4: last4, oddsIntervals: parsed, settlementInterval: settlement,
-            clvInterval: clv, registrationOpen: registration, emailVerification: verification, rateLimitsJSON: limits,
-            updatedAt: updatedAt)
+            oddsAPIKeySealed: try read("odds_api_key_sealed"), oddsAPIKeyLast4: try read("odds_api_key_last4"),
+            oddsIntervals: parsed, settlementInterval: try read("settlement_interval"), clvInterval: try read("clv_interval"),
+            registrationOpen: try read("registration_open"), emailVerification: try read("email_verification"),
+            rateLimitsJSON: try read("rate_limits"), updatedAt: try read("updated_at"))
         let changed = state.withLock { current -> Bool in
             defer { current = settings }
             return current.rateLimitsJSON != settings.rateLimitsJSON || current.updatedAt == nil

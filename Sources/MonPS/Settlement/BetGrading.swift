@@ -37,14 +37,23 @@ enum BetGrading {
         return BetSlip(stake: bet.stake, decimalOdds: bet.odds, market: market)
     }
 
-    /// The result in seven consecutive columns from `first`: home and away score, regulation home and away,
-    /// period scores (jsonb as text), outcome and winner; `nil` when the scores are NULL (no result yet).
-    static func result(_ read: RowReader, from first: Int) throws -> EventResultRecord? {
-        guard let home: Int = try read(first), let away: Int = try read(first + 1) else { return nil }
+    /// The columns of an event's result (`event_results r`, outer-joined) that `result(_:)` reads.
+    static let resultColumns = """
+        r.home_score, r.away_score, r.regulation_home, r.regulation_away, r.period_scores::text AS period_scores,
+        r.outcome AS result_outcome, r.winner
+        """
+
+    /// The result read from `resultColumns`; `nil` when the scores are NULL (no result yet).
+    static func result(_ read: RowReader) throws -> EventResultRecord? {
+        guard let home: Int = try read("home_score"), let away: Int = try read("away_score") else { return nil }
         return EventResultRecord(
-            homeScore: home, awayScore: away, regulationHome: try read(first + 2), regulationAway: try read(first + 3),
-            periodScores: try read(first + 4, String?.self).flatMap { try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8)) },
-            outcome: try read(first + 5, String?.self) ?? "finished", winner: try read(first + 6), overtime: false, notes: nil)
+            homeScore: home, awayScore: away, regulationHome: try read("regulation_home"),
+            regulationAway: try read("regulation_away"),
+            periodScores: try read("period_scores", String?.self).flatMap {
+                try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8))
+            },
+            outcome: try read("result_outcome", String?.self) ?? "finished", winner: try read("winner"), overtime: false,
+            notes: nil)
     }
 
     static func status(_ event: StoredEvent, now: Date) -> EventStatus {

@@ -37,26 +37,25 @@ struct BetSettlement: Sendable {
         let (result, recorded) = try await database.transaction { sql -> (Result, [RecordedNotification]) in
             let rows = try await sql.query(
                 """
-                SELECT b.user_id, b.bankroll_id, b.market, b.selection, b.point::float8, b.odds::float8, b.stake, b.status,
-                       s.outcomes = 3, s.group_key, e.status, e.starts_at,
-                       r.home_score, r.away_score, r.regulation_home, r.regulation_away, r.period_scores::text,
-                       r.outcome, r.winner
+                SELECT b.user_id, b.bankroll_id, b.market, b.selection, b.point::float8 AS point, b.odds::float8 AS odds,
+                       b.stake, b.status AS bet_status, s.outcomes = 3 AS has_draw, s.group_key,
+                       e.status AS event_status, e.starts_at, \(unescaped: BetGrading.resultColumns)
                 FROM bets b JOIN events e ON e.id = b.event_id JOIN sports s ON s.key = e.sport_key
                 LEFT JOIN event_results r ON r.event_id = e.id
                 WHERE b.id = \(betID) FOR UPDATE OF b
                 """)
             guard let row = rows.first else { return (.notPending, []) }
             let read = RowReader(row)
-            guard try read(7, String.self) == "pending" else { return (.notPending, []) }
+            guard try read("bet_status", BetStatus.self) == .pending else { return (.notPending, []) }
             let bet = BetGrading.StoredBet(
-                market: try read(2), selection: try read(3), point: try read(4), odds: try read(5), stake: try read(6),
-                hasDraw: try read(8), groupKey: try read(9))
+                market: try read("market"), selection: try read("selection"), point: try read("point"),
+                odds: try read("odds"), stake: try read("stake"), hasDraw: try read("has_draw"), groupKey: try read("group_key"))
             let event = BetGrading.StoredEvent(
-                status: try read(10), startsAt: try read(11), result: try BetGrading.result(read, from: 12))
+                status: try read("event_status"), startsAt: try read("starts_at"), result: try BetGrading.result(read))
             let decision = try BetGrading.decision(bet, event, rules: rules, now: now)
             guard let graded = decision.result else { return (.stillPending, []) }
             let recorded = try await record(
-                graded, betID: betID, owner: try read(0), bankrollID: try read(1), actor: nil, note: "settled from the result",
+                graded, betID: betID, owner: try read("user_id"), bankrollID: try read("bankroll_id"), actor: nil, note: "settled from the result",
                 on: sql)
             return (.settled(status: graded.outcome.rawValue, payout: graded.payout), recorded)
         }

@@ -50,8 +50,9 @@ struct ClosingLineValueJob: Job {
     func pending(after: UUID? = nil) async throws -> [Candidate] {
         try await database.query(
             """
-            SELECT b.id, b.event_id, b.bookmaker, b.market, b.selection, b.point::float8, b.odds::float8,
-                   coalesce(u.sharp_bookmaker, 'pinnacle'), coalesce(u.devig_method, 'shin'), s.outcomes = 3
+            SELECT b.id, b.event_id, b.bookmaker, b.market, b.selection, b.point::float8 AS point, b.odds::float8 AS odds,
+                   coalesce(u.sharp_bookmaker, 'pinnacle') AS sharp_bookmaker, coalesce(u.devig_method, 'shin') AS devig_method,
+                   s.outcomes = 3 AS has_draw
             FROM bets b JOIN events e ON e.id = b.event_id JOIN sports s ON s.key = e.sport_key
             LEFT JOIN user_settings u ON u.user_id = b.user_id
             WHERE b.clv IS NULL AND b.status NOT IN ('cancelled', 'void') AND e.closing_marked_at IS NOT NULL
@@ -62,9 +63,10 @@ struct ClosingLineValueJob: Job {
         ).map { row in
             let read = RowReader(row)
             return Candidate(
-                id: try read(0), eventID: try read(1), bookmaker: try read(2), market: try read(3), selection: try read(4),
-                point: try read(5), odds: try read(6), sharpBookmaker: try read(7),
-                method: DevigMethod(rawValue: try read(8, String.self)) ?? .shin, hasDraw: try read(9))
+                id: try read("id"), eventID: try read("event_id"), bookmaker: try read("bookmaker"), market: try read("market"),
+                selection: try read("selection"), point: try read("point"), odds: try read("odds"),
+                sharpBookmaker: try read("sharp_bookmaker"), method: try read("devig_method", DevigMethod.self),
+                hasDraw: try read("has_draw"))
         }
     }
 
@@ -73,13 +75,15 @@ struct ClosingLineValueJob: Job {
         guard let key = MarketKey(market: bet.market, outcome: bet.selection, point: bet.point) else { return false }
         let rows = try await database.query(
             """
-            SELECT k.key, c.outcome, c.point, c.price FROM closing_odds c JOIN bookmakers k ON k.id = c.bookmaker_id
+            SELECT k.key AS bookmaker, c.outcome, c.point, c.price FROM closing_odds c JOIN bookmakers k ON k.id = c.bookmaker_id
             WHERE c.event_id = \(bet.eventID) AND c.market = \(bet.market) AND k.key IN (\(bet.bookmaker), \(bet.sharpBookmaker))
             """)
         var own: Double?
         var sharp: [String: Double] = [:]
         for row in rows {
-            let (book, outcome, point, price) = try row.decode((String, String, Double?, Double).self)
+            let read = RowReader(row)
+            let book: String = try read("bookmaker"), outcome: String = try read("outcome")
+            let point: Double? = try read("point"), price: Double = try read("price")
             if book == bet.bookmaker, outcome == bet.selection, point == bet.point { own = price }
             // Only a sharp close at the bet's own line (its market) measures the bet.
             if book == bet.sharpBookmaker, MarketKey(market: bet.market, outcome: outcome, point: point) == key {

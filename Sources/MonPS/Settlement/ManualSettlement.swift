@@ -28,16 +28,19 @@ struct ManualSettlement: Sendable {
         let (owner, recorded) = try await settlement.database.transaction { sql -> (UUID, [RecordedNotification]) in
             let rows = try await sql.query(
                 """
-                SELECT user_id, bankroll_id, odds::float8, stake, status, payout FROM bets
+                SELECT user_id, bankroll_id, odds::float8 AS odds, stake, status, payout FROM bets
                 WHERE id = \(betID) AND (user_id = \(actor.userID) OR \(actor.isAdmin)) FOR UPDATE
                 """)
             guard let row = rows.first else { throw BettingError.betNotFound }
-            let (owner, bankrollID, odds, stake, status, oldPayout) = try row.decode((UUID, UUID, Double, Int64, String, Int64?).self)
-            guard status != "cancelled" else { throw BettingError.betCancelled }
+            let read = RowReader(row)
+            let owner: UUID = try read("user_id"), bankrollID: UUID = try read("bankroll_id")
+            let odds: Double = try read("odds"), stake: Int64 = try read("stake"), oldPayout: Int64? = try read("payout")
+            let status: BetStatus = try read("status")
+            guard status != .cancelled else { throw BettingError.betCancelled }
             let graded = try Self.result(for: outcome, stake: stake, odds: odds)
             let action: AuditAction
             var recorded: [RecordedNotification] = []
-            if status == "pending" {
+            if status == .pending {
                 recorded = try await settlement.record(
                     graded, betID: betID, owner: owner, bankrollID: bankrollID, actor: actor.userID,
                     note: note ?? "settled by hand", on: sql)
@@ -55,7 +58,7 @@ struct ManualSettlement: Sendable {
                     _ = try await Ledger.post(
                         LedgerPosting(
                             kind: .correction, amount: difference, betID: betID, cause: .correction,
-                            note: note ?? "settlement corrected: \(status) → \(graded.outcome.rawValue)", createdBy: actor.userID),
+                            note: note ?? "settlement corrected: \(status.rawValue) → \(graded.outcome.rawValue)", createdBy: actor.userID),
                         to: &bankroll, on: sql)
                 }
                 action = "bet.settlement_corrected"
@@ -63,7 +66,7 @@ struct ManualSettlement: Sendable {
             try await audit.record(
                 on: sql, action, actor: actor.userID, targetType: "bet", targetID: betID.uuidString.lowercased(),
                 context: context,
-                details: ["from": .string(status), "to": .string(graded.outcome.rawValue), "payout": .int(Int(graded.payout))])
+                details: ["from": .string(status.rawValue), "to": .string(graded.outcome.rawValue), "payout": .int(Int(graded.payout))])
             return (owner, recorded)
         }
         await settlement.outbox?.announce(recorded)

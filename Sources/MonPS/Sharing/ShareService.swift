@@ -52,7 +52,10 @@ struct ShareService: Sendable {
                 RETURNING id, recipient_email, expires_at, created_at
                 """)
             for row in rows {
-                let (id, email, expires, at) = try row.decode((UUID, String, Date?, Date).self)
+                let read = RowReader(row)
+                let (id, email, expires, at) = (
+                    try read("id", UUID.self), try read("recipient_email", String.self), try read("expires_at", Date?.self),
+                    try read("created_at", Date.self))
                 created.shares.append(ShareRecord(
                     id: id, opportunityID: opportunity, isLink: false, recipientEmail: email, note: note, expiresAt: expires,
                     createdAt: at, active: true))
@@ -68,7 +71,8 @@ struct ShareService: Sendable {
                     RETURNING id, expires_at, created_at
                     """)
                 guard let row = rows.first else { throw IngestionStorageError.noRowReturned }
-                let (id, expires, at) = try row.decode((UUID, Date?, Date).self)
+                let read = RowReader(row)
+                let (id, expires, at) = (try read("id", UUID.self), try read("expires_at", Date?.self), try read("created_at", Date.self))
                 created.shares.append(ShareRecord(
                     id: id, opportunityID: opportunity, isLink: true, note: note, expiresAt: expires, createdAt: at, active: true))
                 created.linkToken = token
@@ -86,9 +90,10 @@ struct ShareService: Sendable {
         let liveOnly = received ? "AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())" : ""
         let rows = try await database.query(
             """
-            SELECT s.id, s.opportunity_id, s.token_hash IS NOT NULL, s.recipient_email, o.display_name, s.note, s.expires_at,
-                   s.created_at, s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()),
-                   \(unescaped: BettingSQL.micros("s.created_at"))
+            SELECT s.id, s.opportunity_id, s.token_hash IS NOT NULL AS is_link, s.recipient_email,
+                   o.display_name AS shared_by, s.note, s.expires_at, s.created_at,
+                   s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()) AS active,
+                   \(unescaped: BettingSQL.micros("s.created_at")) AS created_micros
             FROM opportunity_shares s JOIN users o ON o.id = s.owner_id
             WHERE \(unescaped: side) = \(user) \(unescaped: liveOnly)
               AND (\(afterMicros)::int8 IS NULL
@@ -98,10 +103,11 @@ struct ShareService: Sendable {
         return try rows.map { row in
             let read = RowReader(row)
             let record = ShareRecord(
-                id: try read(0), opportunityID: try read(1), isLink: try read(2),
-                recipientEmail: received ? nil : try read(3), sharedBy: received ? try read(4) : nil, note: try read(5),
-                expiresAt: try read(6), createdAt: try read(7), active: try read(8))
-            return (record, try read(9, Int64.self))
+                id: try read("id"), opportunityID: try read("opportunity_id"), isLink: try read("is_link"),
+                recipientEmail: received ? nil : try read("recipient_email"), sharedBy: received ? try read("shared_by") : nil,
+                note: try read("note"), expiresAt: try read("expires_at"), createdAt: try read("created_at"),
+                active: try read("active"))
+            return (record, try read("created_micros", Int64.self))
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 import Synchronization
 
 @testable import MonPS
@@ -120,7 +121,7 @@ final class InMemoryBetting: Sendable {
         func list(filter: EventFilter, after: (startsAt: Date, id: Int64)?, limit: Int) async throws -> [EventRecord] {
             throw Unsupported()
         }
-        func prices(eventID: Int64, market: String?) async throws -> EventPrices { throw Unsupported() }
+        func prices(eventID: Int64, market: MarketType?) async throws -> EventPrices { throw Unsupported() }
         func history(eventID: Int64, filter: HistoryFilter, limit: Int) async throws -> [PriceRecord] { throw Unsupported() }
         func bookmakers(sharp: Bool?, afterKey: String?, limit: Int) async throws -> [BookmakerRecord] { throw Unsupported() }
     }

@@ -24,6 +24,10 @@ struct RowReaderTests {
         #expect(try read("n", Int64.self) == 7)
         #expect(try read("colour", Colour.self) == .green)
         #expect(try read("note", String?.self) == nil)
+        #expect(try read("note", Colour?.self) == nil)
+        let shuffled = RowReader(try await Self.row("SELECT NULL::text AS note, 7::int8 AS n, 'red' AS colour"))
+        #expect(try shuffled("n", Int64.self) == 7)
+        #expect(try shuffled("colour", Colour?.self) == .red)
     }
 
     @Test func aMissingColumnOrAnUnknownValueIsAStorageFault() async throws {

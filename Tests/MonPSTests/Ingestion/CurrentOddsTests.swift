@@ -32,7 +32,7 @@ struct CurrentOddsTests {
             let prices = try await PostgresEventRepository(database: database).prices(eventID: event, market: nil)
             #expect(prices.latest.count == Self.lines)
             #expect(prices.closing.count == Self.lines)
-            #expect(prices.latest.first { $0.bookmaker == "pinnacle" && $0.market == "h2h" && $0.outcome == "home" }?.price == 1.95)
+            #expect(prices.latest.first { $0.bookmaker == "pinnacle" && $0.market == .h2h && $0.outcome == .home }?.price == 1.95)
 
             // An in-play price arrives later (seen event: the SQL path); current moves, the closing line stays.
             var inPlay = SampleEvents.footballMatch()

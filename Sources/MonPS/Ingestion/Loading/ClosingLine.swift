@@ -14,9 +14,9 @@ enum ClosingLine {
     static func mark(eventIDs: [Int64], connection: DatabaseConnection, logger: Logger) async throws -> Int {
         guard !eventIDs.isEmpty else { return 0 }
         let bounds = try await connection.query(
-            "SELECT min(starts_at), max(starts_at) FROM events WHERE id = ANY(\(eventIDs))")
-        guard let row = bounds.first, let (first, last) = try? row.decode((Date?, Date?).self),
-              let first, let last else { return 0 }
+            "SELECT min(starts_at) AS first, max(starts_at) AS last FROM events WHERE id = ANY(\(eventIDs))")
+        guard let row = bounds.first, case let read = RowReader(row),
+              let first = try read("first", Date?.self), let last = try read("last", Date?.self) else { return 0 }
         let lower = first.addingTimeInterval(-lookBack)
         let changed = try await connection.query(
             """

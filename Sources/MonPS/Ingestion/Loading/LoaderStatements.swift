@@ -65,8 +65,8 @@ struct LoaderStatements {
         summary.resultsStored = try await storeResults()
         var staged = [StagedEvent](repeating: StagedEvent(id: 0, isNew: false), count: events)
         for row in try await run("SELECT seq, event_id, is_new FROM stage_events") {
-            let (seq, id, isNew) = try row.decode((Int, Int64, Bool).self)
-            staged[seq] = StagedEvent(id: id, isNew: isNew)
+            let read = RowReader(row)
+            staged[try read("seq", Int.self)] = StagedEvent(id: try read("event_id"), isNew: try read("is_new"))
         }
         return staged
     }
@@ -82,8 +82,8 @@ struct LoaderStatements {
             """)
         var ids: [String: Int16] = [:]
         for row in try await run("SELECT key, id FROM bookmakers WHERE key = ANY(\(list))") {
-            let (key, id) = try row.decode((String, Int16).self)
-            ids[key] = id
+            let read = RowReader(row)
+            ids[try read("key", String.self)] = try read("id", Int16.self)
         }
         return ids
     }

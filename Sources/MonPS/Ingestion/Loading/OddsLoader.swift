@@ -116,8 +116,8 @@ struct OddsLoader: Sendable {
     func sportGroups() async throws -> [String: String] {
         var groups: [String: String] = [:]
         for row in try await database.query("SELECT key, group_key FROM sports") {
-            let (key, group) = try row.decode((String, String).self)
-            groups[key] = group
+            let read = RowReader(row)
+            groups[try read("key", String.self)] = try read("group_key", String.self)
         }
         return groups
     }

@@ -68,21 +68,24 @@ struct DeliveryQueue: Sendable {
                 FROM due WHERE d.id = due.id
                 RETURNING d.id, d.attempts, d.user_id, d.channel, d.event_id, d.webhook_id
             )
-            SELECT c.id, c.attempts, c.user_id, c.channel, e.id, e.type, e.subject, e.payload::text, e.created_at,
-                   w.id, w.kind, w.target_sealed, w.secret_sealed, w.enabled
+            SELECT c.id, c.attempts, c.user_id, c.channel, e.id AS event_id, e.type AS event_type, e.subject,
+                   e.payload::text AS payload, e.created_at AS event_created_at,
+                   w.id AS webhook_id, w.kind, w.target_sealed, w.secret_sealed, w.enabled
             FROM claimed c JOIN notification_events e ON e.id = c.event_id LEFT JOIN webhooks w ON w.id = c.webhook_id
             ORDER BY c.id
             """
         ) { row in
             let read = RowReader(row)
-            let webhookID: UUID? = try read(9)
+            let webhookID: UUID? = try read("webhook_id")
             return ClaimedDelivery(
-                id: try read(0), attempts: try read(1), userID: try read(2), channel: try read(3),
+                id: try read("id"), attempts: try read("attempts"), userID: try read("user_id"), channel: try read("channel"),
                 notification: OutgoingNotification(
-                    id: String(try read(4, Int64.self)), type: try read(5), subject: try read(6), createdAt: try read(8),
-                    payload: try read(7)),
+                    id: String(try read("event_id", Int64.self)), type: try read("event_type"), subject: try read("subject"),
+                    createdAt: try read("event_created_at"), payload: try read("payload")),
                 webhook: try webhookID.map {
-                    ClaimedDelivery.StoredWebhook(id: $0, kind: try read(10), targetSealed: try read(11), secretSealed: try read(12), enabled: try read(13))
+                    ClaimedDelivery.StoredWebhook(
+                        id: $0, kind: try read("kind"), targetSealed: try read("target_sealed"),
+                        secretSealed: try read("secret_sealed"), enabled: try read("enabled"))
                 })
         }
     }

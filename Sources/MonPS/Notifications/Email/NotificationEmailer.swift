@@ -13,7 +13,8 @@ struct NotificationEmailer: NotificationMailer {
         guard let row = try await database.query(
             "SELECT email, display_name FROM users WHERE id = \(userID) AND status = 'active'").first
         else { throw NotificationEmailError.noActiveAccount }
-        let (email, name) = try row.decode((String, String).self)
+        let read = RowReader(row)
+        let (email, name) = (try read("email", String.self), try read("display_name", String.self))
         let message = NotificationText.message(type: notification.type, payload: WebhookFormats.payloadObject(notification))
         let unsubscribe = links.url(publicURL: publicURL, userID: userID)
         try await sender.send(MailMessage(

@@ -115,8 +115,9 @@ struct WebhookStore: Sendable {
         guard let row = try await database.query(
             "SELECT kind, target_sealed, secret_sealed FROM webhooks WHERE id = \(id) AND user_id = \(owner)"
         ).first else { throw WebhookError.webhookNotFound }
-        let (kind, target, secret) = try row.decode((String, String, String?).self)
-        return try open(id: id, kind: kind, targetSealed: target, secretSealed: secret)
+        let read = RowReader(row)
+        return try open(
+            id: id, kind: try read("kind"), targetSealed: try read("target_sealed"), secretSealed: try read("secret_sealed"))
     }
 
     struct Unopenable: Error, CustomStringConvertible {
@@ -180,11 +181,12 @@ struct WebhookStore: Sendable {
     private static let columns = "id, kind, name, target_display, events, enabled, created_at, updated_at"
 
     private static func record(_ row: PostgresRow) throws -> WebhookRecord {
-        let (id, kind, name, display, events, enabled, created, updated) =
-            try row.decode((UUID, String, String, String, [String], Bool, Date, Date).self)
+        let read = RowReader(row)
+        let kind: String = try read("kind")
         guard let known = WebhookKind(rawValue: kind) else { throw NotificationStoreError.unknownType(kind) }
         return WebhookRecord(
-            id: id, kind: known, name: name, targetDisplay: display, events: events, enabled: enabled, createdAt: created,
-            updatedAt: updated)
+            id: try read("id"), kind: known, name: try read("name"), targetDisplay: try read("target_display"),
+            events: try read("events"), enabled: try read("enabled"), createdAt: try read("created_at"),
+            updatedAt: try read("updated_at"))
     }
 }

@@ -1,0 +1,37 @@
+import MonPSAPI
+import MonPSCore
+
+// Exhaustive bridges between the spec's market and outcome enums and the domain's: a case added on either side is a
+// compile error here, not a failed request.
+
+extension MarketType {
+    init(_ market: Components.Schemas.Market) {
+        switch market {
+        case .h2h: self = .h2h
+        case .spreads: self = .spreads
+        case .totals: self = .totals
+        }
+    }
+}
+
+extension Components.Schemas.Market {
+    init(_ market: MarketType) {
+        switch market {
+        case .h2h: self = .h2h
+        case .spreads: self = .spreads
+        case .totals: self = .totals
+        }
+    }
+}
+
+extension Components.Schemas.Outcome {
+    init(_ outcome: PriceOutcome) {
+        switch outcome {
+        case .home: self = .home
+        case .draw: self = .draw
+        case .away: self = .away
+        case .over: self = .over
+        case .under: self = .under
+        }
+    }
+}
