@@ -18,10 +18,9 @@ final class APIHandler: APIProtocol {
     let importer: HistoricalImporter
     let jobs: JobRunner
     let platform: PlatformSettingsStore
-    let opportunities: PostgresOpportunityRepository
+    let opportunityService: OpportunityService
     let shares: ShareService
     let backtests: BacktestRepository
-    let agentRecords: AgentRecordsRepository
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry
@@ -41,10 +40,9 @@ final class APIHandler: APIProtocol {
         importer: HistoricalImporter,
         jobs: JobRunner,
         platform: PlatformSettingsStore,
-        opportunities: PostgresOpportunityRepository,
+        opportunityService: OpportunityService,
         shares: ShareService,
         backtests: BacktestRepository,
-        agentRecords: AgentRecordsRepository,
         auth: AuthServices,
         readiness: ReadinessProbe,
         registry: PrometheusCollectorRegistry,
@@ -62,10 +60,9 @@ final class APIHandler: APIProtocol {
         self.importer = importer
         self.jobs = jobs
         self.platform = platform
-        self.opportunities = opportunities
+        self.opportunityService = opportunityService
         self.shares = shares
         self.backtests = backtests
-        self.agentRecords = agentRecords
         self.auth = auth
         self.readiness = readiness
         self.registry = registry

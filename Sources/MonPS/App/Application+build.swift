@@ -87,10 +87,11 @@ public func buildApplication(
         importer: HistoricalImporter(loader: services.loader),
         jobs: services.jobs,
         platform: services.platform,
-        opportunities: opportunities,
+        opportunityService: OpportunityService(
+            opportunities: opportunities, agentRecords: AgentRecordsRepository(database: services.database),
+            cache: auth.responseCache, audit: auth.admin.audit, now: services.now),
         shares: ShareService(database: services.database),
         backtests: BacktestRepository(database: services.database),
-        agentRecords: AgentRecordsRepository(database: services.database),
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis, timeout: services.database.leaseTimeout),
         registry: services.registry,

@@ -8,18 +8,14 @@ extension APIHandler {
         let q = input.query
         let filter = AgentRecordsRepository.Filter(sport: q.sport, market: q.market?.rawValue, from: q.from, until: q.to)
         let period = AgentComparison.Period(rawValue: q.period?.rawValue ?? "month") ?? .month
-        // Agent D re-weights the others and has no picks of its own: its weights are shown on each agent's line.
-        let agents = try await opportunities.agents().filter { $0.id != AgentID.trackRecord.rawValue }
-        let records = try await agentRecords.trackRecords()
-        let marketType = q.market.flatMap { MarketType(rawValue: $0.rawValue) }
-        let weights = Dictionary(uniqueKeysWithValues: agents.map { agent in
-            let record = records.record(for: AgentID(rawValue: agent.id), sport: q.sport, market: marketType)
-            return (agent.id, TrackRecordWeighting().weight(for: record))
-        })
-        let comparison = AgentComparison.build(
-            agents: agents.map { (id: $0.id, title: "\($0.letter) — \($0.title)", enabled: $0.enabled) }, weights: weights,
-            live: try await agentRecords.live(filter), backtests: try await agentRecords.latestBacktests(filter),
-            period: period)
+        let market: MarketType? = q.market.map { market in
+            switch market {
+            case .h2h: .h2h
+            case .spreads: .spreads
+            case .totals: .totals
+            }
+        }
+        let comparison = try await opportunityService.comparison(filter, market: market, period: period)
         return .ok(.init(body: .json(.init(comparison))))
     }
 }

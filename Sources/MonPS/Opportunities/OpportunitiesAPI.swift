@@ -6,77 +6,53 @@ import MonPSCore
 extension APIHandler {
     func listOpportunities(_ input: Operations.ListOpportunities.Input) async throws -> Operations.ListOpportunities.Output {
         let query = input.query
-        let page = try PageRequest(limit: query.limit, cursor: query.cursor)
         var filter = OpportunityFilter(
             sport: query.sport, competition: query.competition, market: query.market?.rawValue, bookmaker: query.bookmaker,
             agent: query.agent, verdict: query.verdict?.rawValue, minEdge: query.minEdge)
-        filter.sort = OpportunityFilter.Sort(rawValue: query.sort?.rawValue ?? "score") ?? .score
-        if let within = query.startsWithin {
-            filter.startsBefore = now().addingTimeInterval(try Self.duration(within))
-        }
-        if let minEdge = query.minEdge, !minEdge.isFinite { throw APIError.invalidParameter("min_edge", "must be a number") }
-        let after = try page.after.map(OpportunityFilter.Sort.keyset)
-        let fetched = try await opportunities.list(filter, after: after, limit: page.limit + 1)
-        let (items, next) = page.page(fetched) { record in
-            filter.sort.cursorKey(score: record.score, edge: record.edge, startsAt: record.startsAt, id: record.id)
-        }
-        return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.Opportunity.init), nextCursor: .init(next)))))
+        filter.sort = OpportunityFilter.Sort(query.sort ?? .score)
+        let page = try await opportunityService.list(
+            filter, startsWithin: query.startsWithin, page: try PageRequest(limit: query.limit, cursor: query.cursor))
+        return .ok(.init(body: .json(.init(
+            data: try page.items.map(Components.Schemas.Opportunity.init), nextCursor: .init(page.nextCursor)))))
     }
 
     func getOpportunity(_ input: Operations.GetOpportunity.Input) async throws -> Operations.GetOpportunity.Output {
-        guard let id = UUID(uuidString: input.path.id), let record = try await opportunities.get(id: id) else {
-            throw APIError.notFound("no opportunity with id \(input.path.id.prefix(64))")
-        }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        let votes = (try? decoder.decode([AgentVote].self, from: Data((record.votesJSON ?? "[]").utf8))) ?? []
-        let seen = (try? decoder.decode([String: [String: Double]].self, from: Data((record.pricesJSON ?? "{}").utf8))) ?? [:]
-        let best = EventPrices(latest: try await opportunities.currentPrices(of: record), closing: []).best
+        let detail = try await opportunityService.detail(id: input.path.id)
+        let record = detail.record
         return .ok(.init(body: .json(.init(
             opportunity: try .init(record),
-            votes: votes.map { vote in
+            votes: detail.votes.map { vote in
                 .init(
                     agent: vote.agent.rawValue, voted: vote.voted, weight: vote.weight, bookmaker: vote.signal?.bookmaker,
                     price: vote.signal?.decimalOdds, fairProbability: vote.signal?.fairProbability, edge: vote.signal?.edge,
                     confidence: vote.signal?.confidence, reason: vote.signal?.reason)
             },
-            pricesSeen: .init(additionalProperties: seen.mapValues { .init(additionalProperties: $0) }),
-            currentBest: try best.map(Components.Schemas.BookmakerPrice.init),
-            historyUrl: "/v1/events/\(record.eventID)/odds/history?market=\(record.market)"))))
+            pricesSeen: .init(additionalProperties: detail.pricesSeen.mapValues { .init(additionalProperties: $0) }),
+            currentBest: try detail.currentBest.map(Components.Schemas.BookmakerPrice.init),
+            historyUrl: "/v1/events/\(record.eventID)/odds/history?market=\(record.market.rawValue)"))))
     }
 
     func listAgents(_ input: Operations.ListAgents.Input) async throws -> Operations.ListAgents.Output {
-        let data = try await opportunities.agents().map(Components.Schemas.Agent.init)
+        let data = try await opportunityService.agents().map(Components.Schemas.Agent.init)
         return .ok(.init(body: .json(.init(data: data, nextCursor: .init(nil)))))
     }
 
     func adminUpdateAgent(_ input: Operations.AdminUpdateAgent.Input) async throws -> Operations.AdminUpdateAgent.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        guard let agent = try await opportunities.setAgent(input.path.id, enabled: body.enabled, by: principal.userID) else {
-            throw APIError.notFound("no agent \(input.path.id.prefix(64))")
-        }
-        try? await auth.responseCache.invalidate(tag: "opportunities")
-        try await auth.admin.audit.record(
-            AuditAction("agent.updated"), actor: principal.userID, targetType: "agent", targetID: agent.id, context: .current,
-            details: ["enabled": .bool(agent.enabled)])
+        let agent = try await opportunityService.setAgent(
+            input.path.id, enabled: body.enabled, by: principal.userID, context: .current)
         return .ok(.init(body: .json(.init(agent))))
     }
+}
 
-    /// `90m`, `24h`, `7d` → seconds (1 minute … 60 days).
-    static func duration(_ text: String) throws -> TimeInterval {
-        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0 else {
-            throw APIError.invalidParameter("starts_within", "expected a number and a unit, e.g. 90m, 24h, 7d")
+extension OpportunityFilter.Sort {
+    init(_ sort: Operations.ListOpportunities.Input.Query.SortPayload) {
+        switch sort {
+        case .score: self = .score
+        case .edge: self = .edge
+        case .start: self = .start
         }
-        let seconds: Int
-        switch unit {
-        case "m": seconds = amount * 60
-        case "h": seconds = amount * 3600
-        case "d": seconds = amount * 86_400
-        default: throw APIError.invalidParameter("starts_within", "the unit must be m, h or d")
-        }
-        guard seconds <= 60 * 86_400 else { throw APIError.invalidParameter("starts_within", "at most 60 days") }
-        return TimeInterval(seconds)
     }
 }
 

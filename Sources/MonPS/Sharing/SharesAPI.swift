@@ -40,7 +40,7 @@ extension APIHandler {
 
     func getSharedOpportunity(_ input: Operations.GetSharedOpportunity.Input) async throws -> Operations.GetSharedOpportunity.Output {
         guard let id = try await shares.opportunity(forToken: input.path.token),
-              let record = try await opportunities.get(id: id) else {
+              let record = try await opportunityService.record(id) else {
             throw APIError.notFound("this link does not exist, has expired or was revoked")
         }
         return .ok(.init(body: .json(try .init(record))))
@@ -63,7 +63,7 @@ extension APIHandler {
     }
 
     private func share(_ record: ShareRecord) async throws -> Components.Schemas.Share {
-        let opportunity = try await opportunities.get(id: record.opportunityID).map(Components.Schemas.Opportunity.init)
+        let opportunity = try await opportunityService.record(record.opportunityID).map(Components.Schemas.Opportunity.init)
         return .init(
             id: record.id.uuidString.lowercased(), opportunityId: record.opportunityID.uuidString.lowercased(),
             kind: record.isLink ? .link : .user, recipientEmail: record.recipientEmail, sharedBy: record.sharedBy,
