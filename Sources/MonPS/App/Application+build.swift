@@ -90,7 +90,7 @@ public func buildApplication(
         opportunityService: OpportunityService(
             opportunities: opportunities, agentRecords: AgentRecordsRepository(database: services.database),
             cache: auth.responseCache, audit: auth.admin.audit, now: services.now),
-        shares: ShareService(database: services.database),
+        shares: ShareService(repository: PostgresShareRepository(database: services.database, audit: auth.admin.audit)),
         backtests: BacktestRepository(database: services.database),
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis, timeout: services.database.leaseTimeout),

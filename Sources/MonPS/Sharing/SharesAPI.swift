@@ -11,11 +11,7 @@ extension APIHandler {
         }
         let created = try await shares.share(
             opportunity: opportunity, owner: principal.userID, emails: body.emails ?? [], publicLink: body._public ?? false,
-            expiresInHours: body.expiresInHours, note: body.note)
-        try await auth.admin.audit.record(
-            AuditAction("opportunity.shared"), actor: principal.userID, targetType: "opportunity",
-            targetID: opportunity.uuidString.lowercased(), context: .current,
-            details: ["users": .int(created.shares.filter { !$0.isLink }.count), "link": .bool(created.linkToken != nil)])
+            expiresInHours: body.expiresInHours, note: body.note, context: .current)
         return .created(.init(body: .json(.init(
             shares: try await created.shares.asyncMap { try await self.share($0) },
             link: created.linkToken.map { "/v1/shared/\($0)" }, token: created.linkToken))))

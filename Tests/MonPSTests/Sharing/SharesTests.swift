@@ -28,6 +28,23 @@ struct SharesTests {
             #expect(shares.map { $0["kind"] as? String }.sorted { ($0 ?? "") < ($1 ?? "") } == ["link", "user", "user", "user"])
             #expect(!(try await app.services.database.query("SELECT token_hash FROM opportunity_shares WHERE token_hash IS NOT NULL")
                 .first?.decode(String.self) ?? "").contains(String(link.dropFirst("/v1/shared/".count))))
+            // Audited with the shares, in their transaction: one entry, naming the opportunity.
+            let audited = try await app.services.database.query(
+                """
+                SELECT target_id, details->>'users' AS users, details->>'link' AS link FROM audit_log
+                WHERE action = 'opportunity.shared'
+                """
+            ).map { row in
+                let read = RowReader(row)
+                return [try read("target_id", String.self), try read("users", String.self), try read("link", String.self)]
+            }
+            #expect(audited == [[opportunity.uuidString.lowercased(), "3", "true"]])
+            // Sharing an opportunity that does not exist stores nothing, not even its audit entry.
+            let missing = try await client.postJSON(
+                "/v1/opportunities/\(UUID().uuidString.lowercased())/shares", #"{"emails":["friend@example.com"]}"#, token: owner)
+            #expect(missing.status == .notFound)
+            #expect(try await app.services.database.query(
+                "SELECT count(*)::int FROM audit_log WHERE action = 'opportunity.shared'").first?.decode(Int.self) == 1)
 
             // Recipients (a viewer too) see it with who shared it; others see nothing.
             for token in [friend, viewer] {
