@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Prometheus
 import ServiceLifecycle
 
 /// The identity and abuse-protection components of a process, built once from its configuration.
@@ -11,7 +10,6 @@ public struct AuthServices: Sendable {
     let rateLimiter: FailoverRateLimiter
     let rateLimitPolicies: RateLimitPolicyStore
     let loginThrottle: LoginThrottle
-    let responseCache: ResponseCache
     let keys: JWTKeySet
     /// Password-reset and verification mail (sends nothing without `MONPS_SMTP_URL`).
     public let mailer: AccountMailer
@@ -20,7 +18,7 @@ public struct AuthServices: Sendable {
     let logger: Logger
 
     init(
-        config: AppConfig, database: Database, redis: RedisClient, logger: Logger, registry: PrometheusCollectorRegistry? = nil,
+        config: AppConfig, database: Database, redis: RedisClient, logger: Logger,
         now: @escaping @Sendable () -> Date = Date.init
     ) throws {
         // Commands that never issue tokens (migrate, import) run without configured secrets.
@@ -57,18 +55,11 @@ public struct AuthServices: Sendable {
         // Throttle keys are HMACs under a secret derived from the signing key, so they reveal no email.
         loginThrottle = LoginThrottle(
             redis: redis, policy: LoginThrottlePolicy(credentialThreshold: config.refusedCredentialLimit), keySecret: CryptoPrimitives.sha256("monps-login-throttle:" + secrets[0]), logger: logger)
-        // No copies (nor their subscription) when shared entries are not served at all.
-        let near =
-            config.responseCacheEnabled && config.responseCacheLocalMegabytes > 0
-            ? NearCache(maximumBytes: config.responseCacheLocalMegabytes << 20, metrics: registry.map(NearCacheMetrics.init))
-            : nil
-        responseCache = ResponseCache(redis: redis, near: near)
     }
 
-    /// Background work: flushing API-token usage (one batched write instead of one per request), and keeping
-    /// the in-process copies of cached responses in sync.
+    /// Background work: flushing API-token usage (one batched write instead of one per request) and account mail.
     var lifecycleServices: [any Service] {
-        [TokenUsageService(recorder: usage), AccountMailerService(mailer: mailer)] + (responseCache.near == nil ? [] : [NearCacheSync(cache: responseCache, logger: logger)])
+        [TokenUsageService(recorder: usage), AccountMailerService(mailer: mailer)]
     }
 
     /// The rate-limit subject of a request, without touching the database: a verified access token's user

@@ -27,6 +27,8 @@ final class APIHandler: APIProtocol {
     let document: OpenAPIDocument
     let analytics: AnalyticsFeature
     let notifications: NotificationFeature
+    /// Shared responses, dropped by tag where a handler's change makes them stale.
+    let responseCache: ResponseCache
     /// The process clock (`AppServices.now`).
     let now: @Sendable () -> Date
 
@@ -49,6 +51,7 @@ final class APIHandler: APIProtocol {
         document: OpenAPIDocument,
         analytics: AnalyticsFeature,
         notifications: NotificationFeature,
+        responseCache: ResponseCache,
         now: @escaping @Sendable () -> Date
     ) {
         self.sports = sports
@@ -69,6 +72,7 @@ final class APIHandler: APIProtocol {
         self.document = document
         self.analytics = analytics
         self.notifications = notifications
+        self.responseCache = responseCache
         self.now = now
     }
 }

@@ -16,6 +16,8 @@ public struct AppServices: Sendable {
     public let readDatabase: Database
     public let redis: RedisClient
     public let auth: AuthServices
+    /// Shared responses (Redis, with in-process copies kept coherent by invalidation messages).
+    let responseCache: ResponseCache
     let loader: OddsLoader
     let jobs: JobRunner
     let platform: PlatformSettingsStore
@@ -46,7 +48,8 @@ public struct AppServices: Sendable {
         }
         self.readDatabase = database.routingReads(to: replica)
         self.redis = try Self.redisClient(config: config, logger: logger, keyPrefix: redisKeyPrefix)
-        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, registry: registry, now: now)
+        self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, now: now)
+        self.responseCache = Self.responseCache(config: config, redis: redis, registry: registry)
         self.loader = OddsLoader(database: database, logger: logger)
         let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
         self.platform = platform
@@ -56,7 +59,7 @@ public struct AppServices: Sendable {
         let outboundHTTP = OutboundHTTPClients(timeout: .seconds(30))
         self.outboundHTTP = outboundHTTP
         let feed = OddsFeed(
-            platform: platform, database: database, loader: loader, cache: auth.responseCache, http: outboundHTTP,
+            platform: platform, database: database, loader: loader, cache: responseCache, http: outboundHTTP,
             outbox: notifications.outbox,
             creditsRemaining: registry.makeGauge(
                 name: "monps_odds_api_credits_remaining", help: "Odds API credits left, as of the last collection run"),
@@ -73,12 +76,22 @@ public struct AppServices: Sendable {
             [database.client, RedisLifetimeService(redis: redis), PlatformSettingsService(store: platform, logger: logger),
              outboundHTTP]
             + auth.lifecycleServices
+        if responseCache.near != nil { services.append(NearCacheSync(cache: responseCache, logger: logger)) }
         if let replica = readDatabase.readReplica { services.append(replica.database.client) }
         if config.jobsEnabled { services.append(JobScheduler(runner: jobs, logger: logger)) }
         // The clients before the worker: services stop in reverse order, so the sends end before their clients.
         services.append(notifications.httpClients)
         if config.deliveryEnabled { services.append(notifications.worker(logger: logger)) }
         return services
+    }
+
+    /// The shared response cache; no in-process copies (nor their subscription) when shared entries are not served.
+    static func responseCache(config: AppConfig, redis: RedisClient, registry: PrometheusCollectorRegistry) -> ResponseCache {
+        let near =
+            config.responseCacheEnabled && config.responseCacheLocalMegabytes > 0
+            ? NearCache(maximumBytes: config.responseCacheLocalMegabytes << 20, metrics: NearCacheMetrics(registry: registry))
+            : nil
+        return ResponseCache(redis: redis, near: near)
     }
 
     /// Every background job of this process, with the intervals of the configuration.

@@ -61,7 +61,7 @@ public func buildApplication(
     router.add(middleware: analytics.middleware)  // after authentication: counts requests per caller
     router.add(
         middleware: PublicCacheMiddleware(
-            cache: auth.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,
+            cache: services.responseCache, sharesEntries: config.responseCacheEnabled, logger: services.logger,
             cacheability: { cachePolicies.policy(forPath: $0.uri.path) }))
 
     // `readDatabase` answers the GETs of callers who did not write recently from the replica (DATABASE_READ_URL; the
@@ -89,7 +89,7 @@ public func buildApplication(
         platform: services.platform,
         opportunityService: OpportunityService(
             opportunities: opportunities, agentRecords: AgentRecordsRepository(database: services.database),
-            cache: auth.responseCache, audit: auth.admin.audit, now: services.now),
+            cache: services.responseCache, audit: auth.admin.audit, now: services.now),
         shares: ShareService(repository: PostgresShareRepository(database: services.database, audit: auth.admin.audit)),
         backtests: BacktestRepository(database: services.database),
         auth: auth,
@@ -98,6 +98,7 @@ public func buildApplication(
         document: document,
         analytics: analytics,
         notifications: services.notifications,
+        responseCache: services.responseCache,
         now: services.now
     )
     try handler.registerHandlers(

@@ -60,7 +60,7 @@ public enum MonPSCommands {
     ) async throws -> String {
         let services = try AppServices(config: config, logger: logger)
         return try await services.withRunningDatabase {
-            try await DemoSeeder(database: services.database, auth: services.auth, logger: logger, now: now).seed().summary
+            try await DemoSeeder(database: services.database, auth: services.auth, cache: services.responseCache, logger: logger, now: now).seed().summary
         }
     }
 

@@ -15,6 +15,8 @@ struct DemoSeeder: Sendable {
 
     let database: Database
     let auth: AuthServices
+    /// The shared lists a detection run drops.
+    let cache: ResponseCache
     let logger: Logger
     var now: @Sendable () -> Date = Date.init
 
@@ -25,7 +27,7 @@ struct DemoSeeder: Sendable {
         lines.append(try await odds())
         lines.append(try await DemoBets(database: database, logger: logger, audit: auth.admin.audit, now: now).seed(for: Self.demoUser.email))
         let found = try await OpportunityDetector(database: database, logger: logger)
-            .detect(now: now(), refreshing: auth.responseCache)
+            .detect(now: now(), refreshing: cache)
         lines.append("opportunities: \(found.active) active on \(found.events) upcoming events (GET /v1/opportunities)")
         lines.append(try await backtest())
         return Report(lines: lines)

@@ -28,7 +28,7 @@ extension APIHandler {
                 })
         }
         let summary = try await OddsFeedService(loader: importer.loader).push(source: batch.source, items: items)
-        try? await auth.responseCache.invalidate(tag: "events")
+        try? await responseCache.invalidate(tag: "events")
         // In the background, as after an upload: a job already running refuses the start; its next run takes these.
         for job in summary.followUpJobs { _ = try? await jobs.start(job, trigger: .manual) }
         return .ok(.init(body: .json(.init(

@@ -111,7 +111,7 @@ struct NearCacheSyncTests {
         ] {
             let services = try await TestApp.make(overrides: overrides).services
             defer { services.redis.shutdown() }
-            #expect((services.auth.responseCache.near != nil) == expected, "\(overrides)")
+            #expect((services.responseCache.near != nil) == expected, "\(overrides)")
             #expect(services.lifecycleServices.contains { $0 is NearCacheSync } == expected, "\(overrides)")
         }
     }

@@ -29,7 +29,7 @@ extension APIHandler {
             targetID: report.load.importRunID.map(String.init), context: .current,
             details: ["file": .string(String(query.fileName.prefix(255))), "format": .string(query.format.rawValue),
                       "snapshots_added": .int(report.load.snapshotsAdded)])
-        try? await auth.responseCache.invalidate(tag: "events")
+        try? await responseCache.invalidate(tag: "events")
         // In the background. A job already running refuses the start; its next scheduled run takes these rows.
         for job in report.load.followUpJobs { _ = try? await jobs.start(job, trigger: .manual) }
         return .ok(.init(body: .json(.init(
