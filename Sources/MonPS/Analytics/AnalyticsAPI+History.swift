@@ -10,7 +10,7 @@ extension APIHandler {
         _ = try RequestScope.requirePrincipal()
         let q = input.query
         let page = try PageRequest(limit: q.limit, cursor: q.cursor)
-        let after = try BettingSQL.position(page.after).map { position throws(APIError) in
+        let after = try KeysetSQL.position(page.after).map { position throws(APIError) in
             guard let id = UUID(uuidString: position.id) else {
                 throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
             }

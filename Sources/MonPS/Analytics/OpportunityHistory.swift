@@ -56,7 +56,7 @@ struct OpportunityHistoryRepository: Sendable {
                    o.outcome, o.bookmaker, o.price, o.fair_probability, o.edge, o.score, o.verdict, o.agents,
                    o.votes::text AS votes, CASE o.status WHEN 'active' THEN 'expired' ELSE o.status END AS status,
                    o.starts_at, o.detected_at, r.home_score, r.away_score, r.winner, o.grade, o.unit_return, o.clv,
-                   \(unescaped: BettingSQL.micros("o.starts_at")) AS starts_micros
+                   \(unescaped: KeysetSQL.micros("o.starts_at")) AS starts_micros
             FROM opportunities o JOIN events e ON e.id = o.event_id
             JOIN participants ph ON ph.id = e.home_id JOIN participants pa ON pa.id = e.away_id
             LEFT JOIN event_results r ON r.event_id = o.event_id

@@ -6,7 +6,7 @@ extension APIHandler {
     func listBankrolls(_ input: Operations.ListBankrolls.Input) async throws -> Operations.ListBankrolls.Output {
         let principal = try RequestScope.requirePrincipal()
         let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
-        let after = try BettingSQL.position(page.after).map { position throws(APIError) in
+        let after = try KeysetSQL.position(page.after).map { position throws(APIError) in
             guard let id = UUID(uuidString: position.id) else {
                 throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
             }

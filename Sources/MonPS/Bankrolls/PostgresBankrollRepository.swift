@@ -30,7 +30,7 @@ struct PostgresBankrollRepository: BankrollRepository {
                 }
                 return try await Self.fetch(id: id, owner: owner, on: sql)
             }
-        } catch where BettingSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
+        } catch where KeysetSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
             throw BettingError.bankrollNameTaken
         }
     }
@@ -42,7 +42,7 @@ struct PostgresBankrollRepository: BankrollRepository {
         let afterID = after?.id
         let rows = try await database.query(
             """
-            SELECT \(unescaped: Self.columns), \(unescaped: BettingSQL.micros("b.created_at")) AS created_micros FROM bankrolls b
+            SELECT \(unescaped: Self.columns), \(unescaped: KeysetSQL.micros("b.created_at")) AS created_micros FROM bankrolls b
             WHERE b.user_id = \(owner) AND (\(includeArchived) OR NOT b.archived)
               AND (\(afterMicros)::int8 IS NULL OR (b.created_at, b.id) >
                    (timestamptz 'epoch' + \(afterMicros) * interval '1 microsecond', \(afterID)))
@@ -70,7 +70,7 @@ struct PostgresBankrollRepository: BankrollRepository {
                 guard !rows.isEmpty else { throw BettingError.bankrollNotFound }
                 return try await Self.fetch(id: id, owner: owner, on: sql)
             }
-        } catch where BettingSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
+        } catch where KeysetSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
             throw BettingError.bankrollNameTaken
         }
     }

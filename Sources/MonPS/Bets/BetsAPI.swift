@@ -8,7 +8,7 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let query = input.query
         let page = try PageRequest(limit: query.limit, cursor: query.cursor)
-        let after = try BettingSQL.position(page.after).map { position throws(APIError) in
+        let after = try KeysetSQL.position(page.after).map { position throws(APIError) in
             guard let id = UUID(uuidString: position.id) else {
                 throw APIError.invalidParameter("cursor", "is not a cursor returned by this API")
             }

@@ -12,7 +12,7 @@ struct PostgresBetRepository: BetRepository {
         closing_odds::float8, sharp_closing_odds::float8, fair_closing_odds::float8, clv::float8, beat_close,
         opportunity_id, agent, edge_at_placement::float8, fair_probability::float8, suggested_kelly_fraction::float8,
         kelly_fraction_used::float8, tags, notes, source, is_live, created_at, updated_at, version,
-        \(BettingSQL.micros("placed_at")) AS placed_micros
+        \(KeysetSQL.micros("placed_at")) AS placed_micros
         """
 
     func create(_ bet: NewBet, admit: StakeRules.Placing, context: AuditContext) async throws -> BetRecord {

@@ -1,13 +1,7 @@
 import MonPSCore
 
-/// How the maths core's typed errors look to an API caller: the request was well-formed, its numbers were not.
-extension APIError {
-    static func unprocessable(_ detail: String, field: String? = nil) -> APIError {
-        APIError(
-            status: .unprocessableContent, slug: "unprocessable", title: "Unprocessable values", detail: detail,
-            fieldIssues: field.map { [FieldIssue(field: $0, message: detail)] } ?? [])
-    }
-}
+// How the maths core's typed errors look to an API caller: the request was well-formed, its numbers were not
+// (`APIError.unprocessable`, 422).
 
 extension DevigError: APIErrorConvertible {
     var apiError: APIError {

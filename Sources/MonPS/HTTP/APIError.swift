@@ -43,6 +43,13 @@ public struct APIError: Error, Sendable, Equatable {
             detail: "\(name): \(message)", fieldIssues: [FieldIssue(field: name, message: message)])
     }
 
+    /// Well-formed values the maths cannot work with, e.g. odds ≤ 1 (422 `unprocessable`).
+    static func unprocessable(_ detail: String, field: String? = nil) -> APIError {
+        APIError(
+            status: .unprocessableContent, slug: "unprocessable", title: "Unprocessable values", detail: detail,
+            fieldIssues: field.map { [FieldIssue(field: $0, message: detail)] } ?? [])
+    }
+
     /// A well-formed request whose values do not go together (422 `validation-failed`).
     public static func validation(field: String, message: String) -> APIError {
         APIError(

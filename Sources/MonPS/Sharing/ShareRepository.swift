@@ -103,11 +103,11 @@ struct PostgresShareRepository: ShareRepository {
             SELECT s.id, s.opportunity_id, s.token_hash IS NOT NULL AS is_link, s.recipient_email,
                    o.display_name AS shared_by, s.note, s.expires_at, s.created_at,
                    s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now()) AS active,
-                   \(unescaped: BettingSQL.micros("s.created_at")) AS created_micros
+                   \(unescaped: KeysetSQL.micros("s.created_at")) AS created_micros
             FROM opportunity_shares s JOIN users o ON o.id = s.owner_id
             WHERE \(unescaped: side) = \(user) \(unescaped: liveOnly)
               AND (\(afterMicros)::int8 IS NULL
-                   OR (\(unescaped: BettingSQL.micros("s.created_at")), s.id) < (\(afterMicros)::int8, \(afterID)::uuid))
+                   OR (\(unescaped: KeysetSQL.micros("s.created_at")), s.id) < (\(afterMicros)::int8, \(afterID)::uuid))
             ORDER BY s.created_at DESC, s.id DESC LIMIT \(limit)
             """)
         return try rows.map { row in

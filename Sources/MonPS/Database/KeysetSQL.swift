@@ -1,8 +1,9 @@
 import Foundation
 import PostgresNIO
 
-/// Small SQL helpers shared by the bankroll, settings and bet repositories.
-enum BettingSQL {
+/// The SQL conventions the repositories share: keyset positions on microsecond timestamps, and recognising a
+/// unique-constraint violation (a domain refusal such as a duplicate name, not a fault).
+enum KeysetSQL {
     /// A timestamp column as integer microseconds since the epoch: exact keyset cursors (a `Date` is not).
     static func micros(_ column: String) -> String { "(extract(epoch FROM \(column)) * 1000000)::int8" }
 
