@@ -131,7 +131,7 @@ public struct AppConfig: Sendable {
         ("MONPS_RESPONSE_CACHE", "true", "Serve cacheable shared GET responses from Redis (false: every request runs its handler; ETags stay)"),
         ("MONPS_RESPONSE_CACHE_LOCAL_MB", "64", "Megabytes of shared cache entries kept in process memory, invalidated through Redis pub/sub (0 = every hit reads Redis)"),
         ("MONPS_REFUSED_CREDENTIAL_LIMIT", "30", "Refused bearer credentials (401s) from one client address before its API tokens and unverifiable JWTs get 429 for 30 s, doubling up to 15 min (contract fuzzing raises it)"),
-        ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an account read while authenticating access tokens is reused (account changes take effect within this; the token itself is verified every time); 0 = off"),
+        ("MONPS_AUTH_CACHE_SECONDS", "2", "Seconds an account read while authenticating access tokens is reused (account changes take effect within this; the token's expiry is checked every time, its signature once); 0 = off"),
         ("MONPS_TRUSTED_PROXIES", "(none)", "Comma-separated addresses or CIDR blocks of reverse proxies (e.g. 127.0.0.1/32,10.0.0.0/8) whose X-Forwarded-For names the client, for rate limits, login throttling and audit; the rightmost untrusted hop is the client. Unset: the TCP peer, headers ignored"),
         ("MONPS_JOBS", "true", "Run the background jobs inside `serve` (false when a `monps worker` runs them)"),
         ("MONPS_ODDS_API_KEY", "(unset)", "The Odds API v4 key; without it odds and scores collection are skipped"),
