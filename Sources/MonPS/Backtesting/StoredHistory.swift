@@ -108,8 +108,9 @@ struct StoredHistory: Sendable {
             """)
         for row in closing {
             let read = RowReader(row)
-            guard let start = starts[try read("event_id", Int64.self)] else { continue }
-            prices[try read("event_id"), default: []].append(ImportedPrice(
+            let event: Int64 = try read("event_id")
+            guard let start = starts[event] else { continue }
+            prices[event, default: []].append(ImportedPrice(
                 bookmakerKey: try read("bookmaker"), market: try read("market"), outcome: try read("outcome"),
                 point: try read("point"), price: try read("price"), capturedAt: start, isClosing: true))
         }

@@ -103,7 +103,7 @@ extension BetService {
     /// The latest price of `bookmaker` for `outcome` on the line `line` fixes for it.
     static func price(in prices: [PriceRecord], bookmaker: String, line: BetLine, outcome: BetSelection) -> Double? {
         let point = line.point(of: outcome)
-        return prices.first { $0.bookmaker == bookmaker && $0.outcome.rawValue == outcome.rawValue && $0.point == point }?.price
+        return prices.first { $0.bookmaker == bookmaker && BetSelection($0.outcome) == outcome && $0.point == point }?.price
     }
 
     /// The sharp bookmaker's fair probabilities for every outcome of the line, or none when its market is incomplete.

@@ -14,6 +14,17 @@ extension MarketType {
     }
 }
 
+extension MarketType {
+    /// `GET /v1/agents/compare`'s own enum of the same markets.
+    init(_ market: Operations.CompareAgents.Input.Query.MarketPayload) {
+        switch market {
+        case .h2h: self = .h2h
+        case .spreads: self = .spreads
+        case .totals: self = .totals
+        }
+    }
+}
+
 extension Components.Schemas.Market {
     init(_ market: MarketType) {
         switch market {

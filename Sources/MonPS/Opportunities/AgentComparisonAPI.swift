@@ -8,14 +8,7 @@ extension APIHandler {
         let q = input.query
         let filter = AgentRecordsRepository.Filter(sport: q.sport, market: q.market?.rawValue, from: q.from, until: q.to)
         let period = AgentComparison.Period(rawValue: q.period?.rawValue ?? "month") ?? .month
-        let market: MarketType? = q.market.map { market in
-            switch market {
-            case .h2h: .h2h
-            case .spreads: .spreads
-            case .totals: .totals
-            }
-        }
-        let comparison = try await opportunityService.comparison(filter, market: market, period: period)
+        let comparison = try await opportunityService.comparison(filter, market: q.market.map(MarketType.init), period: period)
         return .ok(.init(body: .json(.init(comparison))))
     }
 }

@@ -9,8 +9,8 @@ import Foundation
 /// validation boundary enforces it before this runs. Every share is audited in the transaction that stores it.
 struct ShareService: Sendable {
     let repository: any ShareRepository
-    /// The public link's secret: 32 random bytes (injectable so a test can know it).
-    var makeLinkToken: @Sendable () throws -> String = { Base64URL.encode(try CryptoPrimitives.secureRandomBytes(count: 32)) }
+    /// The public link's secret, an `OpaqueSecret` (injectable so a test can know it).
+    var makeLinkToken: @Sendable () throws -> String = { try OpaqueSecret.generate().token }
 
     /// The longest link token looked up (a longer one cannot be ours).
     static let longestLinkToken = 128
@@ -28,7 +28,7 @@ struct ShareService: Sendable {
         let token = publicLink ? try makeLinkToken() : nil
         let new = NewShares(
             opportunityID: opportunity, ownerID: owner, emails: Array(Set(emails.map(EmailAddress.normalize))).sorted(),
-            linkTokenHash: token.map(Self.tokenHash), note: note, expiresInHours: expiresInHours)
+            linkTokenHash: token.map(OpaqueSecret.hash), note: note, expiresInHours: expiresInHours)
         let shares = try await repository.create(new, context: context)
         return Created(shares: shares, linkToken: token)
     }
@@ -45,11 +45,8 @@ struct ShareService: Sendable {
     /// The opportunity behind a live public link.
     func opportunity(forToken token: String) async throws -> UUID? {
         guard token.utf8.count <= Self.longestLinkToken else { return nil }
-        return try await repository.opportunity(forTokenHash: Self.tokenHash(token))
+        return try await repository.opportunity(forTokenHash: OpaqueSecret.hash(token))
     }
-
-    /// Only this is stored: the token itself is shown once, to the sharer.
-    static func tokenHash(_ token: String) -> String { Hex.encode(CryptoPrimitives.sha256(token)) }
 }
 
 /// What sharing refuses; `ShareError+HTTP` maps both to 404 (another user's share is not found either).

@@ -48,7 +48,7 @@ struct ShareServiceRuleTests {
             publicLink: true, expiresInHours: 24, note: "look", context: .none)
         let stored = try #require(repository.stored.withLock { $0.first })
         #expect(stored.emails == ["alice@example.com", "bob@example.com"])
-        #expect(stored.linkTokenHash == ShareService.tokenHash("the-link-token"))
+        #expect(stored.linkTokenHash == OpaqueSecret.hash("the-link-token"))
         #expect(stored.linkTokenHash != "the-link-token")
         #expect(stored == NewShares(
             opportunityID: opportunity, ownerID: owner, emails: stored.emails, linkTokenHash: stored.linkTokenHash,
@@ -64,7 +64,7 @@ struct ShareServiceRuleTests {
 
     @Test func aLinkIsFoundByItsHashAndAnOverlongTokenIsNotLookedUp() async throws {
         let opportunity = UUID()
-        let repository = InMemoryShares(link: (ShareService.tokenHash("secret"), opportunity))
+        let repository = InMemoryShares(link: (OpaqueSecret.hash("secret"), opportunity))
         let service = ShareService(repository: repository)
         #expect(try await service.opportunity(forToken: "secret") == opportunity)
         #expect(try await service.opportunity(forToken: "other") == nil)

@@ -42,15 +42,7 @@ public enum CryptoPrimitives {
 
     /// SHA-256 digest via `EVP_Digest`.
     public static func sha256(_ data: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: sha256Length)
-        var outLength: UInt32 = 0
-        let ok = withNonNullPointer(data) { pointer, count in
-            out.withUnsafeMutableBufferPointer { outBuffer in
-                EVP_Digest(pointer, count, outBuffer.baseAddress, &outLength, EVP_sha256(), nil) == 1
-            }
-        }
-        precondition(ok && outLength == UInt32(sha256Length), "SHA-256 failed in libcrypto")
-        return out
+        data.withUnsafeBytes { sha256($0) }
     }
 
     /// SHA-256 of bytes in place (a response body in its buffer).

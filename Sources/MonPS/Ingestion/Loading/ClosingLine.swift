@@ -15,8 +15,9 @@ enum ClosingLine {
         guard !eventIDs.isEmpty else { return 0 }
         let bounds = try await connection.query(
             "SELECT min(starts_at) AS first, max(starts_at) AS last FROM events WHERE id = ANY(\(eventIDs))")
-        guard let row = bounds.first, case let read = RowReader(row),
-              let first = try read("first", Date?.self), let last = try read("last", Date?.self) else { return 0 }
+        guard let row = bounds.first else { return 0 }
+        let read = RowReader(row)
+        guard let first = try read("first", Date?.self), let last = try read("last", Date?.self) else { return 0 }
         let lower = first.addingTimeInterval(-lookBack)
         let changed = try await connection.query(
             """
