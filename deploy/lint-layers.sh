@@ -17,7 +17,8 @@
 # Rule core-imports — Sources/MonPSCore imports none of MonPS, MonPSAPI, Hummingbird*, HTTPTypes, OpenAPI*,
 #   Postgres*, NIO*, AsyncHTTPClient: it is pure logic, testable without servers.
 # Rule rows-by-name — in Sources/MonPS, rows are read by column name through `RowReader` (Database/RowReader.swift):
-#   no positional tuple decode `row.decode((A, B, …).self)` and no other random-access row reader, so a reordered select
+#   no positional tuple decode `row.decode((A, B, …).self)` (on one line or split after `decode(`) and no other
+#   random-access row reader, so a reordered select
 #   list can never shift values into the wrong fields. A single-column `decode(T.self)` is fine.
 # Exit status: 0 clean, 1 with one `file:line: [rule] …` line per offence on stderr.
 set -euo pipefail
@@ -85,8 +86,9 @@ app_files=()
 while IFS= read -r -d '' file; do
     [[ $file == Sources/MonPS/Database/RowReader.swift ]] || app_files+=("$file")
 done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
+# A call split after `decode(` is checked too: it is how the long tuples were written.
 report rows-by-name "row read by position" \
-    < <(code_matches '[.]decode[(][(]|makeRandomAccess[(]' "${app_files[@]}")
+    < <(code_matches '[.]decode[(][(]|[.]decode[(][[:space:]]*$|makeRandomAccess[(]' "${app_files[@]}")
 
 if [[ $offences -gt 0 ]]; then
     printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2

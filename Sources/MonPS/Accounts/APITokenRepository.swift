@@ -163,11 +163,13 @@ struct PostgresAPITokenRepository: APITokenRepository {
     }
 
     static func decode(_ row: PostgresRow) throws -> APITokenRecord {
-        let (id, userID, name, prefix, scopes, expires, created, revoked, lastUsed, lastIP) = try row.decode(
-            (UUID, UUID, String, String, [String], Date, Date, Date?, Date?, String?).self)
+        let value = RowReader(row)
+        // A scope this build does not know grants nothing (a token written by a newer release keeps working here).
+        let scopes: [String] = try value("scopes")
         return APITokenRecord(
-            id: id, userID: userID, name: name, displayPrefix: prefix,
-            scopes: Set(scopes.compactMap(Scope.init(rawValue:))), expiresAt: expires, createdAt: created,
-            revokedAt: revoked, lastUsedAt: lastUsed, lastUsedIP: lastIP)
+            id: try value("id"), userID: try value("user_id"), name: try value("name"),
+            displayPrefix: try value("display_prefix"), scopes: Set(scopes.compactMap(Scope.init(rawValue:))),
+            expiresAt: try value("expires_at"), createdAt: try value("created_at"), revokedAt: try value("revoked_at"),
+            lastUsedAt: try value("last_used_at"), lastUsedIP: try value("last_used_ip"))
     }
 }

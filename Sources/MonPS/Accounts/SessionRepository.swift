@@ -123,11 +123,11 @@ struct PostgresSessionRepository: SessionRepository {
             ORDER BY issued_at DESC, id DESC
             """
         ).map { row in
-            let (family, started, issued, expires, agent, ip) = try row.decode(
-                (UUID, Date, Date, Date, String?, String?).self)
+            let value = RowReader(row)
             return SessionSummary(
-                familyID: family, startedAt: started, lastRefreshedAt: issued, expiresAt: expires, userAgent: agent,
-                ip: ip)
+                familyID: try value("family_id"), startedAt: try value("session_started_at"),
+                lastRefreshedAt: try value("issued_at"), expiresAt: try value("expires_at"), userAgent: try value("user_agent"),
+                ip: try value("ip"))
         }
     }
 
@@ -136,10 +136,10 @@ struct PostgresSessionRepository: SessionRepository {
     }
 
     static func decode(_ row: PostgresRow) throws -> RefreshTokenRow {
-        let (id, userID, familyID, started, issued, expires, used, revoked) = try row.decode(
-            (UUID, UUID, UUID, Date, Date, Date, Date?, Date?).self)
+        let value = RowReader(row)
         return RefreshTokenRow(
-            id: id, userID: userID, familyID: familyID, sessionStartedAt: started, issuedAt: issued,
-            expiresAt: expires, usedAt: used, revokedAt: revoked)
+            id: try value("id"), userID: try value("user_id"), familyID: try value("family_id"),
+            sessionStartedAt: try value("session_started_at"), issuedAt: try value("issued_at"),
+            expiresAt: try value("expires_at"), usedAt: try value("used_at"), revokedAt: try value("revoked_at"))
     }
 }

@@ -210,18 +210,15 @@ struct PostgresUserRepository: UserRepository {
     }
 
     static func decode(_ row: PostgresRow) throws -> StoredUser {
-        let (
-            id, email, displayName, role, status, createdAt, updatedAt, passwordChangedAt, lastLoginAt, deletedAt,
-            emailNormalized, passwordHash, failedLoginCount, lockedUntil, sessionsValidAfter
-        ) = try row.decode(
-            (UUID, String, String, String, String, Date, Date, Date, Date?, Date?, String, String, Int, Date?, Date?)
-                .self)
+        let value = RowReader(row)
         let record = UserRecord(
-            id: id, email: email, displayName: displayName, role: Role(rawValue: role) ?? .viewer,
-            status: UserStatus(rawValue: status) ?? .disabled, createdAt: createdAt, updatedAt: updatedAt,
-            passwordChangedAt: passwordChangedAt, lastLoginAt: lastLoginAt, deletedAt: deletedAt)
+            id: try value("id"), email: try value("email"), displayName: try value("display_name"), role: try value("role"),
+            status: try value("status"), createdAt: try value("created_at"), updatedAt: try value("updated_at"),
+            passwordChangedAt: try value("password_changed_at"), lastLoginAt: try value("last_login_at"),
+            deletedAt: try value("deleted_at"))
         return StoredUser(
-            record: record, emailNormalized: emailNormalized, passwordHash: passwordHash,
-            failedLoginCount: failedLoginCount, lockedUntil: lockedUntil, sessionsValidAfter: sessionsValidAfter)
+            record: record, emailNormalized: try value("email_normalized"), passwordHash: try value("password_hash"),
+            failedLoginCount: try value("failed_login_count"), lockedUntil: try value("locked_until"),
+            sessionsValidAfter: try value("sessions_valid_after"))
     }
 }

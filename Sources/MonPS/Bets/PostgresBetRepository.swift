@@ -135,12 +135,11 @@ struct PostgresBetRepository: BetRepository {
             ORDER BY placed_at, id
             """)
         return try rows.map { row in
-            let (market, selection, point, odds, stake, probability) = try row.decode(
-                (String, String, Double?, Double, Int64, Double?).self)
-            let line = BetLine(
-                stored: try BetMarketKind(stored: market, column: "bets.market"),
-                selection: try BetSelection(stored: selection, column: "bets.selection"), point: point)
-            return OpenBetLeg(line: line, odds: odds, stake: stake, fairProbability: probability)
+            let value = RowReader(row)
+            let line = BetLine(stored: try value("market"), selection: try value("selection"), point: try value("point"))
+            return OpenBetLeg(
+                line: line, odds: try value("odds"), stake: try value("stake"),
+                fairProbability: try value("fair_probability"))
         }
     }
 

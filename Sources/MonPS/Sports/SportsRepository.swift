@@ -27,10 +27,13 @@ protocol SportsRepository: Sendable {
 struct PostgresSportsRepository: SportsRepository {
     let database: Database
 
+    private static let columns =
+        "s.key, s.group_key, g.title AS group_title, s.title, s.description, s.outcomes::int, s.has_draw, s.active, s.odds_api_key"
+
     func list(filter: SportFilter, afterKey: String?, limit: Int) async throws -> [SportRecord] {
         let rows = try await database.query(
             """
-            SELECT s.key, s.group_key, g.title, s.title, s.description, s.outcomes::int, s.has_draw, s.active, s.odds_api_key
+            SELECT \(unescaped: Self.columns)
             FROM sports s JOIN sport_groups g ON g.key = s.group_key
             WHERE (\(filter.group)::text IS NULL OR s.group_key = \(filter.group))
               AND (\(filter.active)::boolean IS NULL OR s.active = \(filter.active))
@@ -44,7 +47,7 @@ struct PostgresSportsRepository: SportsRepository {
     func get(key: String) async throws -> SportRecord? {
         let rows = try await database.query(
             """
-            SELECT s.key, s.group_key, g.title, s.title, s.description, s.outcomes::int, s.has_draw, s.active, s.odds_api_key
+            SELECT \(unescaped: Self.columns)
             FROM sports s JOIN sport_groups g ON g.key = s.group_key
             WHERE s.key = \(key)
             """)
@@ -52,10 +55,10 @@ struct PostgresSportsRepository: SportsRepository {
     }
 
     private static func decode(_ row: PostgresRow) throws -> SportRecord {
-        let (key, group, groupTitle, title, description, outcomes, hasDraw, active, oddsAPIKey) = try row.decode(
-            (String, String, String, String, String, Int, Bool, Bool, String?).self)
+        let value = RowReader(row)
         return SportRecord(
-            key: key, group: group, groupTitle: groupTitle, title: title, description: description,
-            outcomes: outcomes, hasDraw: hasDraw, active: active, oddsAPIKey: oddsAPIKey)
+            key: try value("key"), group: try value("group_key"), groupTitle: try value("group_title"),
+            title: try value("title"), description: try value("description"), outcomes: try value("outcomes"),
+            hasDraw: try value("has_draw"), active: try value("active"), oddsAPIKey: try value("odds_api_key"))
     }
 }
