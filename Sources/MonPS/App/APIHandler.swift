@@ -11,8 +11,8 @@ import Prometheus
 final class APIHandler: APIProtocol {
     let sports: any SportsRepository
     let events: any EventRepository
-    let bankrolls: any BankrollRepository
-    let userSettings: any SettingsRepository
+    let bankrolls: BankrollService
+    let userSettings: SettingsService
     let bets: BetService
     let manualSettlement: ManualSettlement
     let importer: HistoricalImporter
@@ -35,8 +35,8 @@ final class APIHandler: APIProtocol {
     init(
         sports: any SportsRepository,
         events: any EventRepository,
-        bankrolls: any BankrollRepository,
-        userSettings: any SettingsRepository,
+        bankrolls: BankrollService,
+        userSettings: SettingsService,
         bets: BetService,
         manualSettlement: ManualSettlement,
         importer: HistoricalImporter,

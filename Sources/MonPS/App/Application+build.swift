@@ -74,8 +74,8 @@ public func buildApplication(
     let handler = APIHandler(
         sports: sports,
         events: events,
-        bankrolls: bankrolls,
-        userSettings: userSettings,
+        bankrolls: BankrollService(repository: bankrolls),
+        userSettings: SettingsService(repository: userSettings, bankrolls: bankrolls),
         bets: BetService(
             repository: PostgresBetRepository(database: services.readDatabase, audit: auth.admin.audit),
             bankrolls: bankrolls, settings: userSettings, events: events, sports: sports, opportunities: opportunities,

@@ -50,6 +50,17 @@ struct LedgerPosting: Sendable, Equatable {
     var createdBy: UUID?
 }
 
+extension LedgerPosting {
+    /// The balance this posting leaves after `balance`. A ledger never goes below zero (a stake, withdrawal or
+    /// negative correction the balance cannot cover is refused) nor past what an `Int64` holds.
+    func balance(after balance: Int64) throws(BettingError) -> Int64 {
+        let (after, overflow) = balance.addingReportingOverflow(amount)
+        guard !overflow else { throw .validation(field: "amount", message: "is too large") }
+        guard after >= 0 else { throw .insufficientFunds(balance: balance, needed: -amount) }
+        return after
+    }
+}
+
 /// A user-initiated transaction (`POST /v1/bankrolls/{id}/transactions`), validated.
 struct BankrollTransaction: Sendable, Equatable {
     enum Kind: String, Sendable { case deposit, withdrawal, correction }

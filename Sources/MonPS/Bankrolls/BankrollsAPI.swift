@@ -22,22 +22,14 @@ extension APIHandler {
     func createBankroll(_ input: Operations.CreateBankroll.Input) async throws -> Operations.CreateBankroll.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        let name = try BettingText.bankrollName(body.name)
-        let currency = try BettingText.currency(body.currency)
-        let initial = body.initialAmount ?? 0
-        guard (0...BankrollTransaction.maximumAmount).contains(initial) else {
-            throw BettingError.validation(
-                field: "initial_amount", message: "must be between 0 and \(BankrollTransaction.maximumAmount)")
-        }
-        let record = try await bankrolls.create(owner: principal.userID, name: name, currency: currency, initialAmount: initial)
+        let record = try await bankrolls.create(
+            owner: principal.userID, name: body.name, currency: body.currency, initialAmount: body.initialAmount)
         return .created(.init(body: .json(.init(record))))
     }
 
     func getBankroll(_ input: Operations.GetBankroll.Input) async throws -> Operations.GetBankroll.Output {
         let principal = try RequestScope.requirePrincipal()
-        guard let record = try await bankrolls.get(id: try UUID.parameter(input.path.id), owner: principal.userID) else {
-            throw BettingError.bankrollNotFound
-        }
+        let record = try await bankrolls.get(id: try UUID.parameter(input.path.id), owner: principal.userID)
         return .ok(.init(body: .json(.init(record))))
     }
 
@@ -45,8 +37,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
         let id = try UUID.parameter(input.path.id)
-        let name = try body.name.map(BettingText.bankrollName)
-        let record = try await bankrolls.update(id: id, owner: principal.userID, name: name, archived: body.archived)
+        let record = try await bankrolls.update(id: id, owner: principal.userID, name: body.name, archived: body.archived)
         return .ok(.init(body: .json(.init(record))))
     }
 

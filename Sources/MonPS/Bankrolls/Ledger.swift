@@ -31,11 +31,7 @@ enum Ledger {
     static func post(
         _ posting: LedgerPosting, to bankroll: inout LockedBankroll, on sql: DatabaseConnection
     ) async throws -> LedgerEntryRecord {
-        let (after, overflow) = bankroll.balance.addingReportingOverflow(posting.amount)
-        guard !overflow else { throw BettingError.validation(field: "amount", message: "is too large") }
-        guard after >= 0 else {
-            throw BettingError.insufficientFunds(balance: bankroll.balance, needed: -posting.amount)
-        }
+        let after = try posting.balance(after: bankroll.balance)
         let rows = try await sql.query(
             """
             INSERT INTO bankroll_entries (bankroll_id, kind, amount, balance_after, bet_id, caused_by, note, created_by)
@@ -51,12 +47,10 @@ enum Ledger {
     static let entryColumns = "id, bankroll_id, kind, amount, balance_after, bet_id, caused_by, note, created_by, created_at"
 
     static func decodeEntry(_ row: PostgresRow) throws -> LedgerEntryRecord {
-        let (id, bankrollID, kind, amount, balanceAfter, betID, cause, note, createdBy, createdAt) = try row.decode(
-            (Int64, UUID, String, Int64, Int64, UUID?, String, String?, UUID?, Date).self)
+        let value = RowReader(row)
         return LedgerEntryRecord(
-            id: id, bankrollID: bankrollID, kind: try LedgerKind(stored: kind, column: "bankroll_entries.kind"),
-            amount: amount, balanceAfter: balanceAfter, betID: betID,
-            cause: try LedgerCause(stored: cause, column: "bankroll_entries.caused_by"), note: note, createdBy: createdBy,
-            createdAt: createdAt)
+            id: try value("id"), bankrollID: try value("bankroll_id"), kind: try value("kind"), amount: try value("amount"),
+            balanceAfter: try value("balance_after"), betID: try value("bet_id"), cause: try value("caused_by"),
+            note: try value("note"), createdBy: try value("created_by"), createdAt: try value("created_at"))
     }
 }

@@ -13,22 +13,20 @@ struct PostgresBankrollRepository: BankrollRepository {
         b.archived, b.created_at, b.updated_at
         """
 
-    func create(owner: UUID, name: String, currency: String, initialAmount: Int64) async throws -> BankrollRecord {
+    func create(_ bankroll: NewBankroll, opening: LedgerPosting?) async throws -> BankrollRecord {
         do {
             return try await database.transaction { sql in
                 let rows = try await sql.query(
                     """
                     INSERT INTO bankrolls (user_id, name, currency, initial_amount)
-                    VALUES (\(owner), \(name), \(currency), \(initialAmount)) RETURNING id
+                    VALUES (\(bankroll.owner), \(bankroll.name), \(bankroll.currency), \(bankroll.initialAmount)) RETURNING id
                     """)
                 guard let id = try rows.first?.decode(UUID.self) else { throw StorageInvariantError.noRowReturned }
-                if initialAmount > 0 {
-                    var locked = try await Ledger.lock(id, owner: owner, on: sql)
-                    _ = try await Ledger.post(
-                        LedgerPosting(kind: .deposit, amount: initialAmount, cause: .user, note: "initial amount", createdBy: owner),
-                        to: &locked, on: sql)
+                if let opening {
+                    var locked = try await Ledger.lock(id, owner: bankroll.owner, on: sql)
+                    _ = try await Ledger.post(opening, to: &locked, on: sql)
                 }
-                return try await Self.fetch(id: id, owner: owner, on: sql)
+                return try await Self.fetch(id: id, owner: bankroll.owner, on: sql)
             }
         } catch where KeysetSQL.isUniqueViolation(error, constraint: Self.nameIndex) {
             throw BettingError.bankrollNameTaken
@@ -89,23 +87,19 @@ struct PostgresBankrollRepository: BankrollRepository {
         return try rows.map(Ledger.decodeEntry)
     }
 
-    func post(_ transaction: BankrollTransaction, bankrollID: UUID, actor: UUID, context: AuditContext) async throws
-        -> LedgerEntryRecord
-    {
+    func post(
+        _ posting: LedgerPosting, bankrollID: UUID, owner: UUID, admit: BankrollRules.Posting, audit entry: LedgerAudit?
+    ) async throws -> LedgerEntryRecord {
         try await database.transaction { sql in
-            var locked = try await Ledger.lock(bankrollID, owner: actor, on: sql)
-            guard !locked.archived else { throw BettingError.bankrollArchived }
-            let (kind, cause) = transaction.posting
-            let entry = try await Ledger.post(
-                LedgerPosting(kind: kind, amount: transaction.amount, cause: cause, note: transaction.note, createdBy: actor),
-                to: &locked, on: sql)
-            if transaction.kind == .correction {
+            var locked = try await Ledger.lock(bankrollID, owner: owner, on: sql)
+            try admit(locked)
+            let posted = try await Ledger.post(posting, to: &locked, on: sql)
+            if let entry {
                 try await audit.record(
-                    on: sql, AuditAction("bankroll.corrected"), actor: actor, targetType: "bankroll",
-                    targetID: bankrollID.uuidString.lowercased(), context: context,
-                    details: ["amount": .int(Int(transaction.amount)), "entry_id": .int(Int(entry.id))])
+                    on: sql, entry.action, actor: owner, targetType: "bankroll", targetID: bankrollID.uuidString.lowercased(),
+                    context: entry.context, details: ["amount": .int(Int(posting.amount)), "entry_id": .int(Int(posted.id))])
             }
-            return entry
+            return posted
         }
     }
 

@@ -31,7 +31,7 @@ struct DemoBets {
             "SELECT 1 FROM bankrolls WHERE user_id = \(user) AND name = \(Self.bankrollName)").first != nil {
             return "demo bets: already present"
         }
-        let bankroll = try await PostgresBankrollRepository(database: database, audit: audit)
+        let bankroll = try await BankrollService(repository: PostgresBankrollRepository(database: database, audit: audit))
             .create(owner: user, name: Self.bankrollName, currency: "EUR", initialAmount: 100_000)
         try await database.query(
             """

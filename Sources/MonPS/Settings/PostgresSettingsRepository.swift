@@ -13,32 +13,15 @@ struct PostgresSettingsRepository: SettingsRepository {
             FROM user_settings WHERE user_id = \(userID)
             """)
         guard let row = rows.first else { return UserSettingsRecord() }
-        let (bankroll, kelly, maxStake, minEdge, method, sharp, zone, alerts, updatedAt) = try row.decode(
-            (UUID?, Double, Double, Double, String, String, String, String, Date).self)
+        let value = RowReader(row)
         return UserSettingsRecord(
-            defaultBankrollID: bankroll, kellyFraction: kelly, maxStakePct: maxStake, minEdge: minEdge,
-            devigMethod: DevigMethod(rawValue: method) ?? .shin, sharpBookmaker: sharp, timeZone: zone,
-            alerts: AlertPreferences(stored: alerts),
-            updatedAt: updatedAt)
+            defaultBankrollID: try value("default_bankroll_id"), kellyFraction: try value("kelly_fraction"),
+            maxStakePct: try value("max_stake_pct"), minEdge: try value("min_edge"), devigMethod: try value("devig_method"),
+            sharpBookmaker: try value("sharp_bookmaker"), timeZone: try value("time_zone"),
+            alerts: AlertPreferences(stored: try value("alerts")), updatedAt: try value("updated_at"))
     }
 
     func replace(userID: UUID, with settings: UserSettingsRecord) async throws -> UserSettingsRecord {
-        try settings.validate()
-        if let bankrollID = settings.defaultBankrollID {
-            let rows = try await database.query(
-                "SELECT archived FROM bankrolls WHERE id = \(bankrollID) AND user_id = \(userID)")
-            guard let archived = try rows.first?.decode(Bool.self) else {
-                throw BettingError.validation(field: "default_bankroll_id", message: "is not one of your bankrolls")
-            }
-            guard !archived else {
-                throw BettingError.validation(field: "default_bankroll_id", message: "is archived")
-            }
-        }
-        let bookmakers = try await database.query(
-            "SELECT 1 FROM bookmakers WHERE key = \(settings.sharpBookmaker) AND NOT aggregate")
-        guard !bookmakers.isEmpty else {
-            throw BettingError.validation(field: "sharp_bookmaker", message: "is not a known bookmaker")
-        }
         let alerts = String(decoding: try JSONEncoder().encode(settings.alerts), as: UTF8.self)
         try await database.query(
             """
@@ -54,5 +37,9 @@ struct PostgresSettingsRepository: SettingsRepository {
                 time_zone = EXCLUDED.time_zone, alerts = EXCLUDED.alerts, updated_at = now()
             """)
         return try await get(userID: userID)
+    }
+
+    func isPricingBookmaker(_ key: String) async throws -> Bool {
+        try await !database.query("SELECT 1 FROM bookmakers WHERE key = \(key) AND NOT aggregate").isEmpty
     }
 }

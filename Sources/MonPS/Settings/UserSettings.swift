@@ -50,9 +50,12 @@ struct UserSettingsRecord: Sendable, Equatable {
     var maxStakeShare: Double { maxStakePct / 100 }
 }
 
+/// The SQL of users' settings; the rules of what may be saved are `SettingsService`'s.
 protocol SettingsRepository: Sendable {
     /// The user's settings, or the defaults when none were saved.
     func get(userID: UUID) async throws -> UserSettingsRecord
-    /// Validates and stores `settings` (the default bankroll must be the user's and live, the sharp bookmaker known).
+    /// Stores `settings` as the user's (they replace any saved before) and returns them as stored.
     func replace(userID: UUID, with settings: UserSettingsRecord) async throws -> UserSettingsRecord
+    /// Whether `key` is a bookmaker of the catalogue that prices markets itself (not an aggregate of others).
+    func isPricingBookmaker(_ key: String) async throws -> Bool
 }

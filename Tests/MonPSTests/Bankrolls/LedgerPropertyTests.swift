@@ -17,10 +17,11 @@ struct LedgerPropertyTests {
             let user = try await fixture.user()
             let database = app.services.database
             let audit = AuditLog(database: database)
-            let bankrolls = PostgresBankrollRepository(database: database, audit: audit)
+            let bankrollRepository = PostgresBankrollRepository(database: database, audit: audit)
+            let bankrolls = BankrollService(repository: bankrollRepository)
             let settings = PostgresSettingsRepository(database: database)
             let bets = BetService(
-                repository: PostgresBetRepository(database: database, audit: audit), bankrolls: bankrolls,
+                repository: PostgresBetRepository(database: database, audit: audit), bankrolls: bankrollRepository,
                 settings: settings, events: PostgresEventRepository(database: database),
                 sports: PostgresSportsRepository(database: database),
                 opportunities: PostgresOpportunityRepository(database: database))
@@ -155,7 +156,7 @@ struct LedgerPropertyTests {
             let ledger = try await fixture.ledger(bankroll.id)
             #expect(ledger.chained)
             #expect(ledger.last == balance)
-            let record = try #require(try await bankrolls.get(id: bankroll.id, owner: user.id))
+            let record = try await bankrolls.get(id: bankroll.id, owner: user.id)
             #expect(record.pendingStakes == pending.values.reduce(0, +))
             // Every bet's own entries net to minus its stake while pending and to zero once cancelled.
             let perBet = try await database.query(

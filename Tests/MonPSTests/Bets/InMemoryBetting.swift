@@ -113,6 +113,7 @@ final class InMemoryBetting: Sendable {
             store.state.withLock { $0.settings[userID] = settings }
             return settings
         }
+        func isPricingBookmaker(_ key: String) async throws -> Bool { throw Unsupported() }
     }
 
     struct Events: EventRepository {
@@ -135,9 +136,7 @@ final class InMemoryBetting: Sendable {
     }
 
     struct Bankrolls: BankrollRepository {
-        func create(owner: UUID, name: String, currency: String, initialAmount: Int64) async throws -> BankrollRecord {
-            throw Unsupported()
-        }
+        func create(_ bankroll: NewBankroll, opening: LedgerPosting?) async throws -> BankrollRecord { throw Unsupported() }
         func list(owner: UUID, includeArchived: Bool, after: (micros: Int64, id: UUID)?, limit: Int) async throws
             -> [(record: BankrollRecord, createdMicros: Int64)] { throw Unsupported() }
         func get(id: UUID, owner: UUID) async throws -> BankrollRecord? { throw Unsupported() }
@@ -146,8 +145,9 @@ final class InMemoryBetting: Sendable {
         }
         func entries(bankrollID: UUID, owner: UUID, kind: LedgerKind?, beforeID: Int64?, limit: Int) async throws
             -> [LedgerEntryRecord] { throw Unsupported() }
-        func post(_ transaction: BankrollTransaction, bankrollID: UUID, actor: UUID, context: AuditContext) async throws
-            -> LedgerEntryRecord { throw Unsupported() }
+        func post(
+            _ posting: LedgerPosting, bankrollID: UUID, owner: UUID, admit: BankrollRules.Posting, audit: LedgerAudit?
+        ) async throws -> LedgerEntryRecord { throw Unsupported() }
     }
 
     struct NoOpportunities: OpportunityLookup {
