@@ -3,14 +3,14 @@ import MonPSAPI
 import Prometheus
 
 /// Implements the generated `APIProtocol`. Each tag's operations live in their own extension file
-/// (`SystemAPI.swift`, `SportsAPI.swift`, …) and stay thin: validate, call a repository or the core, map.
+/// (`SystemAPI.swift`, `SportsAPI.swift`, …) and stay thin: map the generated types to and from a feature's service.
 ///
 /// A class: the generated server captures the handler in every operation's closure, so a struct of this
 /// many references was copied (and each reference retained and released) on every request — a tenth of
 /// the CPU of a small response.
 final class APIHandler: APIProtocol {
-    let sports: any SportsRepository
-    let events: any EventRepository
+    let sports: SportService
+    let events: EventService
     let bankrolls: BankrollService
     let userSettings: SettingsService
     let bets: BetService
@@ -20,7 +20,7 @@ final class APIHandler: APIProtocol {
     let platform: PlatformSettingsStore
     let opportunityService: OpportunityService
     let shares: ShareService
-    let backtests: BacktestRepository
+    let backtests: BacktestService
     let auth: AuthServices
     let readiness: ReadinessProbe
     let registry: PrometheusCollectorRegistry
@@ -33,8 +33,8 @@ final class APIHandler: APIProtocol {
     let now: @Sendable () -> Date
 
     init(
-        sports: any SportsRepository,
-        events: any EventRepository,
+        sports: SportService,
+        events: EventService,
         bankrolls: BankrollService,
         userSettings: SettingsService,
         bets: BetService,
@@ -44,7 +44,7 @@ final class APIHandler: APIProtocol {
         platform: PlatformSettingsStore,
         opportunityService: OpportunityService,
         shares: ShareService,
-        backtests: BacktestRepository,
+        backtests: BacktestService,
         auth: AuthServices,
         readiness: ReadinessProbe,
         registry: PrometheusCollectorRegistry,

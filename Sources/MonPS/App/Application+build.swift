@@ -72,8 +72,8 @@ public func buildApplication(
     let userSettings = PostgresSettingsRepository(database: services.database)
     let opportunities = PostgresOpportunityRepository(database: services.readDatabase)
     let handler = APIHandler(
-        sports: sports,
-        events: events,
+        sports: SportService(repository: sports),
+        events: EventService(repository: events, now: services.now),
         bankrolls: BankrollService(repository: bankrolls),
         userSettings: SettingsService(repository: userSettings, bankrolls: bankrolls),
         bets: BetService(
@@ -91,7 +91,7 @@ public func buildApplication(
             opportunities: opportunities, agentRecords: AgentRecordsRepository(database: services.database),
             cache: services.responseCache, audit: auth.admin.audit, now: services.now),
         shares: ShareService(repository: PostgresShareRepository(database: services.database, audit: auth.admin.audit)),
-        backtests: BacktestRepository(database: services.database),
+        backtests: BacktestService(repository: BacktestRepository(database: services.database), jobs: services.jobs),
         auth: auth,
         readiness: ReadinessProbe(database: services.database, redis: services.redis, timeout: services.database.leaseTimeout),
         registry: services.registry,

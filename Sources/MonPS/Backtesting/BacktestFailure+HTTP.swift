@@ -3,6 +3,7 @@ extension BacktestFailure: APIErrorConvertible {
     var apiError: APIError {
         switch self {
         case .tooManyWaiting: .conflict(description)
+        case .notFound: .notFound(description)
         }
     }
 }

@@ -81,11 +81,14 @@ struct StoredBacktestBet: Sendable, Equatable {
 
 enum BacktestFailure: Error, Equatable, CustomStringConvertible {
     case tooManyWaiting(limit: Int)
+    /// No run with this id that the caller may read (`reference` as given, shortened).
+    case notFound(reference: String)
 
     var description: String {
         switch self {
         case .tooManyWaiting(let limit):
             "you already have \(limit) backtests waiting or running; wait for one to finish"
+        case .notFound(let reference): "no backtest with id \(reference)"
         }
     }
 }

@@ -5,8 +5,6 @@ import PostgresNIO
 /// `backtests` and `backtest_bets`: the queue the `backtests.run` job works through, and what each run found.
 struct BacktestRepository: Sendable {
     let database: Database
-    /// Backtests one user may have queued or running at once.
-    var waitingLimit = 3
     /// Tells the requester that the run finished (`backtest.finished`), in the transaction that records it.
     var outbox: NotificationOutbox?
 
@@ -16,15 +14,18 @@ struct BacktestRepository: Sendable {
         (SELECT count(*) FROM backtest_bets b WHERE b.backtest_id = backtests.id)::int AS bet_count
         """
 
-    /// Queues a backtest (409 when the user already has `waitingLimit` waiting or running).
-    func create(_ parameters: BacktestParameters, user: UUID) async throws -> BacktestRecord {
+    /// Queues a backtest once `admit` accepts the number the user already has queued or running (counted under a lock
+    /// on the user, so two submissions at once cannot both pass).
+    func create(
+        _ parameters: BacktestParameters, user: UUID, admit: @Sendable (_ waiting: Int) throws -> Void
+    ) async throws -> BacktestRecord {
         let p = parameters
         let rows = try await database.transaction { connection in
             // Serialises one user's submissions so that two at once cannot both pass the limit.
             _ = try await connection.query("SELECT 1 FROM users WHERE id = \(user) FOR UPDATE")
             let waiting = try await connection.query(
                 "SELECT count(*)::int FROM backtests WHERE user_id = \(user) AND status IN ('queued', 'running')").first?.decode(Int.self) ?? 0
-            guard waiting < waitingLimit else { throw BacktestFailure.tooManyWaiting(limit: waitingLimit) }
+            try admit(waiting)
             return try await connection.query(
                 """
                 INSERT INTO backtests (user_id, strategy, sport, starts_from, starts_before, staking, bankroll, seed)

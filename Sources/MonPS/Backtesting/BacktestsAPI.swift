@@ -8,20 +8,16 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
         let parameters = try Self.backtestParameters(body)
-        let record = try await backtests.create(parameters, user: principal.userID)
-        // Start at once; when the job is already busy it takes this one next, else its schedule picks it up.
-        _ = try? await jobs.start("backtests.run", trigger: .manual)
+        let record = try await backtests.submit(parameters, user: principal.userID)
         return .accepted(.init(body: .json(.init(record, bets: nil))))
     }
 
     func getBacktest(_ input: Operations.GetBacktest.Input) async throws -> Operations.GetBacktest.Output {
         let principal = try RequestScope.requirePrincipal()
-        guard let id = UUID(uuidString: input.path.id),
-              let record = try await backtests.get(id, user: principal.has(.admin) ? nil : principal.userID)
-        else { throw APIError.notFound("no backtest with id \(input.path.id.prefix(64))") }
+        let record = try await backtests.get(input.path.id, viewer: principal.userID, isAdmin: principal.has(.admin))
         // The contract bounds both (bets_offset ≥ 0, bets_limit 0–5000); the validation boundary has checked them.
-        let offset = input.query.betsOffset ?? 0, limit = input.query.betsLimit ?? 1_000
-        let bets = limit == 0 ? [] : try await backtests.bets(of: id, offset: offset, limit: limit)
+        let bets = try await backtests.bets(
+            of: record, offset: input.query.betsOffset ?? 0, limit: input.query.betsLimit ?? 1_000)
         return .ok(.init(body: .json(.init(record, bets: bets))))
     }
 

@@ -4,56 +4,43 @@ import MonPSAPI
 
 /// Operations of the `events` tag: events, their prices and line history, bookmakers.
 extension APIHandler {
-    static let historyPointLimit = 10_000
-
     func listEvents(_ input: Operations.ListEvents.Input) async throws -> Operations.ListEvents.Output {
         let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
         let query = input.query
-        let participant = query.participant?.trimmingCharacters(in: .whitespaces)
         let filter = EventFilter(
             sport: query.sport, group: query.group?.rawValue, competition: query.competition,
-            status: query.status?.rawValue, from: query.from, to: query.to,
-            participantKey: participant.flatMap { $0.isEmpty ? nil : ParticipantName.key($0) },
-            descending: query.order == .desc)
-        let fetched = try await events.list(filter: filter, after: try Self.eventCursor(page.after), limit: page.limit + 1)
+            status: query.status?.rawValue, from: query.from, to: query.to, descending: query.order == .desc)
+        let fetched = try await events.list(
+            filter, participant: query.participant, after: try Self.eventCursor(page.after), limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.startsAt.timeIntervalSince1970), String($0.id)] }
         return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.Event.init), nextCursor: .init(next)))))
     }
 
     func getEvent(_ input: Operations.GetEvent.Input) async throws -> Operations.GetEvent.Output {
-        .ok(.init(body: .json(try Components.Schemas.Event(try await existingEvent(input.path.id)))))
+        .ok(.init(body: .json(try Components.Schemas.Event(try await events.get(id: input.path.id)))))
     }
 
     func getEventOdds(_ input: Operations.GetEventOdds.Input) async throws -> Operations.GetEventOdds.Output {
-        let event = try await existingEvent(input.path.id)
-        let prices = try await events.prices(eventID: event.id, market: input.query.market.map(MarketType.init))
+        let odds = try await events.odds(eventID: input.path.id, market: input.query.market.map(MarketType.init))
         return .ok(.init(body: .json(.init(
-            eventId: event.id, started: event.startsAt <= now(),
-            best: try prices.best.map(Components.Schemas.BookmakerPrice.init),
-            latest: try prices.latest.map(Components.Schemas.BookmakerPrice.init),
-            closing: try prices.closing.map(Components.Schemas.BookmakerPrice.init)))))
+            eventId: odds.event.id, started: odds.started,
+            best: try odds.prices.best.map(Components.Schemas.BookmakerPrice.init),
+            latest: try odds.prices.latest.map(Components.Schemas.BookmakerPrice.init),
+            closing: try odds.prices.closing.map(Components.Schemas.BookmakerPrice.init)))))
     }
 
     func getEventOddsHistory(_ input: Operations.GetEventOddsHistory.Input) async throws -> Operations.GetEventOddsHistory.Output {
         let query = input.query
-        let event = try await existingEvent(input.path.id)
         let filter = HistoryFilter(
             market: query.market.map(MarketType.init), bookmaker: query.bookmaker, from: query.from, to: query.to)
-        let points = try await events.history(eventID: event.id, filter: filter, limit: Self.historyPointLimit + 1)
-        let truncated = points.count > Self.historyPointLimit
-        var series: [Components.Schemas.OddsSeries] = []
-        for price in points.prefix(Self.historyPointLimit) {
-            let point = Components.Schemas.OddsPoint(capturedAt: price.capturedAt, price: price.price, point: price.point)
-            if let last = series.last, last.bookmaker == price.bookmaker, last.market == .init(price.market),
-               last.outcome == .init(price.outcome) {
-                series[series.count - 1].points.append(point)
-            } else {
-                series.append(.init(
-                    bookmaker: price.bookmaker, market: .init(price.market), outcome: .init(price.outcome),
-                    points: [point]))
-            }
+        let history = try await events.history(eventID: input.path.id, filter: filter)
+        let series = history.series.map { series in
+            Components.Schemas.OddsSeries(
+                bookmaker: series.bookmaker, market: .init(series.market), outcome: .init(series.outcome),
+                points: series.points.map { .init(capturedAt: $0.capturedAt, price: $0.price, point: $0.point) })
         }
-        return .ok(.init(body: .json(.init(eventId: event.id, startsAt: event.startsAt, series: series, truncated: truncated))))
+        return .ok(.init(body: .json(.init(
+            eventId: history.event.id, startsAt: history.event.startsAt, series: series, truncated: history.truncated))))
     }
 
     func listBookmakers(_ input: Operations.ListBookmakers.Input) async throws -> Operations.ListBookmakers.Output {
@@ -64,11 +51,6 @@ extension APIHandler {
         return .ok(.init(body: .json(.init(data: data, nextCursor: .init(next)))))
     }
 
-    private func existingEvent(_ id: Int64) async throws -> EventRecord {
-        guard id > 0, let event = try await events.get(id: id) else { throw APIError.notFound("no event with id \(id)") }
-        return event
-    }
-
     private static func eventCursor(_ values: [String]?) throws -> (startsAt: Date, id: Int64)? {
         guard let values else { return nil }
         guard values.count == 2, let seconds = Double(values[0]), seconds.isFinite, let id = Int64(values[1]) else {
@@ -76,7 +58,6 @@ extension APIHandler {
         }
         return (Date(timeIntervalSince1970: seconds), id)
     }
-
 }
 
 extension Components.Schemas.Event {

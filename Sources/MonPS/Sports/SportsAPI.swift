@@ -11,10 +11,7 @@ extension APIHandler {
     }
 
     func getSport(_ input: Operations.GetSport.Input) async throws -> Operations.GetSport.Output {
-        guard let sport = try await sports.get(key: input.path.key) else {
-            throw APIError.notFound("no sport with key \(input.path.key)")
-        }
-        return .ok(.init(body: .json(try Components.Schemas.Sport(sport))))
+        .ok(.init(body: .json(try Components.Schemas.Sport(try await sports.get(key: input.path.key)))))
     }
 }
 

@@ -1,0 +1,7 @@
+extension EventError: APIErrorConvertible {
+    var apiError: APIError {
+        switch self {
+        case .notFound(let id): .notFound("no event with id \(id)")
+        }
+    }
+}
