@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Layering lint (issue 20): HTTP stays at the edge, the maths core stays pure, rows are read by column name. Run by deploy/test.sh before
-# the Swift tests; runs alone in well under a second:  deploy/lint-layers.sh
+# Layering lint (issue 20): HTTP stays at the edge, the maths core stays pure, rows are read by column name, handlers
+# call services. Run by deploy/test.sh before the Swift tests; runs alone in well under a second:
+#   deploy/lint-layers.sh
 #
 # Rule http-below-edge — in Sources/MonPS, only the edge may name the API's HTTP vocabulary: `APIError`,
 #   `APIErrorConvertible`, `.apiError`, `ProblemMapper`, `HTTPError`, `HTTPRequest`, `HTTPResponse`, `HTTPFields`,
@@ -20,6 +21,8 @@
 #   no positional tuple decode `row.decode((A, B, …).self)` (on one line or split after `decode(`) and no other
 #   random-access row reader, so a reordered select
 #   list can never shift values into the wrong fields. A single-column `decode(T.self)` is fine.
+# Rule handlers-use-services — handlers (*API.swift, *API+*.swift) name no repository type: they map generated types
+#   to and from a feature's service, which holds the rules and calls its repository.
 # Exit status: 0 clean, 1 with one `file:line: [rule] …` line per offence on stderr.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -90,9 +93,16 @@ done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
 report rows-by-name "row read by position" \
     < <(code_matches '[.]decode[(][(]|[.]decode[(][[:space:]]*$|makeRandomAccess[(]' "${app_files[@]}")
 
+handler_files=()
+while IFS= read -r -d '' file; do
+    case ${file##*/} in *API.swift | *API+*.swift) handler_files+=("$file") ;; esac
+done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
+report handlers-use-services "handler reaches a repository" \
+    < <(code_matches "${w}[[:alnum:]_]*Repository${e}|[.]repository[.]" "${handler_files[@]}")
+
 if [[ $offences -gt 0 ]]; then
-    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
+    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader; handlers-use-services: call the feature service. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
     exit 1
 fi
-printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position)\n' \
-    "${#below_edge[@]}" "${#core_files[@]}" "${#app_files[@]}" >&2
+printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position, %d handler files)\n' \
+    "${#below_edge[@]}" "${#core_files[@]}" "${#app_files[@]}" "${#handler_files[@]}" >&2

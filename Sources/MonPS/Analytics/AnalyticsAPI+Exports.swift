@@ -32,7 +32,7 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let id = try UUID.parameter(input.path.id)
         let q = input.query
-        guard try await analytics.service.repository.ownsBankroll(id, owner: principal.userID) else { throw AnalyticsError.bankrollNotFound }
+        try await analytics.service.requireBankroll(id, owner: principal.userID)
         let format = ExportFormat(rawValue: q.format?.rawValue ?? "csv") ?? .csv
         let stream = try await analytics.exporters.ledger(bankrollID: id, owner: principal.userID, from: q.from, to: q.to, format: format)
         let headers = Operations.ExportBankrollTransactions.Output.Ok.Headers(

@@ -10,6 +10,11 @@ struct AnalyticsService: Sendable {
 
     /// The filter with `range` turned into `from` (explicit `from`/`to` win), checked. A `to` not after `from` is
     /// an empty window, as everywhere in the API.
+    /// The owner's bankroll exists; `AnalyticsError.bankrollNotFound` for anyone else's.
+    func requireBankroll(_ id: UUID, owner: UUID) async throws {
+        guard try await repository.ownsBankroll(id, owner: owner) else { throw AnalyticsError.bankrollNotFound }
+    }
+
     func resolve(_ query: AnalyticsQuery, owner: UUID) async throws -> AnalyticsFilter {
         var filter = query.filter
         if filter.from == nil, let days = query.range?.days {

@@ -37,6 +37,14 @@ actor JobRunner {
         "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
     }
 
+    /// The last run of each job, by job name.
+    nonisolated func latestRuns() async throws -> [String: JobRunRecord] { try await runs.latest() }
+
+    /// Recorded runs newest first (of one job, or all), ids below `before`, at most `limit`.
+    nonisolated func history(job: String?, before: Int64?, limit: Int) async throws -> [JobRunRecord] {
+        try await runs.list(job: job, before: before, limit: limit)
+    }
+
     /// Starts `name` in the background and returns its run as soon as it holds the lock and is recorded.
     /// - Throws: `JobError.unknownJob`, `JobError.alreadyRunning` (another run holds the lock).
     func start(_ name: String, trigger: JobTrigger) async throws -> JobRunRecord {

@@ -4,7 +4,7 @@ import MonPSAPI
 /// Admin operations on background jobs.
 extension APIHandler {
     func adminListJobs(_ input: Operations.AdminListJobs.Input) async throws -> Operations.AdminListJobs.Output {
-        let latest = try await JobRunRepository(database: jobs.database).latest()
+        let latest = try await jobs.latestRuns()
         let data = jobs.order.compactMap { jobs.jobs[$0] }.map { job in
             Components.Schemas.Job(
                 name: job.name, description: job.summary, intervalSeconds: Int(job.interval.components.seconds),
@@ -21,7 +21,7 @@ extension APIHandler {
             }
             return id
         }
-        let fetched = try await JobRunRepository(database: jobs.database).list(job: input.query.job, before: before, limit: page.limit + 1)
+        let fetched = try await jobs.history(job: input.query.job, before: before, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.id)] }
         return .ok(.init(body: .json(.init(data: items.map(Components.Schemas.JobRun.init), nextCursor: .init(next)))))
     }

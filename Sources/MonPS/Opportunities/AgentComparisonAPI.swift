@@ -6,9 +6,9 @@ import MonPSCore
 extension APIHandler {
     func compareAgents(_ input: Operations.CompareAgents.Input) async throws -> Operations.CompareAgents.Output {
         let q = input.query
-        let filter = AgentRecordsRepository.Filter(sport: q.sport, market: q.market?.rawValue, from: q.from, until: q.to)
+        let filter = AgentRecordFilter(sport: q.sport, market: q.market.map(MarketType.init), from: q.from, until: q.to)
         let period = AgentComparison.Period(rawValue: q.period?.rawValue ?? "month") ?? .month
-        let comparison = try await opportunityService.comparison(filter, market: q.market.map(MarketType.init), period: period)
+        let comparison = try await opportunityService.comparison(filter, period: period)
         return .ok(.init(body: .json(.init(comparison))))
     }
 }

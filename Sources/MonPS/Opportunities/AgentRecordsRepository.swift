@@ -2,6 +2,14 @@ import Foundation
 import MonPSCore
 import PostgresNIO
 
+/// Which graded picks an agents' comparison counts.
+struct AgentRecordFilter: Sendable, Equatable {
+    var sport: String?
+    var market: MarketType?
+    var from: Date?
+    var until: Date?
+}
+
 /// The agents' measured history: live opportunities graded at kick-off (`opportunities.grade`) and the bets of the
 /// latest finished backtest of each strategy (by anyone: backtests replay the platform's shared data).
 struct AgentRecordsRepository: Sendable {
@@ -24,13 +32,6 @@ struct AgentRecordsRepository: Sendable {
         var at: Date
     }
 
-    struct Filter: Sendable, Equatable {
-        var sport: String?
-        var market: String?
-        var from: Date?
-        var until: Date?
-    }
-
     struct Backtest: Sendable, Equatable {
         var id: UUID
         var bankroll: Int64
@@ -42,7 +43,7 @@ struct AgentRecordsRepository: Sendable {
     static let paperStake: Int64 = 100
 
     /// Graded live opportunities in `filter`, oldest first (the newest `liveLimit`).
-    func live(_ filter: Filter) async throws -> [Pick] {
+    func live(_ filter: AgentRecordFilter) async throws -> [Pick] {
         let rows = try await database.query(
             """
             SELECT * FROM (
@@ -50,7 +51,7 @@ struct AgentRecordsRepository: Sendable {
                 FROM opportunities
                 WHERE grade IS NOT NULL
                   AND (\(filter.sport)::text IS NULL OR sport_key = \(filter.sport))
-                  AND (\(filter.market)::text IS NULL OR market = \(filter.market))
+                  AND (\(filter.market?.rawValue)::text IS NULL OR market = \(filter.market?.rawValue))
                   AND (\(filter.from)::timestamptz IS NULL OR starts_at >= \(filter.from))
                   AND (\(filter.until)::timestamptz IS NULL OR starts_at < \(filter.until))
                 ORDER BY starts_at DESC, id DESC LIMIT \(liveLimit)
@@ -68,7 +69,7 @@ struct AgentRecordsRepository: Sendable {
     }
 
     /// The latest finished backtest of each strategy whose scope covers `filter.sport`, with its bets in `filter`.
-    func latestBacktests(_ filter: Filter) async throws -> [String: Backtest] {
+    func latestBacktests(_ filter: AgentRecordFilter) async throws -> [String: Backtest] {
         let latest = try await database.query(
             """
             SELECT DISTINCT ON (strategy) strategy, id, bankroll, finished_at FROM backtests
@@ -89,7 +90,7 @@ struct AgentRecordsRepository: Sendable {
                 FROM backtest_bets
                 WHERE backtest_id = \(id)
                   AND (\(filter.sport)::text IS NULL OR sport_key = \(filter.sport))
-                  AND (\(filter.market)::text IS NULL OR market = \(filter.market))
+                  AND (\(filter.market?.rawValue)::text IS NULL OR market = \(filter.market?.rawValue))
                   AND (\(filter.from)::timestamptz IS NULL OR placed_at >= \(filter.from))
                   AND (\(filter.until)::timestamptz IS NULL OR placed_at < \(filter.until))
                 ORDER BY seq

@@ -86,13 +86,13 @@ struct OpportunityService: Sendable {
 
     /// Each agent's live and backtested record in `filter`, by `period`, with the track-record weight agent D gives it.
     func comparison(
-        _ filter: AgentRecordsRepository.Filter, market: MarketType?, period: AgentComparison.Period
+        _ filter: AgentRecordFilter, period: AgentComparison.Period
     ) async throws -> AgentComparison {
         // Agent D re-weights the others and has no picks of its own: its weights are shown on each agent's line.
         let agents = try await opportunities.agents().filter { $0.id != AgentID.trackRecord.rawValue }
         let records = try await agentRecords.trackRecords()
         let weights = Dictionary(uniqueKeysWithValues: agents.map { agent in
-            let record = records.record(for: AgentID(rawValue: agent.id), sport: filter.sport, market: market)
+            let record = records.record(for: AgentID(rawValue: agent.id), sport: filter.sport, market: filter.market)
             return (agent.id, TrackRecordWeighting().weight(for: record))
         })
         return AgentComparison.build(
