@@ -50,7 +50,7 @@ public struct AppServices: Sendable {
         self.redis = try Self.redisClient(config: config, logger: logger, keyPrefix: redisKeyPrefix)
         self.auth = try AuthServices(config: config, database: database, redis: redis, logger: logger, now: now)
         self.responseCache = Self.responseCache(config: config, redis: redis, registry: registry)
-        self.loader = OddsLoader(database: database, logger: logger)
+        self.loader = OddsLoader(database: database, logger: logger, now: now)
         let platform = PlatformSettingsStore(config: config, database: database, rateLimits: auth.rateLimitPolicies, logger: logger)
         self.platform = platform
         let notifications = NotificationFeature(

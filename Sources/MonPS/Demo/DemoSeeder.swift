@@ -76,7 +76,7 @@ struct DemoSeeder: Sendable {
     /// Demo events and prices around today (see ``DemoOdds``); loading them again adds nothing.
     private func odds() async throws -> String {
         let events = DemoOdds.events(now: now())
-        let summary = try await OddsLoader(database: database, logger: logger).load(events, source: .demo)
+        let summary = try await OddsLoader(database: database, logger: logger, now: now).load(events, source: .demo)
         return """
             demo odds: \(events.count) events (\(summary.eventsCreated) new), \(summary.snapshotsAdded) new prices, \
             \(summary.resultsStored) new results (GET /v1/events, /v1/events/{id}/odds)

@@ -21,13 +21,24 @@ enum EventState: String, Sendable, CaseIterable {
     case scheduled, live, finished, cancelled, postponed
 }
 
+/// How an event ended (`event_results.outcome`).
+enum ResultOutcome: String, Sendable, CaseIterable {
+    /// Played to the end.
+    case finished
+    /// Abandoned by a side after it started (tennis: retirement).
+    case retired
+    /// Awarded before it started.
+    case walkover
+    case cancelled
+}
+
 struct EventResultRecord: Sendable, Equatable {
     var homeScore: Int
     var awayScore: Int
     var regulationHome: Int?
     var regulationAway: Int?
     var periodScores: [[Int]]?
-    var outcome: String
+    var outcome: ResultOutcome
     var winner: String?
     var overtime: Bool
     var notes: String?

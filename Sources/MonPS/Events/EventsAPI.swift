@@ -80,7 +80,13 @@ extension Components.Schemas.Event {
 
 extension Components.Schemas.EventResult {
     init(_ record: EventResultRecord) throws {
-        guard let outcome = OutcomePayload(rawValue: record.outcome) else { throw APIError.internalError }
+        let outcome: OutcomePayload =
+            switch record.outcome {
+            case .finished: .finished
+            case .retired: .retired
+            case .walkover: .walkover
+            case .cancelled: .cancelled
+            }
         self.init(
             homeScore: record.homeScore, awayScore: record.awayScore, regulationHome: record.regulationHome,
             regulationAway: record.regulationAway, periodScores: record.periodScores, outcome: outcome,

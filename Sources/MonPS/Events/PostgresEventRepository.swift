@@ -119,7 +119,7 @@ struct PostgresEventRepository: EventRepository {
             result = EventResultRecord(
                 homeScore: home, awayScore: away, regulationHome: try value("regulation_home"),
                 regulationAway: try value("regulation_away"), periodScores: periods,
-                outcome: try value("outcome", String?.self) ?? "finished", winner: try value("winner"),
+                outcome: try value("outcome", ResultOutcome?.self) ?? .finished, winner: try value("winner"),
                 overtime: try value("overtime", Bool?.self) ?? false, notes: try value("notes"))
         }
         return EventRecord(

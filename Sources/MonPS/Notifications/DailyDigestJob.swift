@@ -54,7 +54,7 @@ struct DailyDigestJob: Job {
                     guard !digest.isEmpty else { return [RecordedNotification]() }
                     let draft = try NotificationDraft(
                         userID: subscriber.userID, type: .digestDaily, subject: day.date, payload: digest)
-                    return try await outbox.record([draft], on: connection, now: instant)
+                    return try await outbox.record([draft], on: connection, at: instant)
                 }
                 await outbox.announce(recorded)
                 sent += recorded.count

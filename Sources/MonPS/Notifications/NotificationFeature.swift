@@ -26,7 +26,7 @@ struct NotificationFeature: Sendable {
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         log = NotificationLog(database: database)
-        outbox = NotificationOutbox(redis: redis, logger: logger)
+        outbox = NotificationOutbox(redis: redis, logger: logger, now: now)
         streams = StreamHub(settings: config.stream, redis: redis, logger: logger)
         tickets = StreamTickets(redis: redis, now: now)
         preferences = StreamPreferences(database: database, now: now)

@@ -12,13 +12,17 @@ import PostgresNIO
 struct NotificationOutbox: Sendable {
     let redis: RedisClient
     let logger: Logger
+    /// The process clock: when deliveries fall due (quiet hours defer them from it).
+    let now: @Sendable () -> Date
 
     /// Records `drafts` on `connection` (inside the transaction of their cause). Repeats of events already in
     /// the log are skipped; the result lists only the new ones, for `announce` after the commit.
-    func record(_ drafts: [NotificationDraft], on connection: DatabaseConnection, now: Date = Date()) async throws
+    /// - Parameter at: the instant the deliveries are due from, when not now (a job catching up on a past instant).
+    func record(_ drafts: [NotificationDraft], on connection: DatabaseConnection, at instant: Date? = nil) async throws
         -> [RecordedNotification]
     {
         guard !drafts.isEmpty else { return [] }
+        let now = instant ?? now()
         let recipients = try await Self.recipients(Array(Set(drafts.map(\.userID))), on: connection)
         let accepted = drafts.filter { draft in
             guard let recipient = recipients[draft.userID] else { return false }

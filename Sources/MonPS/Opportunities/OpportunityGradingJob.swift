@@ -83,7 +83,8 @@ struct OpportunityGradingJob: Job {
             return Pending(
                 id: id, eventID: eventID, market: key,
                 bet: BetGrading.StoredBet(
-                    market: market, selection: outcome, point: point, odds: price, stake: Self.paperStake, hasDraw: hasDraw,
+                    market: try BetMarketKind(stored: market, column: "opportunities.market"),
+                    selection: try BetSelection(stored: outcome, column: "opportunities.outcome"), point: point, odds: price, stake: Self.paperStake, hasDraw: hasDraw,
                     groupKey: try read("group_key")),
                 event: BetGrading.StoredEvent(
                     status: try read("event_status"), startsAt: try read("event_starts_at"), result: try BetGrading.result(read)))
@@ -126,7 +127,7 @@ struct OpportunityGradingJob: Job {
         if result.outcome != .void,
            let key = item.market,
            let market = ClosingLineValueJob.sharpMarket(
-               key, selection: item.bet.selection, hasDraw: item.bet.hasDraw, from: closing[key] ?? [:]),
+               key, selection: item.bet.selection.rawValue, hasDraw: item.bet.hasDraw, from: closing[key] ?? [:]),
            let value = try? ClosingLineValue(
                betOdds: item.bet.odds, closingOdds: market.odds, selection: market.selection, method: .multiplicative)
         {

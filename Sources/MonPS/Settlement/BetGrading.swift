@@ -7,8 +7,8 @@ import MonPSCore
 /// handicaps and totals include overtime/extra innings, as their bookmakers grade them (see `BetLine`).
 enum BetGrading {
     struct StoredBet: Sendable, Equatable {
-        var market: String
-        var selection: String
+        var market: BetMarketKind
+        var selection: BetSelection
         var point: Double?
         var odds: Double
         var stake: Int64
@@ -17,7 +17,7 @@ enum BetGrading {
     }
 
     struct StoredEvent: Sendable, Equatable {
-        var status: String
+        var status: EventState
         var startsAt: Date
         var result: EventResultRecord?
     }
@@ -30,10 +30,9 @@ enum BetGrading {
     }
 
     static func slip(_ bet: StoredBet) throws -> BetSlip {
-        guard let kind = BetMarketKind(rawValue: bet.market), let selection = BetSelection(rawValue: bet.selection),
-              let market = BetLine(stored: kind, selection: selection, point: bet.point)
-                  .coreMarket(hasDraw: bet.hasDraw, basis: bet.groupKey == "soccer" ? .regulation : .includingOvertime)
-        else { throw GradingError.unsupported("\(bet.selection) in \(bet.market)") }
+        guard let market = BetLine(stored: bet.market, selection: bet.selection, point: bet.point)
+            .coreMarket(hasDraw: bet.hasDraw, basis: bet.groupKey == "soccer" ? .regulation : .includingOvertime)
+        else { throw GradingError.unsupported("\(bet.selection.rawValue) in \(bet.market.rawValue)") }
         return BetSlip(stake: bet.stake, decimalOdds: bet.odds, market: market)
     }
 
@@ -52,7 +51,7 @@ enum BetGrading {
             periodScores: try read("period_scores", String?.self).flatMap {
                 try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8))
             },
-            outcome: try read("result_outcome", String?.self) ?? "finished", winner: try read("winner"), overtime: false,
+            outcome: try read("result_outcome", ResultOutcome?.self) ?? .finished, winner: try read("winner"), overtime: false,
             notes: nil)
     }
 
@@ -61,28 +60,26 @@ enum BetGrading {
         if let result = event.result {
             let winner = result.winner.flatMap(Side.init(rawValue:))
             switch result.outcome {
-            case "finished":
+            case .finished:
                 let final = FinalScore(home: result.homeScore, away: result.awayScore)
                 let regulation = result.regulationHome.flatMap { home in
                     result.regulationAway.map { FinalScore(home: home, away: $0) }
                 } ?? final
                 return .completed(EventScore(regulation: regulation, final: final))
-            case "retired":
+            case .retired:
                 // Sets finished before the retirement: every set in the score but the one in play.
                 let sets = max(0, (result.periodScores?.count ?? 1) - 1)
                 if let winner { return .retired(advancing: winner, completedSets: sets) }
-            case "walkover":
+            case .walkover:
                 if let winner { return .walkover(advancing: winner) }
-            case "cancelled":
+            case .cancelled:
                 return .cancelled(scheduledStart: start)
-            default:
-                break
             }
         }
         switch event.status {
-        case "cancelled": return .cancelled(scheduledStart: start)
-        case "postponed": return .postponed(scheduledStart: start)
-        default: return event.startsAt > now ? .notStarted : .inProgress
+        case .cancelled: return .cancelled(scheduledStart: start)
+        case .postponed: return .postponed(scheduledStart: start)
+        case .scheduled, .live, .finished: return event.startsAt > now ? .notStarted : .inProgress
         }
     }
 
@@ -101,29 +98,29 @@ enum BetGrading {
         -> SettlementDecision
     {
         guard let market = esportsMarket(bet) else {
-            throw GradingError.unsupported("\(bet.selection) in \(bet.market) for esports")
+            throw GradingError.unsupported("\(bet.selection.rawValue) in \(bet.market.rawValue) for esports")
         }
         let start = Int64(event.startsAt.timeIntervalSince1970)
         var score = FinalScore(home: 0, away: 0)
         var state: EsportsSeries.State
         switch event.status {
-        case "cancelled", "postponed": state = .cancelled(scheduledStart: start)
-        default: state = event.startsAt > now ? .scheduled : .live
+        case .cancelled, .postponed: state = .cancelled(scheduledStart: start)
+        case .scheduled, .live, .finished: state = event.startsAt > now ? .scheduled : .live
         }
         if let result = event.result {
             let winner = result.winner.flatMap(Side.init(rawValue:))
             switch (result.outcome, winner) {
-            case ("finished", _):
+            case (.finished, _):
                 state = .finished
                 score = FinalScore(home: result.homeScore, away: result.awayScore)
-            case ("retired", let advancing?):
+            case (.retired, let advancing?):
                 state = .forfeit(advancing: advancing)
                 score = FinalScore(home: result.homeScore, away: result.awayScore)
-            case ("walkover", let advancing?):
+            case (.walkover, let advancing?):
                 state = .walkover(advancing: advancing)
-            case ("cancelled", _):
+            case (.cancelled, _):
                 state = .cancelled(scheduledStart: start)
-            default:
+            case (.retired, nil), (.walkover, nil):
                 break
             }
         }
@@ -134,12 +131,12 @@ enum BetGrading {
 
     private static func esportsMarket(_ bet: StoredBet) -> EsportsMarket? {
         switch (bet.market, bet.selection, bet.point) {
-        case ("h2h", "home", _): .matchWinner(.home)
-        case ("h2h", "away", _): .matchWinner(.away)
-        case ("spreads", "home", let line?): .mapHandicap(.home, line: line)
-        case ("spreads", "away", let line?): .mapHandicap(.away, line: line)
-        case ("totals", "over", let line?): .totalMaps(.over, line: line)
-        case ("totals", "under", let line?): .totalMaps(.under, line: line)
+        case (.h2h, .home, _): .matchWinner(.home)
+        case (.h2h, .away, _): .matchWinner(.away)
+        case (.spreads, .home, let line?): .mapHandicap(.home, line: line)
+        case (.spreads, .away, let line?): .mapHandicap(.away, line: line)
+        case (.totals, .over, let line?): .totalMaps(.over, line: line)
+        case (.totals, .under, let line?): .totalMaps(.under, line: line)
         default: nil
         }
     }

@@ -124,7 +124,7 @@ struct NotificationLogTests {
             let recorded = try await database.transaction { connection in
                 try await app.services.notifications.outbox.record(
                     [try NotificationDraft(userID: user.id, type: .betSettled, subject: "quiet-test", payload: ["status": "won"])],
-                    on: connection, now: now)
+                    on: connection, at: now)
             }
             #expect(recorded.count == 1)
             let due = try #require(try await database.query(

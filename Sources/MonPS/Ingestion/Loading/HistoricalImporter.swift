@@ -96,7 +96,7 @@ struct HistoricalImporter: Sendable {
         // client's CPU work overlaps PostgreSQL's instead of adding to it. Each file is still its own transaction.
         func prepare(_ index: Int) -> Task<(OddsLoader.PreparedBatch, String), Never> {
             let (file, result) = parsed[index]
-            return Task { (OddsLoader.prepare(result.events, knownSports: sports), Self.sha256Hex(file.bytes)) }
+            return Task { [loader] in (loader.prepare(result.events, knownSports: sports), Self.sha256Hex(file.bytes)) }
         }
         var next = parsed.isEmpty ? nil : prepare(0)
         defer { next?.cancel() }

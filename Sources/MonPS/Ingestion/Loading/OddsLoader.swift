@@ -14,6 +14,8 @@ import PostgresNIO
 struct OddsLoader: Sendable {
     let database: Database
     let logger: Logger
+    /// The process clock: whether an event has started decides which of its prices are closing prices.
+    var now: @Sendable () -> Date = Date.init
 
     static let advisoryLockKey: Int64 = 0x6D6F_6E70_735F_696E  // "monps_in"
 
@@ -30,12 +32,16 @@ struct OddsLoader: Sendable {
     /// Loads `events` from `source`. Events the loader can't store are listed in `LoadSummary.rejected`
     /// (by `sourceLine`) and the rest are loaded.
     func load(_ events: [ImportedEvent], source: IngestionSource, options: LoadOptions = LoadOptions()) async throws -> LoadSummary {
-        try await load(Self.prepare(events, knownSports: try await sportGroups()), source: source, options: options)
+        try await load(prepare(events, knownSports: try await sportGroups()), source: source, options: options)
     }
 
     /// Validates `events` and plans their prices: everything a load does that needs no database, so a caller
     /// can do it for the next batch while the current one is written.
-    static func prepare(_ events: [ImportedEvent], knownSports: [String: String], now: Date = Date()) -> PreparedBatch {
+    func prepare(_ events: [ImportedEvent], knownSports: [String: String]) -> PreparedBatch {
+        Self.prepare(events, knownSports: knownSports, now: now())
+    }
+
+    static func prepare(_ events: [ImportedEvent], knownSports: [String: String], now: Date) -> PreparedBatch {
         var accepted: [ImportedEvent] = []
         accepted.reserveCapacity(events.count)
         var rejected: [ImportIssue] = []
