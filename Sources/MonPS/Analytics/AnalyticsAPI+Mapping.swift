@@ -60,9 +60,9 @@ extension Components.Schemas.AnalyticsHeatmap {
 }
 
 extension Components.Schemas.AnalyticsWinRate {
-    init(_ result: WinRateResult) {
+    init(_ result: WinRateResult) throws {
         self.init(
-            periodLength: .init(rawValue: result.length.rawValue) ?? .week, period: .init(result.period),
+            periodLength: try result.length.bridged(), period: .init(result.period),
             points: result.points.map {
                 .init(
                     start: $0.start, bets: $0.sums.bets, hitRate: $0.sums.hitRate, expectedHitRate: $0.expectedHitRate,

@@ -17,7 +17,7 @@ extension APIHandler {
     func getAnalyticsBreakdown(_ input: Operations.GetAnalyticsBreakdown.Input) async throws -> Operations.GetAnalyticsBreakdown.Output {
         let principal = try RequestScope.requirePrincipal()
         let q = input.query
-        guard let by = BreakdownDimension(rawValue: q.by.rawValue) else { throw AnalyticsError.invalidParameter("by", "is unknown") }
+        let by = try q.by.bridged(BreakdownDimension.self)
         let query = try Self.analyticsQuery(
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
@@ -45,9 +45,9 @@ extension APIHandler {
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
             currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
-        let length = AnalyticsPeriodLength(rawValue: q.period?.rawValue ?? "week") ?? .week
+        let length = try q.period?.bridged(AnalyticsPeriodLength.self) ?? .week
         let result = try await analytics.service.winRate(query, length: length, owner: principal.userID)
-        return .ok(.init(body: .json(.init(result))))
+        return .ok(.init(body: .json(try .init(result))))
     }
 
     func getAnalyticsCLV(_ input: Operations.GetAnalyticsCLV.Input) async throws -> Operations.GetAnalyticsCLV.Output {

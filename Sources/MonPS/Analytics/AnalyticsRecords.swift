@@ -28,7 +28,7 @@ struct AnalyticsQuery: Sendable, Equatable {
 }
 
 /// Local time buckets of the bankroll curve and the win-rate series (PostgreSQL `date_trunc` units).
-enum AnalyticsPeriodLength: String, Sendable { case day, week, month }
+enum AnalyticsPeriodLength: String, Sendable, CaseIterable { case day, week, month }
 
 enum BreakdownDimension: String, Sendable, CaseIterable {
     case bookmaker, sport, competition, market, agent, source

@@ -30,7 +30,7 @@ struct BacktestParameters: Sendable, Equatable {
     }
 }
 
-enum BacktestStatus: String, Sendable, Codable {
+enum BacktestStatus: String, Sendable, Codable, CaseIterable {
     case queued, running, succeeded, failed
 }
 

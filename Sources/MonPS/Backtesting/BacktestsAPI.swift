@@ -9,7 +9,7 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let parameters = try Self.backtestParameters(body)
         let record = try await backtests.submit(parameters, user: principal.userID)
-        return .accepted(.init(body: .json(.init(record, bets: nil))))
+        return .accepted(.init(body: .json(try .init(record, bets: nil))))
     }
 
     func getBacktest(_ input: Operations.GetBacktest.Input) async throws -> Operations.GetBacktest.Output {
@@ -18,7 +18,7 @@ extension APIHandler {
         // The contract bounds both (bets_offset ≥ 0, bets_limit 0–5000); the validation boundary has checked them.
         let bets = try await backtests.bets(
             of: record, offset: input.query.betsOffset ?? 0, limit: input.query.betsLimit ?? 1_000)
-        return .ok(.init(body: .json(.init(record, bets: bets))))
+        return .ok(.init(body: .json(try .init(record, bets: bets))))
     }
 
     func listBacktests(_ input: Operations.ListBacktests.Input) async throws -> Operations.ListBacktests.Output {
@@ -34,7 +34,7 @@ extension APIHandler {
         let (items, next) = page.page(fetched) {
             [String(Int64(($0.createdAt.timeIntervalSince1970 * 1_000_000).rounded())), $0.id.uuidString]
         }
-        return .ok(.init(body: .json(.init(data: items.map { .init($0, bets: nil) }, nextCursor: .init(next)))))
+        return .ok(.init(body: .json(.init(data: try items.map { try .init($0, bets: nil) }, nextCursor: .init(next)))))
     }
 
     static func backtestParameters(_ body: Components.Schemas.BacktestRequest) throws -> BacktestParameters {
@@ -54,16 +54,16 @@ extension APIHandler {
 }
 
 extension Components.Schemas.Backtest {
-    init(_ record: BacktestRecord, bets: [StoredBacktestBet]?) {
+    init(_ record: BacktestRecord, bets: [StoredBacktestBet]?) throws {
         let p = record.parameters
         self.init(
-            id: record.id.uuidString.lowercased(), status: .init(rawValue: record.status.rawValue) ?? .failed,
+            id: record.id.uuidString.lowercased(), status: try record.status.bridged(),
             strategy: p.strategy, sport: p.sport, from: p.from, to: p.until, staking: p.staking.description,
             bankroll: p.bankroll, seed: Int64(bitPattern: p.seed), attempts: record.attempts, error: record.error,
             createdAt: record.createdAt, startedAt: record.startedAt, finishedAt: record.finishedAt,
             summary: record.summary.map(Components.Schemas.BacktestFigures.init),
             equityCurve: bets == nil ? nil : record.equity.map { .init(at: $0.at, bankroll: $0.bankroll) },
-            betsTotal: record.betCount, bets: bets?.map(Components.Schemas.BacktestBet.init))
+            betsTotal: record.betCount, bets: try bets?.map(Components.Schemas.BacktestBet.init))
     }
 }
 
@@ -86,12 +86,12 @@ extension Components.Schemas.BacktestFigures {
 }
 
 extension Components.Schemas.BacktestBet {
-    init(_ stored: StoredBacktestBet) {
+    init(_ stored: StoredBacktestBet) throws {
         let bet = stored.bet
         self.init(
             eventId: stored.eventID, sport: stored.sport, market: bet.market.type.rawValue, point: bet.market.line,
             outcome: bet.outcome, bookmaker: bet.bookmaker, odds: bet.decimalOdds, fairProbability: bet.fairProbability,
             edge: bet.edge, placedAt: bet.placedAt, settledAt: bet.settledAt, stake: bet.stake, payout: bet.payout,
-            grade: .init(rawValue: bet.grade.rawValue) ?? .void, clv: bet.clv, agents: bet.agents.map(\.rawValue))
+            grade: try bet.grade.bridged(), clv: bet.clv, agents: bet.agents.map(\.rawValue))
     }
 }

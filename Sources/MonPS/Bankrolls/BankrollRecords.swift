@@ -63,7 +63,7 @@ extension LedgerPosting {
 
 /// A user-initiated transaction (`POST /v1/bankrolls/{id}/transactions`), validated.
 struct BankrollTransaction: Sendable, Equatable {
-    enum Kind: String, Sendable { case deposit, withdrawal, correction }
+    enum Kind: String, Sendable, CaseIterable { case deposit, withdrawal, correction }
     var kind: Kind
     /// Signed, as it goes into the ledger.
     var amount: Int64

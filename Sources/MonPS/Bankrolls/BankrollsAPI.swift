@@ -60,7 +60,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
         let id = try UUID.parameter(input.path.id)
-        guard let kind = BankrollTransaction.Kind(rawValue: body.kind.rawValue) else { throw APIError.internalError }
+        let kind = try body.kind.bridged(BankrollTransaction.Kind.self)
         let transaction = try BankrollTransaction(kind: kind, amount: body.amount, note: body.note)
         let entry = try await bankrolls.post(transaction, bankrollID: id, actor: principal.userID, context: .current)
         return .created(.init(body: .json(try .init(entry))))
@@ -78,9 +78,7 @@ extension Components.Schemas.Bankroll {
 
 extension Components.Schemas.LedgerEntry {
     init(_ entry: LedgerEntryRecord) throws {
-        guard let kind = Components.Schemas.LedgerKind(rawValue: entry.kind.rawValue),
-            let cause = CausedByPayload(rawValue: entry.cause.rawValue)
-        else { throw APIError.internalError }
+        let kind: Components.Schemas.LedgerKind = try entry.kind.bridged(), cause: CausedByPayload = try entry.cause.bridged()
         self.init(
             id: entry.id, bankrollId: entry.bankrollID.uuidString.lowercased(), kind: kind, amount: entry.amount,
             balanceAfter: entry.balanceAfter, betId: entry.betID?.uuidString.lowercased(), causedBy: cause, note: entry.note,

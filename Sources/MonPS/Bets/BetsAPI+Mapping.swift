@@ -3,11 +3,9 @@ import MonPSAPI
 
 extension Components.Schemas.Bet {
     init(_ bet: BetRecord) throws {
-        guard let market = Components.Schemas.BetMarket(rawValue: bet.line.market.rawValue),
-            let selection = Components.Schemas.BetSelection(rawValue: bet.line.selection.rawValue),
-            let status = Components.Schemas.BetStatus(rawValue: bet.status.rawValue),
-            let source = SourcePayload(rawValue: bet.source.rawValue)
-        else { throw APIError.internalError }
+        let market: Components.Schemas.BetMarket = try bet.line.market.bridged()
+        let selection: Components.Schemas.BetSelection = try bet.line.selection.bridged()
+        let status: Components.Schemas.BetStatus = try bet.status.bridged(), source: SourcePayload = try bet.source.bridged()
         self.init(
             id: bet.id.uuidString.lowercased(), bankrollId: bet.bankrollID.uuidString.lowercased(), eventId: bet.eventID,
             eventDescription: bet.eventDescription, sport: bet.sportKey, competition: bet.competition, market: market,
@@ -27,18 +25,12 @@ extension Components.Schemas.StakeSuggestion {
     init(_ suggestion: BetService.Suggestion) throws {
         let sizing = suggestion.sizing
         let legs = try sizing.joint?.map { leg in
-            guard let selection = Components.Schemas.BetSelection(rawValue: leg.selection.rawValue) else {
-                throw APIError.internalError
-            }
-            return Components.Schemas.JointAllocationLeg(
-                selection: selection, odds: leg.odds, probability: leg.probability, fraction: leg.fraction,
+            Components.Schemas.JointAllocationLeg(
+                selection: try leg.selection.bridged(), odds: leg.odds, probability: leg.probability, fraction: leg.fraction,
                 targetStake: leg.targetStake, existingStake: leg.existingStake, isNew: leg.isNew)
         }
         let reasons = try sizing.reasons.map { reason in
-            guard let code = Components.Schemas.StakeSuggestionReason.CodePayload(rawValue: reason.code.rawValue) else {
-                throw APIError.internalError
-            }
-            return Components.Schemas.StakeSuggestionReason(code: code, message: reason.message)
+            Components.Schemas.StakeSuggestionReason(code: try reason.code.bridged(), message: reason.message)
         }
         self.init(
             bankrollId: suggestion.bankroll.id.uuidString.lowercased(), currency: suggestion.bankroll.currency,

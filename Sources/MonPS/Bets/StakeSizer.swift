@@ -28,7 +28,7 @@ struct StakeSizing: Sendable, Equatable {
         var isNew: Bool
     }
 
-    enum ReasonCode: String, Sendable {
+    enum ReasonCode: String, Sendable, CaseIterable {
         case noEdge = "no_edge"
         case belowMinEdge = "below_min_edge"
         case cappedByMaxStake = "capped_by_max_stake"

@@ -96,12 +96,12 @@ public enum Calculators {
         let status = try SettleRequestMapping.status(request.event)
         let rules = SettlementRules(
             voidDelaySeconds: request.voidDelaySeconds ?? 172_800,
-            tennisRetirement: request.tennisRetirement.flatMap { TennisRetirementPolicy(rawValue: $0.rawValue) } ?? .voidUnlessCompleted)
+            tennisRetirement: try request.tennisRetirement?.bridged(TennisRetirementPolicy.self) ?? .voidUnlessCompleted)
         let at = Int64((request.now ?? now).timeIntervalSince1970)
         switch try Settler.settle(slip, status: status, rules: rules, now: at) {
         case .settled(let result):
             return .init(
-                status: .settled, outcome: .init(rawValue: result.outcome.rawValue), stake: result.stake,
+                status: .settled, outcome: try result.outcome.bridged(), stake: result.stake,
                 payout: result.payout, profit: result.profit)
         case .pending(.eventNotFinished):
             return .init(status: .pending, pendingReason: .eventNotFinished)

@@ -46,9 +46,7 @@ extension APIHandler {
 
 extension Components.Schemas.Notification {
     init(_ record: NotificationRecord) throws {
-        guard let type = Components.Schemas.NotificationType(rawValue: record.type.rawValue) else {
-            throw APIError.internalError
-        }
+        let type: Components.Schemas.NotificationType = try record.type.bridged()
         self.init(
             id: record.id, _type: type, subject: record.subject,
             payload: .init(additionalProperties: try OpenAPIValueTree.object(json: record.payload)),

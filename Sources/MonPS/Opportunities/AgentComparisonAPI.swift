@@ -7,16 +7,16 @@ extension APIHandler {
     func compareAgents(_ input: Operations.CompareAgents.Input) async throws -> Operations.CompareAgents.Output {
         let q = input.query
         let filter = AgentRecordFilter(sport: q.sport, market: q.market.map(MarketType.init), from: q.from, until: q.to)
-        let period = AgentComparison.Period(rawValue: q.period?.rawValue ?? "month") ?? .month
+        let period = try q.period?.bridged(AgentComparison.Period.self) ?? .month
         let comparison = try await opportunityService.comparison(filter, period: period)
-        return .ok(.init(body: .json(.init(comparison))))
+        return .ok(.init(body: .json(try .init(comparison))))
     }
 }
 
 extension Components.Schemas.AgentComparison {
-    init(_ comparison: AgentComparison) {
+    init(_ comparison: AgentComparison) throws {
         self.init(
-            period: .init(rawValue: comparison.period.rawValue) ?? .month,
+            period: try comparison.period.bridged(),
             agents: comparison.agents.map { line in
                 .init(
                     agent: line.agent, title: line.title, enabled: line.enabled, weight: line.weight,

@@ -23,8 +23,7 @@ extension APIHandler {
         if let value = body.maxStakePct { settings.maxStakePct = value }
         if let value = body.minEdge { settings.minEdge = value }
         if let value = body.devigMethod {
-            guard let method = DevigMethod(rawValue: value.rawValue) else { throw APIError.internalError }
-            settings.devigMethod = method
+            settings.devigMethod = try value.bridged()
         }
         if let value = body.sharpBookmaker { settings.sharpBookmaker = value }
         if let value = body.timeZone { settings.timeZone = value }
@@ -38,9 +37,7 @@ extension APIHandler {
 
 extension Components.Schemas.UserSettings {
     init(_ record: UserSettingsRecord) throws {
-        guard let method = Components.Schemas.DevigMethod(rawValue: record.devigMethod.rawValue) else {
-            throw APIError.internalError
-        }
+        let method: Components.Schemas.DevigMethod = try record.devigMethod.bridged()
         self.init(
             defaultBankrollId: record.defaultBankrollID?.uuidString.lowercased(), kellyFraction: record.kellyFraction,
             maxStakePct: record.maxStakePct, minEdge: record.minEdge, devigMethod: method,

@@ -159,7 +159,7 @@ public struct ImportedResult: Sendable, Equatable {
 /// A problem with one row (or one value of a row) of a file.
 public struct ImportIssue: Sendable, Equatable, CustomStringConvertible {
     /// What the parser did about it.
-    public enum Effect: String, Sendable, Equatable {
+    public enum Effect: String, Sendable, Equatable, CaseIterable {
         /// The whole row (event) was skipped: bad date, missing team, wrong column count…
         case rowSkipped = "row_skipped"
         /// Only the value named in `reason` was dropped (a price ≤ 1.0 or non-numeric, an

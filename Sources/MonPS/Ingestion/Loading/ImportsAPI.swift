@@ -15,7 +15,7 @@ extension APIHandler {
         let bytes = try await [UInt8](collecting: body, upTo: Int.max)
         guard !bytes.isEmpty else { throw APIError.badRequest("the request body (the file) is empty") }
         let query = input.query
-        let source = ImportSource(MonPSCommands.ImportFormat(rawValue: query.format.rawValue) ?? .csv)
+        let source = ImportSource(try query.format.bridged(MonPSCommands.ImportFormat.self))
         let sport = query.sport.flatMap { SBRParser.Sport(rawValue: $0.rawValue) }
         // A rule across parameters (the contract cannot state it in a schema): a well-formed request it refuses is a 422.
         if source == .sbr, sport == nil {
@@ -37,8 +37,8 @@ extension APIHandler {
             eventsCreated: report.load.eventsCreated, eventsMatched: report.load.eventsMatched,
             snapshotsAdded: report.load.snapshotsAdded, snapshotsKnown: report.load.snapshotsKnown,
             resultsStored: report.load.resultsStored, rowsSkipped: report.rowsSkipped,
-            issues: report.issues.prefix(1000).map { issue in
-                .init(line: issue.line, reason: issue.reason, effect: .init(rawValue: issue.effect.rawValue) ?? .warning)
+            issues: try report.issues.prefix(1000).map { issue in
+                .init(line: issue.line, reason: issue.reason, effect: try issue.effect.bridged())
             }))))
     }
 }

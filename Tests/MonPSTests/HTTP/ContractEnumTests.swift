@@ -1,0 +1,73 @@
+import MonPSAPI
+import MonPSCore
+import Testing
+
+@testable import MonPS
+
+/// Every pair of enums the handlers convert with `bridged()`: the domain's and the contract's hold the same raw
+/// values, so no conversion can fail at run time. A case added to one side only (a spec change, a new domain state)
+/// fails here, naming the pair.
+@Suite("Contract enums match the domain's")
+struct ContractEnumTests {
+    struct Pair: CustomTestStringConvertible, Sendable {
+        let name: String
+        let domain: Set<String>
+        let contract: Set<String>
+        /// Request-only enums may be narrower than the domain (the domain has values a client cannot ask for).
+        let contractMayBeNarrower: Bool
+        var testDescription: String { name }
+
+        init<Domain: CaseIterable & RawRepresentable, Contract: CaseIterable & RawRepresentable>(
+            _ domain: Domain.Type, _ contract: Contract.Type, requestOnly: Bool = false
+        ) where Domain.RawValue == String, Contract.RawValue == String {
+            name = "\(Domain.self) ↔ \(Contract.self)"
+            self.domain = Set(Domain.allCases.map(\.rawValue))
+            self.contract = Set(Contract.allCases.map(\.rawValue))
+            contractMayBeNarrower = requestOnly
+        }
+    }
+
+    static let pairs: [Pair] = [
+        // Requests (contract → domain): every value a client may send has its domain case.
+        Pair(MonPSCommands.ImportFormat.self, Operations.AdminImportFile.Input.Query.FormatPayload.self, requestOnly: true),
+        Pair(BankrollTransaction.Kind.self, Components.Schemas.CreateTransactionRequest.KindPayload.self, requestOnly: true),
+        Pair(BetOutcome.self, Components.Schemas.SettleBetRequest.StatusPayload.self, requestOnly: true),
+        Pair(BreakdownDimension.self, Operations.GetAnalyticsBreakdown.Input.Query.ByPayload.self, requestOnly: true),
+        Pair(AnalyticsPeriodLength.self, Operations.GetAnalyticsWinRate.Input.Query.PeriodPayload.self, requestOnly: true),
+        Pair(AgentComparison.Period.self, Operations.CompareAgents.Input.Query.PeriodPayload.self, requestOnly: true),
+        Pair(TennisRetirementPolicy.self, Components.Schemas.SettleRequest.TennisRetirementPayload.self, requestOnly: true),
+        // Both ways, or responses (domain → contract): every domain value has its contract case.
+        Pair(ImportIssue.Effect.self, Components.Schemas.ImportIssue.EffectPayload.self),
+        Pair(LedgerKind.self, Components.Schemas.LedgerKind.self),
+        Pair(LedgerCause.self, Components.Schemas.LedgerEntry.CausedByPayload.self),
+        Pair(NotificationType.self, Components.Schemas.NotificationType.self),
+        Pair(WebhookKind.self, Components.Schemas.WebhookKind.self),
+        Pair(BetMarketKind.self, Components.Schemas.BetMarket.self),
+        Pair(BetSelection.self, Components.Schemas.BetSelection.self),
+        Pair(BetStatus.self, Components.Schemas.BetStatus.self),
+        Pair(BetSource.self, Components.Schemas.Bet.SourcePayload.self),
+        Pair(StakeSizing.ReasonCode.self, Components.Schemas.StakeSuggestionReason.CodePayload.self),
+        Pair(DevigMethod.self, Components.Schemas.DevigMethod.self),
+        Pair(AnalyticsPeriodLength.self, Components.Schemas.AnalyticsWinRate.PeriodLengthPayload.self),
+        Pair(BetOutcome.self, Components.Schemas.SettleResponse.OutcomePayload.self),
+        Pair(BacktestStatus.self, Components.Schemas.BacktestStatus.self),
+        Pair(BetOutcome.self, Components.Schemas.BacktestBet.GradePayload.self),
+        Pair(AgentComparison.Period.self, Components.Schemas.AgentComparison.PeriodPayload.self),
+    ]
+
+    @Test(arguments: pairs)
+    func bothSidesHoldTheSameValues(_ pair: Pair) {
+        if pair.contractMayBeNarrower {
+            #expect(pair.contract.subtracting(pair.domain).isEmpty, "the contract accepts values the domain lacks")
+        } else {
+            #expect(pair.domain == pair.contract)
+        }
+    }
+
+    @Test func aValueTheOtherSideLacksIsAFaultNotAStandIn() throws {
+        #expect(throws: APIError.internalError) {
+            _ = try BetStatus.pending.bridged(Components.Schemas.SettleBetRequest.StatusPayload.self)
+        }
+        #expect(try BetOutcome.halfWon.bridged(Components.Schemas.BacktestBet.GradePayload.self) == .halfWon)
+    }
+}
