@@ -5,14 +5,24 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// An active opportunity as a list page needs it: its sort keys and its stored list entry.
-struct OpportunityListing: Sendable {
-    var id: UUID
-    var score: Double
-    var edge: Double
-    var startsAt: Date
-    /// The JSON of the OpenAPI `Opportunity` schema; nil when the row has none (written while it was not active).
-    var entry: ByteBuffer?
+/// A page of active opportunities as their stored list entries (`ListingColumns`).
+struct OpportunityListingPage: Sendable {
+    /// The sort keys of an opportunity (what a next cursor is made of).
+    struct Keys: Sendable, Equatable {
+        var id: UUID
+        var score: Double
+        var edge: Double
+        var startsAt: Date
+    }
+
+    /// Rows found: the page's, plus one when there is a next page.
+    var fetched: Int
+    /// Rows of the page without an entry (written while they were not active).
+    var unlisted: Int
+    /// The entries (the JSON of the OpenAPI `Opportunity` schema) joined with commas, in order; nil for no rows.
+    var entries: ByteBuffer?
+    /// The sort keys of the page's last row.
+    var last: Keys?
 }
 
 /// Serves `GET /v1/opportunities` filtered by nothing but the sport, in any order, with or without a cursor and a
@@ -32,7 +42,7 @@ struct OpportunityListingMiddleware: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard request.method == .get, let query = OpportunityListingQuery(request.uri.query),
-            let fetched = try await repository.listings(query.filter, after: query.after, limit: query.page.limit + 1),
+            let fetched = try await repository.listing(query.filter, after: query.after, limit: query.page.limit + 1),
             let body = Self.page(fetched, request: query)
         else { return try await next(request, context) }
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
@@ -40,24 +50,18 @@ struct OpportunityListingMiddleware: RouterMiddleware {
 
     /// `{"data":[entries…],"next_cursor":…}` (the envelope's keys in the generated encoder's sorted order); nil when an
     /// entry is missing.
-    static func page(_ fetched: [OpportunityListing], request: OpportunityListingQuery) -> ByteBuffer? {
-        let sort = request.filter.sort
-        let (items, next) = request.page.page(fetched) { item in
-            sort.cursorKey(score: item.score, edge: item.edge, startsAt: item.startsAt, id: item.id)
-        }
-        var entries: [ByteBuffer] = []
-        entries.reserveCapacity(items.count)
-        for item in items {
-            guard let entry = item.entry else { return nil }
-            entries.append(entry)
+    static func page(_ fetched: OpportunityListingPage, request: OpportunityListingQuery) -> ByteBuffer? {
+        guard fetched.unlisted == 0 else { return nil }
+        var next: String?
+        if fetched.fetched > request.page.limit {
+            guard let last = fetched.last else { return nil }
+            next = PageCursor.encode(
+                request.filter.sort.cursorKey(score: last.score, edge: last.edge, startsAt: last.startsAt, id: last.id))
         }
         var body = ByteBuffer()
-        body.reserveCapacity(entries.reduce(48 + (next?.utf8.count ?? 0)) { $0 + $1.readableBytes + 1 })
+        body.reserveCapacity(48 + (fetched.entries?.readableBytes ?? 0) + (next?.utf8.count ?? 0))
         body.writeStaticString(#"{"data":["#)
-        for (index, entry) in entries.enumerated() {
-            if index > 0 { body.writeStaticString(",") }
-            body.writeImmutableBuffer(entry)
-        }
+        if let entries = fetched.entries { body.writeImmutableBuffer(entries) }
         body.writeStaticString(#"],"next_cursor":"#)
         if let next {
             // A cursor is base64url: nothing in it needs escaping in a JSON string.

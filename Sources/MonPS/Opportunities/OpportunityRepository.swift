@@ -104,13 +104,16 @@ struct PostgresOpportunityRepository: Sendable {
         }
     }
 
-    /// The stored list entries of the page `list` would return, for pages filtered by nothing but (optionally) the
-    /// sport; nil for other filters.
-    func listings(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) async throws -> [OpportunityListing]? {
+    /// The stored list entries of the page `list` would return (`limit` rows: the page size + 1), for pages filtered
+    /// by nothing but (optionally) the sport; nil for other filters.
+    func listing(_ filter: OpportunityFilter, after: (value: Double, id: UUID)?, limit: Int) async throws
+        -> OpportunityListingPage?
+    {
         guard (1...OpportunityPageQuery.maximumRows).contains(limit),
             let page = OpportunityPageQuery.prepared(filter, after: after, limit: limit, ListingColumns.self)
         else { return nil }
-        return try await run(page)
+        guard let row = try await run(page).first else { throw StorageInvariantError.noRowReturned }
+        return row
     }
 
     /// Opens the existential: every page shape of a projection decodes to its rows.

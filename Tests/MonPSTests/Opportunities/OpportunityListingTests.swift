@@ -217,6 +217,14 @@ struct OpportunityListingTests {
                 "UPDATE opportunities SET listing = replace(listing, '\"bookmaker\":\"', '\"bookmaker\":\"stored-') WHERE id = \(first)")
             let stored = try await client.get("/v1/opportunities?limit=2", token: token)
             #expect(try stored.json()["data"].flatMap { ($0 as? [[String: Any]])?.first?["bookmaker"] as? String }?.hasPrefix("stored-") == true)
+            // A row without its entry just past the page (the row that only says there is a next page) changes nothing.
+            let third = try #require(try await database.query(
+                "SELECT id FROM opportunities ORDER BY score DESC, id DESC OFFSET 2 LIMIT 1").first?.decode(UUID.self))
+            try await database.query("UPDATE opportunities SET listing = NULL WHERE id = \(third)")
+            let beforeIt = try await client.get("/v1/opportunities?limit=2", token: token)
+            #expect(try beforeIt.json()["data"].flatMap { ($0 as? [[String: Any]])?.first?["bookmaker"] as? String }?.hasPrefix("stored-") == true)
+            #expect(try beforeIt.json()["next_cursor"] is String)
+            #expect(try await Self.writeMissing(database) == 1)
             // …other filters go to the generated handler, which reads the columns.
             let filtered = try await client.get("/v1/opportunities?limit=2&verdict=analyze&sort=score", token: token)
             #expect(try filtered.json()["data"].flatMap { ($0 as? [[String: Any]])?.first?["bookmaker"] as? String }?.hasPrefix("book") == true)
@@ -253,21 +261,25 @@ struct OpportunityListingTests {
         let query = try #require(OpportunityListingQuery("sort=edge&limit=7&cursor=\(cursor)"))
         #expect(query.filter.sort == .edge && query.page.limit == 7)
         #expect(query.after?.value == 0.125 && query.after?.id.uuidString.hasSuffix("AB") == true)
-        // Envelope: entries in order, the next cursor, or null.
-        func listing(_ n: Int) -> OpportunityListing {
-            OpportunityListing(
-                id: UUID(), score: Double(n), edge: Double(n), startsAt: .now, entry: ByteBuffer(string: #"{"n":\#(n)}"#))
+        // Envelope: the joined entries, the next cursor from the last entry's keys, or null.
+        func page(_ count: Int, unlisted: Int = 0) -> OpportunityListingPage {
+            let items = (1...count).prefix(7)
+            return OpportunityListingPage(
+                fetched: count, unlisted: unlisted,
+                entries: ByteBuffer(string: items.map { #"{"n":\#($0)}"# }.joined(separator: ",")),
+                last: OpportunityListingPage.Keys(
+                    id: UUID(), score: Double(items.last!), edge: Double(items.last!), startsAt: .now))
         }
-        let full = try #require(OpportunityListingMiddleware.page((1...8).map(listing), request: query))
+        let full = try #require(OpportunityListingMiddleware.page(page(8), request: query))
         let text = String(buffer: full)
         #expect(text.hasPrefix(#"{"data":[{"n":1},{"n":2},{"n":3},{"n":4},{"n":5},{"n":6},{"n":7}],"next_cursor":""#))
         let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]
         let next = try #require(object?["next_cursor"] as? String)
         #expect(try PageCursor.decode(next).first == "7.0")
-        let short = try #require(OpportunityListingMiddleware.page((1...3).map(listing), request: query))
+        let short = try #require(OpportunityListingMiddleware.page(page(3), request: query))
         #expect(String(buffer: short) == #"{"data":[{"n":1},{"n":2},{"n":3}],"next_cursor":null}"#)
-        var missing = (1...3).map(listing)
-        missing[1].entry = nil
-        #expect(OpportunityListingMiddleware.page(missing, request: query) == nil)
+        let none = OpportunityListingPage(fetched: 0, unlisted: 0, entries: nil, last: nil)
+        #expect(OpportunityListingMiddleware.page(none, request: query).map { String(buffer: $0) } == #"{"data":[],"next_cursor":null}"#)
+        #expect(OpportunityListingMiddleware.page(page(3, unlisted: 1), request: query) == nil)
     }
 }
