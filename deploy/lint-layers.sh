@@ -21,8 +21,9 @@
 #   no positional tuple decode `row.decode((A, B, …).self)` (on one line or split after `decode(`) and no other
 #   random-access row reader, so a reordered select
 #   list can never shift values into the wrong fields. A single-column `decode(T.self)` is fine.
-# Rule handlers-use-services — handlers (*API.swift, *API+*.swift) name no repository type: they map generated types
-#   to and from a feature's service, which holds the rules and calls its repository.
+# Rule handlers-use-services — handlers (*API.swift, *API+*.swift) name no repository type and write no audit entry:
+#   they map generated types to and from a feature's service, which holds the rules, calls its repository and records
+#   what it must.
 # Exit status: 0 clean, 1 with one `file:line: [rule] …` line per offence on stderr.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -98,7 +99,7 @@ while IFS= read -r -d '' file; do
     case ${file##*/} in *API.swift | *API+*.swift) handler_files+=("$file") ;; esac
 done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
 report handlers-use-services "handler reaches a repository" \
-    < <(code_matches "${w}[[:alnum:]_]*Repository${e}|[.]repository[.]" "${handler_files[@]}")
+    < <(code_matches "${w}[[:alnum:]_]*Repository${e}|[.]repository[.]|[.]audit[.]record[(]" "${handler_files[@]}")
 
 if [[ $offences -gt 0 ]]; then
     printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader; handlers-use-services: call the feature service. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2

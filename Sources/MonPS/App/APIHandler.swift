@@ -15,7 +15,8 @@ final class APIHandler: APIProtocol {
     let userSettings: SettingsService
     let bets: BetService
     let manualSettlement: ManualSettlement
-    let importer: HistoricalImporter
+    let imports: ImportService
+    let oddsFeed: OddsFeedService
     let jobs: JobRunner
     let platform: PlatformSettingsStore
     let opportunityService: OpportunityService
@@ -39,7 +40,8 @@ final class APIHandler: APIProtocol {
         userSettings: SettingsService,
         bets: BetService,
         manualSettlement: ManualSettlement,
-        importer: HistoricalImporter,
+        imports: ImportService,
+        oddsFeed: OddsFeedService,
         jobs: JobRunner,
         platform: PlatformSettingsStore,
         opportunityService: OpportunityService,
@@ -60,7 +62,8 @@ final class APIHandler: APIProtocol {
         self.userSettings = userSettings
         self.bets = bets
         self.manualSettlement = manualSettlement
-        self.importer = importer
+        self.imports = imports
+        self.oddsFeed = oddsFeed
         self.jobs = jobs
         self.platform = platform
         self.opportunityService = opportunityService

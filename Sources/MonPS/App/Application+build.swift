@@ -71,6 +71,7 @@ public func buildApplication(
     let bankrolls = PostgresBankrollRepository(database: services.readDatabase, audit: auth.admin.audit)
     let userSettings = PostgresSettingsRepository(database: services.database)
     let opportunities = PostgresOpportunityRepository(database: services.readDatabase)
+    let followUp = LoadFollowUp(cache: services.responseCache, jobs: services.jobs)
     let handler = APIHandler(
         sports: SportService(repository: sports),
         events: EventService(repository: events, now: services.now),
@@ -84,7 +85,9 @@ public func buildApplication(
             settlement: BetSettlement(
                 database: services.database, logger: services.logger, outbox: services.notifications.outbox),
             audit: auth.admin.audit),
-        importer: HistoricalImporter(loader: services.loader),
+        imports: ImportService(
+            importer: HistoricalImporter(loader: services.loader), audit: auth.admin.audit, followUp: followUp),
+        oddsFeed: OddsFeedService(loader: services.loader, followUp: followUp),
         jobs: services.jobs,
         platform: services.platform,
         opportunityService: OpportunityService(

@@ -27,10 +27,7 @@ extension APIHandler {
                         winner: result.winner?.rawValue)
                 })
         }
-        let summary = try await OddsFeedService(loader: importer.loader).push(source: batch.source, items: items)
-        try? await responseCache.invalidate(tag: "events")
-        // In the background, as after an upload: a job already running refuses the start; its next run takes these.
-        for job in summary.followUpJobs { _ = try? await jobs.start(job, trigger: .manual) }
+        let summary = try await oddsFeed.push(source: batch.source, items: items)
         return .ok(.init(body: .json(.init(
             source: batch.source, eventsReceived: items.count, eventsCreated: summary.eventsCreated,
             eventsMatched: summary.eventsMatched, snapshotsAdded: summary.snapshotsAdded,

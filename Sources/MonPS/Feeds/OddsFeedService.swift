@@ -8,6 +8,8 @@ import Foundation
 /// found again by (`feed-<source>`, id), prices already stored are skipped: sending a batch twice adds nothing.
 struct OddsFeedService: Sendable {
     let loader: OddsLoader
+    /// What follows a stored batch, as after an upload.
+    let followUp: LoadFollowUp
 
     /// `feed-<source>` as stored in `event_external_ids.source` (≤ 32 characters: the contract caps `source` at 27).
     static func ingestionSource(_ source: String) -> IngestionSource { IngestionSource(rawValue: "feed-\(source)") }
@@ -26,13 +28,16 @@ struct OddsFeedService: Sendable {
         var result: Result?
     }
 
-    /// Validates every item, then loads the batch in one transaction.
+    /// Validates every item, then loads the batch in one transaction and follows it up.
     /// - Throws: ``OddsFeedRejected`` naming each unusable item (nothing written).
     func push(source: String, items: [Item]) async throws -> LoadSummary {
         let sports = try await loader.sportGroups()
         let (events, problems) = Self.check(items, knownSports: sports)
         guard problems.isEmpty else { throw OddsFeedRejected(items: problems) }
-        return try await loader.load(events, source: Self.ingestionSource(source), options: LoadOptions(updatesSchedule: true))
+        let summary = try await loader.load(
+            events, source: Self.ingestionSource(source), options: LoadOptions(updatesSchedule: true))
+        await followUp.after(summary)
+        return summary
     }
 
     /// The events to load and every reason an item cannot be stored, named by its place in the batch

@@ -28,10 +28,8 @@ extension APIHandler {
 
     func adminRunJob(_ input: Operations.AdminRunJob.Input) async throws -> Operations.AdminRunJob.Output {
         let principal = try RequestScope.requirePrincipal()
-        let run = try await jobs.start(input.path.name, trigger: .manual)
-        try await auth.admin.audit.record(
-            AuditAction("job.run"), actor: principal.userID, targetType: "job", targetID: input.path.name,
-            context: .current, details: ["run_id": .int(Int(run.id))])
+        let run = try await JobControl(runner: jobs, audit: auth.admin.audit)
+            .start(input.path.name, by: principal.userID, context: .current)
         return .accepted(.init(body: .json(Components.Schemas.JobRun(run))))
     }
 }

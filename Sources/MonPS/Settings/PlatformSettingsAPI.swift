@@ -23,10 +23,8 @@ extension APIHandler {
             change.rateLimitsJSON = String(decoding: try JSONEncoder().encode(limits), as: UTF8.self)
         }
         change.reset = Set((body.reset ?? []).map(\.rawValue))
-        let changed = try await PlatformSettingsWriter(store: platform).apply(change, actor: principal.userID)
-        try await auth.admin.audit.record(
-            AuditAction("platform.settings_changed"), actor: principal.userID, targetType: "platform_settings",
-            context: .current, details: ["fields": .strings(changed)])
+        _ = try await PlatformSettingsWriter(store: platform, audit: auth.admin.audit)
+            .apply(change, actor: principal.userID, context: .current)
         return .ok(.init(body: .json(try PlatformSettingsView.render(platform))))
     }
 }

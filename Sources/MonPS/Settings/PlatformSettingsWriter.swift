@@ -22,11 +22,13 @@ struct InvalidPlatformSetting: Error, Equatable, CustomStringConvertible {
 /// Writes a change to `platform_settings` (one statement, so it is all or nothing) and reloads the store.
 struct PlatformSettingsWriter {
     let store: PlatformSettingsStore
+    /// Every change is an admin's, recorded with the names of the fields changed.
+    let audit: AuditLog
 
     static let intervalRange = 60...604_800
 
     /// Returns the names of the fields changed (never their secret values).
-    func apply(_ change: PlatformSettingsChange, actor: UUID) async throws -> [String] {
+    func apply(_ change: PlatformSettingsChange, actor: UUID, context: AuditContext) async throws -> [String] {
         var sealed: String?
         var last4: String?
         if let key = change.oddsAPIKey {
@@ -89,6 +91,10 @@ struct PlatformSettingsWriter {
         if change.registrationOpen != nil { fields.append("registration_open") }
         if change.rateLimitsJSON != nil { fields.append("rate_limits") }
         if change.emailVerification != nil { fields.append("email_verification") }
-        return fields + reset.sorted().map { "reset:\($0)" }
+        let changed = fields + reset.sorted().map { "reset:\($0)" }
+        try await audit.record(
+            AuditAction("platform.settings_changed"), actor: actor, targetType: "platform_settings", context: context,
+            details: ["fields": .strings(changed)])
+        return changed
     }
 }

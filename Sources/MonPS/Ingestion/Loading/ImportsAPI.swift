@@ -22,16 +22,8 @@ extension APIHandler {
             throw APIError.validation(field: "sport", message: "is required for SBR archives (nhl, mlb, nba)")
         }
         let file = ImportFile(source: source, name: query.fileName, bytes: bytes, sbrSport: sport)
-        let reports = try await importer.run([file], strict: query.strict ?? false, requestedBy: principal.userID)
-        guard let report = reports.first else { throw APIError.internalError }
-        try await auth.admin.audit.record(
-            AuditAction("import.file"), actor: principal.userID, targetType: "import",
-            targetID: report.load.importRunID.map(String.init), context: .current,
-            details: ["file": .string(String(query.fileName.prefix(255))), "format": .string(query.format.rawValue),
-                      "snapshots_added": .int(report.load.snapshotsAdded)])
-        try? await responseCache.invalidate(tag: "events")
-        // In the background. A job already running refuses the start; its next scheduled run takes these rows.
-        for job in report.load.followUpJobs { _ = try? await jobs.start(job, trigger: .manual) }
+        let report = try await imports.importFile(
+            file, strict: query.strict ?? false, actor: principal.userID, context: .current)
         return .ok(.init(body: .json(.init(
             importId: report.load.importRunID ?? 0, fileName: report.file, rowsRead: report.rowsRead,
             eventsCreated: report.load.eventsCreated, eventsMatched: report.load.eventsMatched,
