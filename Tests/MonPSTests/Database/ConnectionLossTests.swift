@@ -86,8 +86,12 @@ struct ConnectionLossTests {
                 #expect(refusal?.reason == .poolExhausted)
                 try await holders.waitForAll()
             }
-            // The abandoned lease request left the pool usable.
-            let one = try await database.query("SELECT 1").first?.decode(Int.self)
+            // The abandoned lease request left the pool usable. Asked a few times: with a 1 s lease, a loaded machine
+            // (the whole suite in parallel) once took longer than that to hand a freed connection back.
+            var one: Int?
+            for _ in 0..<10 where one == nil {
+                do { one = try await database.query("SELECT 1").first?.decode(Int.self) } catch is DatabaseUnavailable {}
+            }
             #expect(one == 1)
         }
     }
