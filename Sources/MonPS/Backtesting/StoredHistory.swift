@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 import PostgresNIO
 
 /// Reads settled events and their stored prices back as the records the file parsers produce, so that a backtest

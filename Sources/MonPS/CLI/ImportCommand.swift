@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MonPSCore
 
 /// `monps import …`: historical files into the database.
 extension MonPSCommands {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MonPSCore
 
 /// Loads the quick start's demo data. Deterministic and idempotent: running it twice changes nothing.
 /// Each capability of MonPS adds its step here so a new user sees it working.

@@ -1,5 +1,6 @@
 import Foundation
 import MonPSAPI
+import MonPSCore
 
 /// `POST /v1/feeds/odds`: maps the contract's batch onto the loader's events; the rules are `OddsFeedService`'s.
 extension APIHandler {

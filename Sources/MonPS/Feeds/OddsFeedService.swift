@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// Batches pushed by odds providers MonPS does not poll (esports first): events, prices and results.
 ///

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import MonPSCore
 import Prometheus
 
 /// What both collection jobs share: the client settings, the loader and the sports to collect.

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// Maps odds/events payloads to ``ImportedEvent``s.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// Credit usage as reported by the headers of the last response that carried them.
 public struct OddsAPIQuota: Sendable, Equatable {

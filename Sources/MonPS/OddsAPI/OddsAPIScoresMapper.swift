@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// Maps a scores payload to ``OddsAPIScore``s.
 ///

@@ -17,33 +17,8 @@ struct AgentRecordsRepository: Sendable {
     /// Live opportunities read per comparison at most (the newest).
     var liveLimit = 200_000
 
-    /// One graded pick: a live opportunity as a one-unit paper bet, or a backtest bet.
-    struct Pick: Sendable, Equatable {
-        var agents: [String]
-        var sport: String
-        var market: String
-        var odds: Double
-        var stake: Int64
-        var payout: Int64
-        var grade: BetOutcome
-        var clv: Double?
-        var fairProbability: Double
-        var verdict: String?
-        var at: Date
-    }
-
-    struct Backtest: Sendable, Equatable {
-        var id: UUID
-        var bankroll: Int64
-        var finishedAt: Date
-        var picks: [Pick]
-    }
-
-    /// Live paper bets are one unit: 1.00 in minor units.
-    static let paperStake: Int64 = 100
-
     /// Graded live opportunities in `filter`, oldest first (the newest `liveLimit`).
-    func live(_ filter: AgentRecordFilter) async throws -> [Pick] {
+    func live(_ filter: AgentRecordFilter) async throws -> [AgentComparison.Pick] {
         let rows = try await database.query(
             """
             SELECT * FROM (
@@ -60,16 +35,16 @@ struct AgentRecordsRepository: Sendable {
         return try rows.map { row in
             let read = RowReader(row)
             let unitReturn: Double = try read("unit_return")
-            return Pick(
+            return AgentComparison.Pick(
                 agents: try read("agents"), sport: try read("sport_key"), market: try read("market"), odds: try read("price"),
-                stake: Self.paperStake, payout: Int64((unitReturn * Double(Self.paperStake)).rounded()),
+                stake: AgentComparison.paperStake, payout: Int64((unitReturn * Double(AgentComparison.paperStake)).rounded()),
                 grade: try read("grade", BetOutcome.self), clv: try read("clv"),
                 fairProbability: try read("fair_probability"), verdict: try read("verdict"), at: try read("starts_at"))
         }
     }
 
     /// The latest finished backtest of each strategy whose scope covers `filter.sport`, with its bets in `filter`.
-    func latestBacktests(_ filter: AgentRecordFilter) async throws -> [String: Backtest] {
+    func latestBacktests(_ filter: AgentRecordFilter) async throws -> [String: AgentComparison.BacktestPicks] {
         let latest = try await database.query(
             """
             SELECT DISTINCT ON (strategy) strategy, id, bankroll, finished_at FROM backtests
@@ -82,7 +57,7 @@ struct AgentRecordsRepository: Sendable {
                 strategy: try read("strategy", String.self), id: try read("id", UUID.self),
                 bankroll: try read("bankroll", Int64.self), finished: try read("finished_at", Date.self))
         }
-        var found: [String: Backtest] = [:]
+        var found: [String: AgentComparison.BacktestPicks] = [:]
         for (strategy, id, bankroll, finished) in latest {
             let picks = try await database.query(
                 """
@@ -97,13 +72,13 @@ struct AgentRecordsRepository: Sendable {
                 """
             ).map { row in
                 let read = RowReader(row)
-                return Pick(
+                return AgentComparison.Pick(
                     agents: try read("agents"), sport: try read("sport_key"), market: try read("market"),
                     odds: try read("price"), stake: try read("stake"), payout: try read("payout"),
                     grade: try read("grade", BetOutcome.self), clv: try read("clv"),
                     fairProbability: try read("fair_probability"), verdict: nil, at: try read("placed_at"))
             }
-            found[strategy] = Backtest(id: id, bankroll: bankroll, finishedAt: finished, picks: picks)
+            found[strategy] = AgentComparison.BacktestPicks(id: id, bankroll: bankroll, finishedAt: finished, picks: picks)
         }
         return found
     }

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 @testable import MonPS
 
 /// A hand-made football-data.co.uk file: three Premier League matches on 10/08/2019 (15:00 UK = 14:00 UTC).

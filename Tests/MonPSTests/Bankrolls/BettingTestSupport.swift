@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import Testing
+import MonPSCore
 @testable import MonPS
 
 /// Accounts, bankrolls and events for the bankroll, settings and bet tests.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Testing
+import MonPSCore
 @testable import MonPS
 
 @Suite("Events API: events, prices, line history, bookmakers", .hangGuard)

@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Testing
+import MonPSCore
 @testable import MonPS
 
 /// An event loaded after its start keeps its newest prices in `closing_odds` only; `current_odds` (and the read

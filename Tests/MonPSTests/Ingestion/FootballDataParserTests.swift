@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import MonPSCore
 @testable import MonPS
 
 @Suite("Ingestion: football-data.co.uk parser", .hangGuard)

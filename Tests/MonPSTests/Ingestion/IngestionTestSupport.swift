@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import MonPSCore
 @testable import MonPS
 
 /// Paths and helpers shared by the ingestion parser suites.

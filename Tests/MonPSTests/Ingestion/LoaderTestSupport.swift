@@ -1,5 +1,6 @@
 import Foundation
 import PostgresNIO
+import MonPSCore
 @testable import MonPS
 
 /// Small hand-made events for loader and read-API tests.

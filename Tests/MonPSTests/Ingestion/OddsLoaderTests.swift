@@ -1,6 +1,7 @@
 import Foundation
 import PostgresNIO
 import Testing
+import MonPSCore
 @testable import MonPS
 
 @Suite("Ingestion: loading events, prices and results into PostgreSQL", .hangGuard)

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdTesting
 import Testing
+import MonPSCore
 @testable import MonPS
 
 @Suite("Opportunities: live detection, the list and the agents' switches", .hangGuard)

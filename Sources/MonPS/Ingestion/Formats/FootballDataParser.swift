@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// football-data.co.uk match files: the main-league layout (`Div,Date,[Time,]HomeTeam,…`, 62–132
 /// columns) and the "extra league" layout (`Country,League,Season,Date,Time,Home[Team],…`, e.g.

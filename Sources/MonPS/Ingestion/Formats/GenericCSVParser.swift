@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// # MonPS generic odds CSV (`--format csv`)
 ///

@@ -1,3 +1,5 @@
+import MonPSCore
+
 /// A forgiving RFC 4180 reader for the historical odds files.
 ///
 /// - Delimiter `,`, `;` or tab, sniffed from the header line (the most frequent one outside quotes).

@@ -1,3 +1,5 @@
+import MonPSCore
+
 /// The table behind an import file, whatever its container: delimited text, an `.xlsx` workbook (its first sheet),
 /// or a clear refusal for the old binary `.xls`. Every parser reads through here, so a workbook's rows meet the same
 /// row parsers, per-row issues and `--strict` as the CSV export of the same sheet.

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// Prices and price-less lines of one SBR game (rules in ``SBRParser``).
 struct SBRPrices {

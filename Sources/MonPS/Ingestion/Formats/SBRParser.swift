@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// sportsbookreviewsonline.com ("SBR") NHL / MLB / NBA score-and-odds archives: two rows per game.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// tennis-data.co.uk match files (ATP and WTA), both text variants:
 /// semicolon + decimal comma + `dd/mm/yyyy` unquoted (2018–2022 exports) and semicolon, every field

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 import ZIPFoundation
 
 /// Reads the first worksheet of an `.xlsx` workbook into the same ``HistoricalCSV/Document`` a CSV gives, so the

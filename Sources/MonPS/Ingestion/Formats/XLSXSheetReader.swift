@@ -1,3 +1,5 @@
+import MonPSCore
+
 /// The rows of one worksheet part (`<sheetData><row r="…"><c r="B2" t="s" s="3"><v>…</v></c>…`), as records whose
 /// fields sit at their column (omitted cells are empty fields). See ``XLSXReader`` for how values are written.
 struct XLSXSheetReader {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MonPSCore
 
 /// A historical file to import: its format, name and bytes.
 struct ImportFile: Sendable {

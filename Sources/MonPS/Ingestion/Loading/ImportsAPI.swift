@@ -1,5 +1,6 @@
 import Foundation
 import MonPSAPI
+import MonPSCore
 import OpenAPIRuntime
 
 /// `POST /v1/admin/imports`: the admin upload doing what `monps import` does, for one file.

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// Where loaded rows come from: the namespace of external ids and the `source` of every snapshot.
 struct IngestionSource: RawRepresentable, Sendable, Hashable, CustomStringConvertible {

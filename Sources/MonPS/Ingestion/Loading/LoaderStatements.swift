@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MonPSCore
 import PostgresNIO
 
 /// The set-based statements of one load, run inside the loader's transaction on its connection.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MonPSCore
 import NIOCore
 import PostgresNIO
 

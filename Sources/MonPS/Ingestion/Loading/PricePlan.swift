@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 /// A batch's prices made ready for `COPY` before its transaction starts: de-duplicated per series point,
 /// reduced to latest and closing lines, and encoded as COPY text except for the two ids only the database

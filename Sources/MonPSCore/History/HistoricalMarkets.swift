@@ -1,5 +1,4 @@
 import Foundation
-import MonPSCore
 
 /// Turns parsed historical files into the markets `Backtest.run` replays. Pure: no I/O, no clock.
 ///

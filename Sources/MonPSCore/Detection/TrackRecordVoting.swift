@@ -1,9 +1,7 @@
-import MonPSCore
-
 /// The live vote with agent D: when it is enabled, every signal is re-scored by its agent's measured record and each
 /// agent's vote weighs what that record earns in the event's sport and market family (``TrackRecordWeighting``); when
 /// it is disabled, or an agent has no record yet, votes weigh 1.
-enum TrackRecordVoting {
+public enum TrackRecordVoting {
     private struct Slice: Hashable {
         var sport: String
         var market: MarketType
@@ -12,7 +10,7 @@ enum TrackRecordVoting {
     /// - Parameters:
     ///   - records: agent D's table, or `nil` when D is disabled.
     ///   - sports: the sport of each event of `signals`.
-    static func evaluate(
+    public static func evaluate(
         _ signals: [Signal], agents: [AgentID], records: TrackRecordTable?,
         configuration: ConsensusConfiguration = ConsensusConfiguration(), sports: [Int64: String]
     ) -> [Opportunity] {

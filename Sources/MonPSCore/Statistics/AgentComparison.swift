@@ -1,14 +1,63 @@
 import Foundation
-import MonPSCore
 
 /// `GET /v1/agents/compare`: each agent and the consensus, measured live (opportunities graded at kick-off, one-unit
 /// paper bets) and in their latest backtest, overall and per period; and the consensus verdicts against what happened.
-struct AgentComparison: Sendable, Equatable {
-    enum Period: String, Sendable, CaseIterable {
+public struct AgentComparison: Sendable, Equatable {
+    /// One graded pick: a live opportunity as a one-unit paper bet, or a backtest bet.
+    public struct Pick: Sendable, Equatable {
+        public var agents: [String]
+        public var sport: String
+        public var market: String
+        public var odds: Double
+        public var stake: Int64
+        public var payout: Int64
+        public var grade: BetOutcome
+        public var clv: Double?
+        public var fairProbability: Double
+        public var verdict: String?
+        public var at: Date
+
+        public init(
+            agents: [String], sport: String, market: String, odds: Double, stake: Int64, payout: Int64, grade: BetOutcome,
+            clv: Double?, fairProbability: Double, verdict: String?, at: Date
+        ) {
+            self.agents = agents
+            self.sport = sport
+            self.market = market
+            self.odds = odds
+            self.stake = stake
+            self.payout = payout
+            self.grade = grade
+            self.clv = clv
+            self.fairProbability = fairProbability
+            self.verdict = verdict
+            self.at = at
+        }
+    }
+
+    /// The bets of a strategy's latest finished backtest.
+    public struct BacktestPicks: Sendable, Equatable {
+        public var id: UUID
+        public var bankroll: Int64
+        public var finishedAt: Date
+        public var picks: [Pick]
+
+        public init(id: UUID, bankroll: Int64, finishedAt: Date, picks: [Pick]) {
+            self.id = id
+            self.bankroll = bankroll
+            self.finishedAt = finishedAt
+            self.picks = picks
+        }
+    }
+
+    /// Live paper bets are one unit: 1.00 in minor units.
+    public static let paperStake: Int64 = 100
+
+    public enum Period: String, Sendable, CaseIterable {
         case week, month, quarter
 
         /// `2026-W48`, `2026-11`, `2026-Q4` (ISO weeks, UTC).
-        func label(_ date: Date) -> String {
+        public func label(_ date: Date) -> String {
             var calendar = Calendar(identifier: .iso8601)
             calendar.timeZone = TimeZone(identifier: "UTC")!
             switch self {
@@ -26,50 +75,50 @@ struct AgentComparison: Sendable, Equatable {
     }
 
     /// The statistics of a set of picks (void bets excluded from everything but `voidBets`).
-    struct Stats: Sendable, Equatable {
+    public struct Stats: Sendable, Equatable {
         /// `nil` only if a stored pick were invalid (the tables' checks prevent it).
-        var report: PerformanceReport?
+        public var report: PerformanceReport?
         /// Mean fair probability of the picks in action: the hit rate the agents expected.
-        var expectedHitRate: Double?
+        public var expectedHitRate: Double?
     }
 
-    struct PeriodStats: Sendable, Equatable {
-        var period: String
-        var live: Stats?
-        var backtest: Stats?
+    public struct PeriodStats: Sendable, Equatable {
+        public var period: String
+        public var live: Stats?
+        public var backtest: Stats?
     }
 
-    struct AgentLine: Sendable, Equatable {
+    public struct AgentLine: Sendable, Equatable {
         /// An agent id, or `consensus`.
-        var agent: String
-        var title: String
-        var enabled: Bool
+        public var agent: String
+        public var title: String
+        public var enabled: Bool
         /// Agent D's current overall weight of this agent (`nil` for the consensus).
-        var weight: Double?
-        var live: Stats
-        var backtest: Stats?
-        var backtestID: UUID?
-        var periods: [PeriodStats]
+        public var weight: Double?
+        public var live: Stats
+        public var backtest: Stats?
+        public var backtestID: UUID?
+        public var periods: [PeriodStats]
     }
 
-    struct VerdictLine: Sendable, Equatable {
-        var verdict: String
-        var stats: Stats
+    public struct VerdictLine: Sendable, Equatable {
+        public var verdict: String
+        public var stats: Stats
     }
 
-    var period: Period
-    var agents: [AgentLine]
-    var verdicts: [VerdictLine]
+    public var period: Period
+    public var agents: [AgentLine]
+    public var verdicts: [VerdictLine]
 
     /// Notional bankroll of the live paper bets (100 one-unit stakes), for ROI and drawdown.
-    static let paperBankroll: Int64 = 100 * AgentRecordsRepository.paperStake
+    public static let paperBankroll: Int64 = 100 * paperStake
 
     /// - Parameters:
     ///   - agents: the single agents to list (id, title, enabled), in display order.
     ///   - live: graded live opportunities; `backtests`: latest backtest per strategy.
-    static func build(
-        agents: [(id: String, title: String, enabled: Bool)], weights: [String: Double], live: [AgentRecordsRepository.Pick],
-        backtests: [String: AgentRecordsRepository.Backtest], period: Period
+    public static func build(
+        agents: [(id: String, title: String, enabled: Bool)], weights: [String: Double], live: [Pick],
+        backtests: [String: BacktestPicks], period: Period
     ) -> AgentComparison {
         var lines: [AgentLine] = []
         let rows = agents + [(id: "consensus", title: "Consensus (verdict analyze)", enabled: true)]
@@ -90,7 +139,7 @@ struct AgentComparison: Sendable, Equatable {
     }
 
     static func periods(
-        live: [AgentRecordsRepository.Pick], backtest: AgentRecordsRepository.Backtest?, period: Period
+        live: [Pick], backtest: BacktestPicks?, period: Period
     ) -> [PeriodStats] {
         let liveByPeriod = Dictionary(grouping: live) { period.label($0.at) }
         let backtestByPeriod = Dictionary(grouping: backtest?.picks ?? []) { period.label($0.at) }
@@ -102,7 +151,7 @@ struct AgentComparison: Sendable, Equatable {
     }
 
     /// The core's statistics with a win-count p-value (no resampling: this answers a request).
-    static func stats(_ picks: [AgentRecordsRepository.Pick], bankroll: Int64) -> Stats {
+    static func stats(_ picks: [Pick], bankroll: Int64) -> Stats {
         let bets = picks.map {
             SettledBet(
                 stake: $0.stake, decimalOdds: $0.odds, payout: $0.payout, outcome: $0.grade,
