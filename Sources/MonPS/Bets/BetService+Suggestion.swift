@@ -22,7 +22,7 @@ extension BetService {
         var devigMethod: DevigMethod?
         var sharpBookmaker: String?
         var kellyMultiplier: Double
-        var sizing: StakeSizing
+        var sizing: StakeSizing<BetSelection>
     }
 
     /// Resolves the price (given, or the bookmaker's latest), the fair probability (given, or the sharp bookmaker's
@@ -88,7 +88,7 @@ extension BetService {
         guard let probability else {
             throw BettingError.validation(field: "probability", message: "is required without event_id")
         }
-        let sizing = try StakeSizer.size(StakeSizingInput(
+        let sizing = try BetStakeSizer.size(BetStakeInput(
             odds: odds, probability: probability, line: line, balance: bankroll.balance,
             kellyMultiplier: preferences.kellyFraction, maxStakeShare: preferences.maxStakeShare,
             minEdge: preferences.minEdge, openLegs: openLegs))

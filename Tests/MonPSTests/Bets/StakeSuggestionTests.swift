@@ -11,7 +11,7 @@ struct StakeSuggestionTests {
 
     /// One bet: full Kelly (0.5·2.2 − 1)/1.2 = 1/12; quarter Kelly 1/48 of 100 000 = 2083.33 → 2083 (rounded down).
     @Test func singleBetIsFractionalKellyRoundedDown() throws {
-        let sizing = try StakeSizer.size(StakeSizingInput(
+        let sizing = try BetStakeSizer.size(BetStakeInput(
             odds: 2.2, probability: 0.5, line: Self.homeWin, balance: 100_000, kellyMultiplier: 0.25,
             maxStakeShare: 0.05, minEdge: 0.02))
         #expect(sizing.stake == 2_083)
@@ -22,20 +22,20 @@ struct StakeSuggestionTests {
         #expect(sizing.wealth == 100_000 && sizing.joint == nil && sizing.reasons.isEmpty)
 
         // Full Kelly would stake 8333: the 5% cap holds it at 5000.
-        let capped = try StakeSizer.size(StakeSizingInput(
+        let capped = try BetStakeSizer.size(BetStakeInput(
             odds: 2.2, probability: 0.5, line: nil, balance: 100_000, kellyMultiplier: 1, maxStakeShare: 0.05, minEdge: 0))
         #expect(capped.stake == 5_000)
         #expect(capped.reasons.map(\.code) == [.cappedByMaxStake])
 
         // EV 0.5·2.02 − 1 = 1% < the 2% minimum; a price below fair has no edge at all.
-        let thin = try StakeSizer.size(StakeSizingInput(
+        let thin = try BetStakeSizer.size(BetStakeInput(
             odds: 2.02, probability: 0.5, line: nil, balance: 100_000, kellyMultiplier: 0.25, maxStakeShare: 0.05, minEdge: 0.02))
         #expect(thin.stake == 0 && thin.reasons.map(\.code) == [.belowMinEdge])
-        let none = try StakeSizer.size(StakeSizingInput(
+        let none = try BetStakeSizer.size(BetStakeInput(
             odds: 1.9, probability: 0.5, line: nil, balance: 100_000, kellyMultiplier: 0.25, maxStakeShare: 0.05, minEdge: 0))
         #expect(none.stake == 0 && none.reasons.map(\.code) == [.noEdge])
         // A tiny bankroll rounds the stake down to nothing.
-        let tiny = try StakeSizer.size(StakeSizingInput(
+        let tiny = try BetStakeSizer.size(BetStakeInput(
             odds: 2.2, probability: 0.5, line: nil, balance: 40, kellyMultiplier: 0.25, maxStakeShare: 0.05, minEdge: 0))
         #expect(tiny.stake == 0 && tiny.reasons.map(\.code) == [.roundedToZero])
     }
@@ -47,7 +47,7 @@ struct StakeSuggestionTests {
     /// Alone, the away bet would get ⌊97 000 · 0.25 · (0.1/3.4)⌋ = 713.
     @Test func twoBetsOnOneEventAreSizedJointly() throws {
         let open = [OpenBetLeg(line: Self.homeWin, odds: 2.2, stake: 3_000, fairProbability: 0.5)]
-        let joint = try StakeSizer.size(StakeSizingInput(
+        let joint = try BetStakeSizer.size(BetStakeInput(
             odds: 4.4, probability: 0.25, line: Self.awayWin, balance: 97_000, kellyMultiplier: 0.25,
             maxStakeShare: 0.05, minEdge: 0.02, openLegs: open))
         #expect(joint.stake == 1_785)
@@ -59,30 +59,30 @@ struct StakeSuggestionTests {
         #expect(legs.map(\.targetStake) == [1_785, 3_571])
         #expect(legs.map(\.existingStake) == [0, 3_000])
 
-        let alone = try StakeSizer.size(StakeSizingInput(
+        let alone = try BetStakeSizer.size(BetStakeInput(
             odds: 4.4, probability: 0.25, line: Self.awayWin, balance: 97_000, kellyMultiplier: 0.25,
             maxStakeShare: 0.05, minEdge: 0.02))
         #expect(alone.stake == 713)
 
         // More on the same outcome: the 3000 already staked on home exceeds its single-Kelly target of 2083.
-        let again = try StakeSizer.size(StakeSizingInput(
+        let again = try BetStakeSizer.size(BetStakeInput(
             odds: 2.2, probability: 0.5, line: Self.homeWin, balance: 97_000, kellyMultiplier: 0.25,
             maxStakeShare: 0.05, minEdge: 0.02, openLegs: open))
         #expect(again.stake == 0 && again.reasons.map(\.code) == [.alreadyCovered])
         // A bet on another market of the event is not mutually exclusive: left out, sized alone.
         let totals = OpenBetLeg(line: BetLine(stored: .totals, selection: .over, point: 2.5), odds: 1.9, stake: 500, fairProbability: 0.5)
-        let mixed = try StakeSizer.size(StakeSizingInput(
+        let mixed = try BetStakeSizer.size(BetStakeInput(
             odds: 4.4, probability: 0.25, line: Self.awayWin, balance: 97_000, kellyMultiplier: 0.25,
             maxStakeShare: 0.05, minEdge: 0.02, openLegs: [totals]))
         #expect(mixed.stake == 713 && mixed.reasons.map(\.code) == [.otherMarketsIgnored])
         // Without the other bet's probability there is no joint solution.
-        let unknown = try StakeSizer.size(StakeSizingInput(
+        let unknown = try BetStakeSizer.size(BetStakeInput(
             odds: 4.4, probability: 0.25, line: Self.awayWin, balance: 97_000, kellyMultiplier: 0.25,
             maxStakeShare: 0.05, minEdge: 0.02, openLegs: [OpenBetLeg(line: Self.homeWin, odds: 2.2, stake: 3_000)]))
         #expect(unknown.stake == 713 && unknown.reasons.map(\.code) == [.jointUnavailable])
         // Probabilities of exclusive outcomes summing above 1 are refused.
         #expect(throws: BettingError.self) {
-            try StakeSizer.size(StakeSizingInput(
+            try BetStakeSizer.size(BetStakeInput(
                 odds: 4.4, probability: 0.6, line: Self.awayWin, balance: 97_000, kellyMultiplier: 0.25,
                 maxStakeShare: 0.05, minEdge: 0.02, openLegs: open))
         }

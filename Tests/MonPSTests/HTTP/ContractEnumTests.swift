@@ -46,7 +46,7 @@ struct ContractEnumTests {
         Pair(BetSelection.self, Components.Schemas.BetSelection.self),
         Pair(BetStatus.self, Components.Schemas.BetStatus.self),
         Pair(BetSource.self, Components.Schemas.Bet.SourcePayload.self),
-        Pair(StakeSizing.ReasonCode.self, Components.Schemas.StakeSuggestionReason.CodePayload.self),
+        Pair(StakeSizingReason.Code.self, Components.Schemas.StakeSuggestionReason.CodePayload.self),
         Pair(DevigMethod.self, Components.Schemas.DevigMethod.self),
         Pair(AnalyticsPeriodLength.self, Components.Schemas.AnalyticsWinRate.PeriodLengthPayload.self),
         Pair(BetOutcome.self, Components.Schemas.SettleResponse.OutcomePayload.self),

@@ -1,34 +1,57 @@
 import Foundation
-import MonPSCore
 
-/// What a stake suggestion is computed from (all values already resolved: price, fair probability, settings).
-struct StakeSizingInput: Sendable, Equatable {
-    var odds: Double
-    var probability: Double
-    /// The bet's market and selection; nil when it is not on a known event (no joint allocation then).
-    var line: BetLine?
-    /// The bankroll's balance (what can still be staked).
-    var balance: Int64
-    var kellyMultiplier: Double
-    var maxStakeShare: Double
-    var minEdge: Double
-    /// The caller's pending bets on the same event and bankroll, each with the fair probability to use for it.
-    var openLegs: [OpenBetLeg] = []
+/// A pending bet that joins a new one in a simultaneous Kelly allocation: another outcome of the same market that
+/// excludes the new bet with nothing refunded (the caller decides which bets qualify), or the same outcome.
+public struct StakeSizingLeg<Selection: Hashable & Sendable>: Sendable, Equatable {
+    public var selection: Selection
+    public var odds: Double
+    public var stake: Int64
+    /// The fair probability to size it with; nil when none is known (no joint allocation then).
+    public var fairProbability: Double?
+
+    public init(selection: Selection, odds: Double, stake: Int64, fairProbability: Double?) {
+        self.selection = selection
+        self.odds = odds
+        self.stake = stake
+        self.fairProbability = fairProbability
+    }
 }
 
-/// A stake suggestion and how it was reached.
-struct StakeSizing: Sendable, Equatable {
-    struct Leg: Sendable, Equatable {
-        var selection: BetSelection
-        var odds: Double
-        var probability: Double
-        var fraction: Double
-        var targetStake: Int64
-        var existingStake: Int64
-        var isNew: Bool
-    }
+/// What a stake suggestion is computed from (all values already resolved: price, fair probability, settings).
+public struct StakeSizingInput<Selection: Hashable & Sendable>: Sendable, Equatable {
+    public var odds: Double
+    public var probability: Double
+    /// The bet's selection; nil when it is not on a known market (no joint allocation then).
+    public var selection: Selection?
+    /// The bankroll's balance (what can still be staked).
+    public var balance: Int64
+    public var kellyMultiplier: Double
+    public var maxStakeShare: Double
+    public var minEdge: Double
+    /// The pending bets that can join this one (`StakeSizingLeg`).
+    public var joinable: [StakeSizingLeg<Selection>]
+    /// Pending bets on the same event that cannot (other markets or lines, or they can push): only reported.
+    public var ignored: Int
 
-    enum ReasonCode: String, Sendable, CaseIterable {
+    public init(
+        odds: Double, probability: Double, selection: Selection?, balance: Int64, kellyMultiplier: Double,
+        maxStakeShare: Double, minEdge: Double, joinable: [StakeSizingLeg<Selection>] = [], ignored: Int = 0
+    ) {
+        self.odds = odds
+        self.probability = probability
+        self.selection = selection
+        self.balance = balance
+        self.kellyMultiplier = kellyMultiplier
+        self.maxStakeShare = maxStakeShare
+        self.minEdge = minEdge
+        self.joinable = joinable
+        self.ignored = ignored
+    }
+}
+
+/// Why a suggestion is what it is.
+public struct StakeSizingReason: Sendable, Equatable {
+    public enum Code: String, Sendable, CaseIterable {
         case noEdge = "no_edge"
         case belowMinEdge = "below_min_edge"
         case cappedByMaxStake = "capped_by_max_stake"
@@ -40,61 +63,79 @@ struct StakeSizing: Sendable, Equatable {
         case otherMarketsIgnored = "other_markets_ignored"
     }
 
-    struct Reason: Sendable, Equatable {
-        var code: ReasonCode
-        var message: String
+    public var code: Code
+    public var message: String
+
+    public init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// A stake suggestion and how it was reached.
+public struct StakeSizing<Selection: Hashable & Sendable>: Sendable, Equatable {
+    public struct Leg: Sendable, Equatable {
+        public var selection: Selection
+        public var odds: Double
+        public var probability: Double
+        public var fraction: Double
+        public var targetStake: Int64
+        public var existingStake: Int64
+        public var isNew: Bool
     }
 
     /// p·O − 1 (the edge O/F − 1 is the same number).
-    var expectedValue: Double
-    var fullKellyFraction: Double
+    public var expectedValue: Double
+    public var fullKellyFraction: Double
     /// The suggested stake as a share of `wealth`.
-    var fraction: Double
-    var stake: Int64
+    public var fraction: Double
+    public var stake: Int64
     /// stake × EV, minor units.
-    var expectedProfit: Double
+    public var expectedProfit: Double
     /// The bankroll Kelly sizes against: balance + the stakes of the pending bets taken into account.
-    var wealth: Int64
+    public var wealth: Int64
     /// The joint allocation, when pending bets on other outcomes of the market took part.
-    var joint: [Leg]?
-    var reasons: [Reason]
+    public var joint: [Leg]?
+    public var reasons: [StakeSizingReason]
 }
 
-/// Kelly sizing with the user's settings, on top of MonPSCore's `Kelly` (rounding always down).
+/// A suggestion that cannot be computed: the probability (with the pending bets' on the market) does not allow it.
+public struct StakeSizingError: Error, Sendable, Equatable {
+    public var message: String
+}
+
+/// Kelly sizing with the user's settings, on top of `Kelly` (rounding always down).
 ///
 /// 1. EV = p·O − 1; no stake when EV ≤ 0 or EV < `minEdge`.
-/// 2. Pending bets on other outcomes of the same market of the event that exclude this one with nothing refunded
-///    (`BetLine.isJoinable`: 1X2/moneyline, half-point spreads and totals) join the new bet in one simultaneous
-///    Kelly allocation (Smoczyński–Tomkins) over wealth W = balance + their stakes; several bets on one outcome act
-///    as one at their stake-weighted price. Without them: single Kelly, W = balance (+ stakes already on this
-///    outcome). Either way × the Kelly multiplier.
+/// 2. The joinable pending bets on other outcomes join the new bet in one simultaneous Kelly allocation
+///    (Smoczyński–Tomkins) over wealth W = balance + their stakes; several bets on one outcome act as one at their
+///    stake-weighted price. Without them: single Kelly, W = balance (+ stakes already on this outcome). Either way
+///    × the Kelly multiplier.
 /// 3. target = ⌊f·W⌋; the suggestion is target − what is already staked on this outcome (never below 0),
 ///    then at most ⌊max_stake_share·W⌋ and at most the balance.
-enum StakeSizer {
-    static func size(_ input: StakeSizingInput) throws(BettingError) -> StakeSizing {
+public enum StakeSizer {
+    public static func size<Selection>(_ input: StakeSizingInput<Selection>) throws(StakeSizingError)
+        -> StakeSizing<Selection>
+    {
+        typealias Reason = StakeSizingReason
         let ev: Double
         let full: Double
         do {
             ev = try ValueAnalysis.expectedValue(decimalOdds: input.odds, fairProbability: input.probability)
             full = try Kelly.fullFraction(probability: input.probability, decimalOdds: input.odds)
         } catch {
-            throw .validation(field: "probability", message: "must be between 0 and 1 (exclusive), with odds > 1")
+            throw StakeSizingError(message: "must be between 0 and 1 (exclusive), with odds > 1")
         }
-        var reasons: [StakeSizing.Reason] = []
-        var joinable: [OpenBetLeg] = []
-        if let line = input.line {
-            joinable = input.openLegs.filter { line.isJoinable(with: $0.line) }
-            let ignored = input.openLegs.count - joinable.count
-            if ignored > 0 {
-                reasons.append(.init(
-                    code: .otherMarketsIgnored,
-                    message: "\(ignored) pending bet(s) on this event are on other markets or lines (or can push) and were left out"))
-            }
+        var reasons: [Reason] = []
+        if input.ignored > 0 {
+            reasons.append(.init(
+                code: .otherMarketsIgnored,
+                message: "\(input.ignored) pending bet(s) on this event are on other markets or lines (or can push) and were left out"))
         }
-        let selection = input.line?.selection
-        let sameStake = joinable.filter { $0.line.selection == selection }.reduce(Int64(0)) { $0 + $1.stake }
-        let others = groupOthers(joinable.filter { $0.line.selection != selection })
-
+        let joinable = input.selection == nil ? [] : input.joinable
+        let selection = input.selection
+        let sameStake = joinable.filter { $0.selection == selection }.reduce(Int64(0)) { $0 + $1.stake }
+        let others = groupOthers(joinable.filter { $0.selection != selection })
         guard ev > 0, ev >= input.minEdge else {
             reasons.append(ev > 0
                 ? .init(code: .belowMinEdge, message: "the edge \(percent(ev)) is below your minimum of \(percent(input.minEdge))")
@@ -107,7 +148,7 @@ enum StakeSizer {
         var wealth = input.balance + sameStake
         var fraction: Double
         var target: Int64
-        var joint: [StakeSizing.Leg]?
+        var joint: [StakeSizing<Selection>.Leg]?
         do throws(KellyError) {
             if let selection, !others.isEmpty, others.allSatisfy({ $0.probability != nil }) {
                 wealth += others.reduce(0) { $0 + $1.stake }
@@ -117,7 +158,7 @@ enum StakeSizer {
                 let targets = try Kelly.stakes(fractions: allocation.fractions, bankroll: wealth)
                 fraction = allocation.fractions[0]
                 target = targets[0]
-                joint = [StakeSizing.Leg(
+                joint = [StakeSizing<Selection>.Leg(
                     selection: selection, odds: input.odds, probability: input.probability, fraction: fraction,
                     targetStake: target, existingStake: sameStake, isNew: true)]
                 for (index, other) in others.enumerated() {
@@ -140,11 +181,9 @@ enum StakeSizer {
                 target = try Kelly.stake(fraction: fraction, bankroll: wealth)
             }
         } catch .probabilitiesExceedOne {
-            throw .validation(
-                field: "probability",
-                message: "together with your pending bets' fair probabilities on this market it sums above 1")
+            throw StakeSizingError(message: "together with your pending bets' fair probabilities on this market it sums above 1")
         } catch {
-            throw .validation(field: "probability", message: "cannot be sized with Kelly: \(error)")
+            throw StakeSizingError(message: "cannot be sized with Kelly: \(error)")
         }
 
         var stake = max(0, target - sameStake)
@@ -173,13 +212,13 @@ enum StakeSizer {
     }
 
     /// Other outcomes' pending bets, one entry per outcome (first-seen order) at the stake-weighted price.
-    private static func groupOthers(_ legs: [OpenBetLeg])
-        -> [(selection: BetSelection, odds: Double, probability: Double?, stake: Int64)]
+    private static func groupOthers<Selection>(_ legs: [StakeSizingLeg<Selection>])
+        -> [(selection: Selection, odds: Double, probability: Double?, stake: Int64)]
     {
-        var order: [BetSelection] = []
-        var grouped: [BetSelection: (weighted: Double, stake: Int64, probability: Double?)] = [:]
+        var order: [Selection] = []
+        var grouped: [Selection: (weighted: Double, stake: Int64, probability: Double?)] = [:]
         for leg in legs {
-            let selection = leg.line.selection
+            let selection = leg.selection
             if grouped[selection] == nil { order.append(selection) }
             var entry = grouped[selection] ?? (0, 0, leg.fairProbability)
             entry.weighted += Double(leg.stake) * leg.odds
