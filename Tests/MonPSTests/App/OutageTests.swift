@@ -46,15 +46,21 @@ struct OutageTests {
             let readiness = try await Self.poll(server, path: "/readyz", until: 503, within: .seconds(5))
             #expect(readiness == 503, "/readyz answered \(readiness) (0: no answer) with PostgreSQL down\nlog:\n\(server.log.suffix(3000))")
         }
-        try await Task.sleep(for: .seconds(3))
+        // The outage lasts until the traffic has met it: a 503 while PostgreSQL is down, answers served while only
+        // Redis is (waiting on what the requests saw, not on the clock; 20 of them, so some surely came after the stop).
+        try await Self.waitFor(loop, "requests during the outage", count: fault.stopsPostgres ? 1 : 20, within: .seconds(60)) { outcome in
+            outcome.phase == .outage && outcome.status == (fault.stopsPostgres ? 503 : 200)
+        }
         if fault.stopsPostgres { try await postgres.start() }
         if fault.stopsRedis { try await redis.start() }
         loop.phase = .recovered
         // Generous: the pool retries with a growing back-off, and on a loaded 2-core CI machine the outage (and so
-        // the back-off) lasts longer than its nominal 3 s.
+        // the back-off) can last many seconds.
         let recovered = try await Self.poll(server, path: "/readyz", until: 200, within: .seconds(45))
         #expect(recovered == 200, "/readyz did not report ready after recovery\nlog:\n\(server.log.suffix(3000))")
-        try await Task.sleep(for: .seconds(2))
+        try await Self.waitFor(loop, "a success after recovery", within: .seconds(60)) { outcome in
+            outcome.phase == .recovered && outcome.status == 200
+        }
         loop.stop()
         await traffic.value
 
@@ -99,6 +105,17 @@ struct OutageTests {
     }
 
     /// Polls `path` every 100 ms until it answers `wanted` or `limit` passes; returns the last status.
+    /// Waits until the traffic has produced `count` outcomes matching `seen` (a test failure past `limit`).
+    static func waitFor(
+        _ loop: RequestLoop, _ what: String, count: Int = 1, within limit: Duration, _ seen: (RequestLoop.Outcome) -> Bool
+    ) async throws {
+        let deadline = ContinuousClock.now + limit
+        while loop.outcomes.filter(seen).count < count {
+            guard ContinuousClock.now < deadline else { throw TestFailure("no \(what) within \(limit)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     static func poll(_ server: ServerProcess, path: String, until wanted: Int, within limit: Duration) async throws -> Int {
         let deadline = ContinuousClock.now + limit
         var last = 0
