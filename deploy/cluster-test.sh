@@ -18,11 +18,13 @@ cd "$MONPS_ROOT"
 
 bash "$MONPS_DEPLOY_DIR/install-deps.sh" --cluster
 
-# Own ports and state: a developer's `cluster.sh up` keeps running beside this test.
+# Own ports and state: a developer's `cluster.sh up` keeps running beside this test. The database ports sit below
+# Linux's ephemeral range (32768–60999): this test starts after the contract and e2e tests' thousands of client
+# connections, and one whose local port was 55640 once kept the primary from binding it.
 export MONPS_CLUSTER_DIR="${MONPS_CLUSTER_TEST_DIR:-$(monps_var_dir)/cluster-test}"
-export MONPS_CLUSTER_PG_PORT=${MONPS_CLUSTER_TEST_PG_PORT:-55640}
+export MONPS_CLUSTER_PG_PORT=${MONPS_CLUSTER_TEST_PG_PORT:-25640}
 export MONPS_CLUSTER_REPLICA_PORT=$((MONPS_CLUSTER_PG_PORT + 1))
-export MONPS_CLUSTER_REDIS_PORT=${MONPS_CLUSTER_TEST_REDIS_PORT:-56640}
+export MONPS_CLUSTER_REDIS_PORT=${MONPS_CLUSTER_TEST_REDIS_PORT:-26640}
 export MONPS_CLUSTER_APP_PORTS="${MONPS_CLUSTER_TEST_APP_PORTS:-18181 18182}"
 export MONPS_CLUSTER_HTTPS_PORT=${MONPS_CLUSTER_TEST_HTTPS_PORT:-18443}
 export MONPS_CLUSTER_OPS_METRICS_PORT=${MONPS_CLUSTER_TEST_OPS_PORT:-19201}
