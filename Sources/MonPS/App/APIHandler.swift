@@ -28,8 +28,6 @@ final class APIHandler: APIProtocol {
     let document: OpenAPIDocument
     let analytics: AnalyticsFeature
     let notifications: NotificationFeature
-    /// Shared responses, dropped by tag where a handler's change makes them stale.
-    let responseCache: ResponseCache
     /// The process clock (`AppServices.now`).
     let now: @Sendable () -> Date
 
@@ -53,7 +51,6 @@ final class APIHandler: APIProtocol {
         document: OpenAPIDocument,
         analytics: AnalyticsFeature,
         notifications: NotificationFeature,
-        responseCache: ResponseCache,
         now: @escaping @Sendable () -> Date
     ) {
         self.sports = sports
@@ -75,7 +72,6 @@ final class APIHandler: APIProtocol {
         self.document = document
         self.analytics = analytics
         self.notifications = notifications
-        self.responseCache = responseCache
         self.now = now
     }
 }

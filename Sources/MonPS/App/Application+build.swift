@@ -101,7 +101,6 @@ public func buildApplication(
         document: document,
         analytics: analytics,
         notifications: services.notifications,
-        responseCache: services.responseCache,
         now: services.now
     )
     try handler.registerHandlers(

@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 import PostgresNIO
 
 /// A webhook as its owner sees it (never its URL, token or secret).
@@ -7,7 +8,7 @@ struct WebhookRecord: Sendable, Equatable {
     let kind: WebhookKind
     let name: String
     let targetDisplay: String
-    let events: [String]
+    let events: [NotificationType]
     let enabled: Bool
     let createdAt: Date
     let updatedAt: Date
@@ -46,7 +47,7 @@ struct WebhookStore: Sendable {
 
     /// Creates a webhook; for `generic` also its signing secret, returned here only.
     func create(
-        owner: UUID, kind: WebhookKind, name: String, events: [String], enabled: Bool, target input: WebhookTargetInput
+        owner: UUID, kind: WebhookKind, name: String, events: [NotificationType], enabled: Bool, target input: WebhookTargetInput
     ) async throws -> (WebhookRecord, signingSecret: String?) {
         guard let cipher else { throw WebhookError.noDataKey }
         let id = UUID()
@@ -71,7 +72,7 @@ struct WebhookStore: Sendable {
                 """
                 INSERT INTO webhooks (id, user_id, kind, name, target_sealed, target_display, secret_sealed, events, enabled)
                 VALUES (\(id), \(owner), \(kind.rawValue), \(name), \(targetSealed), \(target.display ?? "?"),
-                        \(secretSealed), \(events), \(enabled))
+                        \(secretSealed), \(events.map(\.rawValue)), \(enabled))
                 RETURNING \(unescaped: Self.columns)
                 """
             ).map(Self.record).first
@@ -81,7 +82,7 @@ struct WebhookStore: Sendable {
     }
 
     func update(
-        id: UUID, owner: UUID, name: String?, events: [String]?, enabled: Bool?, target input: WebhookTargetInput
+        id: UUID, owner: UUID, name: String?, events: [NotificationType]?, enabled: Bool?, target input: WebhookTargetInput
     ) async throws -> WebhookRecord {
         let current = try await get(id: id, owner: owner)
         var targetSealed: String?, display: String?, secretSealed: String?
@@ -94,7 +95,7 @@ struct WebhookStore: Sendable {
         }
         guard let record = try await database.query(
             """
-            UPDATE webhooks SET name = coalesce(\(name), name), events = coalesce(\(events)::text[], events),
+            UPDATE webhooks SET name = coalesce(\(name), name), events = coalesce(\(events?.map(\.rawValue))::text[], events),
                    enabled = coalesce(\(enabled), enabled), target_sealed = coalesce(\(targetSealed), target_sealed),
                    target_display = coalesce(\(display), target_display),
                    secret_sealed = coalesce(\(secretSealed), secret_sealed), updated_at = now()
@@ -182,11 +183,11 @@ struct WebhookStore: Sendable {
 
     private static func record(_ row: PostgresRow) throws -> WebhookRecord {
         let read = RowReader(row)
-        let kind: String = try read("kind")
-        guard let known = WebhookKind(rawValue: kind) else { throw NotificationStoreError.unknownType(kind) }
+        let events: [String] = try read("events")
         return WebhookRecord(
-            id: try read("id"), kind: known, name: try read("name"), targetDisplay: try read("target_display"),
-            events: try read("events"), enabled: try read("enabled"), createdAt: try read("created_at"),
+            id: try read("id"), kind: try read("kind"), name: try read("name"), targetDisplay: try read("target_display"),
+            events: try events.map { try NotificationType(stored: $0, column: "webhooks.events") },
+            enabled: try read("enabled"), createdAt: try read("created_at"),
             updatedAt: try read("updated_at"))
     }
 }
