@@ -48,8 +48,9 @@ struct OutageTests {
         }
         // The outage lasts until the traffic has met it: a 503 while PostgreSQL is down, answers served while only
         // Redis is (waiting on what the requests saw, not on the clock; 20 of them, so some surely came after the stop).
-        try await Self.waitFor(loop, "requests during the outage", count: fault.stopsPostgres ? 1 : 20, within: .seconds(60)) { outcome in
-            outcome.phase == .outage && outcome.status == (fault.stopsPostgres ? 503 : 200)
+        let needed = fault.stopsPostgres ? 1 : 20
+        try await Eventually.until("requests during the outage", within: .seconds(60), every: .milliseconds(50)) {
+            loop.outcomes.filter { $0.phase == .outage && $0.status == (fault.stopsPostgres ? 503 : 200) }.count >= needed
         }
         if fault.stopsPostgres { try await postgres.start() }
         if fault.stopsRedis { try await redis.start() }
@@ -58,8 +59,8 @@ struct OutageTests {
         // the back-off) can last many seconds.
         let recovered = try await Self.poll(server, path: "/readyz", until: 200, within: .seconds(45))
         #expect(recovered == 200, "/readyz did not report ready after recovery\nlog:\n\(server.log.suffix(3000))")
-        try await Self.waitFor(loop, "a success after recovery", within: .seconds(60)) { outcome in
-            outcome.phase == .recovered && outcome.status == 200
+        try await Eventually.until("a success after recovery", within: .seconds(60), every: .milliseconds(50)) {
+            loop.outcomes.contains { $0.phase == .recovered && $0.status == 200 }
         }
         loop.stop()
         await traffic.value
@@ -105,17 +106,6 @@ struct OutageTests {
     }
 
     /// Polls `path` every 100 ms until it answers `wanted` or `limit` passes; returns the last status.
-    /// Waits until the traffic has produced `count` outcomes matching `seen` (a test failure past `limit`).
-    static func waitFor(
-        _ loop: RequestLoop, _ what: String, count: Int = 1, within limit: Duration, _ seen: (RequestLoop.Outcome) -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + limit
-        while loop.outcomes.filter(seen).count < count {
-            guard ContinuousClock.now < deadline else { throw TestFailure("no \(what) within \(limit)") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-    }
-
     static func poll(_ server: ServerProcess, path: String, until wanted: Int, within limit: Duration) async throws -> Int {
         let deadline = ContinuousClock.now + limit
         var last = 0

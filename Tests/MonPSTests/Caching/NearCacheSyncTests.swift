@@ -27,7 +27,7 @@ struct NearCacheSyncTests {
             client.shutdown()
         }
 
-        func waitUntilLive() async -> Bool { await RedisTestSupport.eventually(timeout: Self.patience) { near.isLive } }
+        func waitUntilLive() async -> Bool { await Eventually.holds(timeout: Self.patience) { near.isLive } }
 
         /// How long to wait for the subscription and its messages: seconds alone, more under the whole
         /// parallel suite on two cores (5 s was seen to be too short there).
@@ -63,7 +63,7 @@ struct NearCacheSyncTests {
             // Invalidated by the other process: the message reaches the first one, whose copy goes.
             try await second.cache.put("GET /v1/opportunities?", Self.page, ttl: .seconds(15), tags: ["opportunities"])
             try await second.cache.invalidate(tag: "opportunities")
-            #expect(await RedisTestSupport.eventually(timeout: Process.patience) { first.near.usage.entries == 0 })
+            #expect(await Eventually.holds(timeout: Process.patience) { first.near.usage.entries == 0 })
             #expect(try await first.cache.get("GET /v1/opportunities?", tags: ["opportunities"]) == nil)
         }
     }
@@ -80,7 +80,7 @@ struct NearCacheSyncTests {
 
             try await first.cache.remove("GET /v1/sports?")
             #expect(first.near.usage.entries == 0)  // at once, before any message
-            #expect(await RedisTestSupport.eventually(timeout: Process.patience) { second.near.usage.entries == 0 })
+            #expect(await Eventually.holds(timeout: Process.patience) { second.near.usage.entries == 0 })
             #expect(try await second.cache.get("GET /v1/sports?", tags: ["sports"]) == nil)
         }
     }
@@ -96,7 +96,7 @@ struct NearCacheSyncTests {
 
             // Kill the subscription's connection: messages could be missed from now on, so the copies go.
             _ = try await process.client.command(["CLIENT", "KILL", "TYPE", "pubsub"])
-            #expect(await RedisTestSupport.eventually(timeout: Process.patience) { process.near.usage.entries == 0 })
+            #expect(await Eventually.holds(timeout: Process.patience) { process.near.usage.entries == 0 })
             // It reconnects by itself; a Redis hit is copied again once live.
             #expect(await process.waitUntilLive())
             #expect(try await process.cache.get("GET /v1/bookmakers?", tags: ["bookmakers"]) == Self.page)
@@ -131,9 +131,9 @@ struct NearCacheSyncTests {
             return events
         }
         // Both channels are subscribed once `.subscribed` is reported: poll on "b", the last confirmed.
-        #expect(await RedisTestSupport.eventually(timeout: Process.patience) { (try? await client.publish(channel: "b", message: "1")) == 1 })
+        #expect(await Eventually.holds(timeout: Process.patience) { (try? await client.publish(channel: "b", message: "1")) == 1 })
         _ = try await client.command(["CLIENT", "KILL", "TYPE", "pubsub"])
-        #expect(await RedisTestSupport.eventually(timeout: Process.patience) { (try? await client.publish(channel: "a", message: "2")) == 1 })
+        #expect(await Eventually.holds(timeout: Process.patience) { (try? await client.publish(channel: "a", message: "2")) == 1 })
         let events = try await consumer.value
         #expect(
             events == [

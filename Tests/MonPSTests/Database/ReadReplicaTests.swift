@@ -16,13 +16,6 @@ struct ReadReplicaTests {
         Int(try await client.get("/v1/analytics/bankroll-curve?bankroll_id=\(id)", token: token).status.code)
     }
 
-    static func waitUntil(_ what: String, within: Duration = .seconds(20), _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + within
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw TestFailure("timed out waiting until \(what)") }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-    }
 
     @Test func readsGoToTheReplicaExceptForRecentWritersAndFallBackWhenItIsDown() async throws {
         let primary = try await PostgresServerProcess()
@@ -47,7 +40,7 @@ struct ReadReplicaTests {
             let accounts = TestAccounts(app: app, client: client)
             let token = try await accounts.token()
             // The replica has replayed the account (authentication reads the primary anyway).
-            try await Self.waitUntil("the replica has the schema") {
+            try await Eventually.until("the replica has the schema") {
                 await (try? replica.psql("SELECT count(*) FROM users")) == "1"
             }
 
@@ -68,7 +61,7 @@ struct ReadReplicaTests {
             let mark = app.services.redis.prefixed("ryw:\(userID)")
             #expect(try await app.services.redis.command(["EXISTS", mark]) == .integer(1))
             _ = try await app.services.redis.command(["PEXPIRE", mark, "1"])
-            try await Self.waitUntil("the writer's mark has expired") {
+            try await Eventually.until("the writer's mark has expired") {
                 try await app.services.redis.command(["EXISTS", mark]) == .integer(0)
             }
             // A read whose replica connection timed out on the loaded machine fell back to the primary (200) and
@@ -76,7 +69,7 @@ struct ReadReplicaTests {
             let replicaState = try #require(app.services.readDatabase.readReplica)
             var fromReplica = 0
             for _ in 0..<3 {
-                try await Self.waitUntil("the replica is used again", within: .seconds(30)) { replicaState.isUsable }
+                try await Eventually.until("the replica is used again", within: .seconds(30)) { replicaState.isUsable }
                 fromReplica = try await Self.curve(client, id, token: token)
                 if replicaState.isUsable { break }
             }
@@ -84,7 +77,7 @@ struct ReadReplicaTests {
             // Lists and details read the replica too: the bankroll is not there yet.
             var listed: [String] = ["?"], detail = 0
             for _ in 0..<3 {
-                try await Self.waitUntil("the replica is used again", within: .seconds(30)) { replicaState.isUsable }
+                try await Eventually.until("the replica is used again", within: .seconds(30)) { replicaState.isUsable }
                 let list = try await client.get("/v1/bankrolls", token: token)
                 listed = (try list.json()["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
                 detail = Int(try await client.get("/v1/bankrolls/\(id)", token: token).status.code)
@@ -95,7 +88,7 @@ struct ReadReplicaTests {
 
             // Replay resumed: the replica catches up and answers 200.
             try await replica.psql("SELECT pg_wal_replay_resume()")
-            try await Self.waitUntil("the replica has replayed the bankroll") {
+            try await Eventually.until("the replica has replayed the bankroll") {
                 try await Self.curve(client, id, token: token) == 200
             }
 

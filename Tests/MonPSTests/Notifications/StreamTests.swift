@@ -122,7 +122,9 @@ struct StreamTests {
             let second = try await ticket()
             let key = app.services.redis.prefixed(StreamTickets.key(second))
             _ = try await app.services.redis.command(["PEXPIRE", key, "1"])
-            while try await app.services.redis.command(["EXISTS", key]) != .integer(0) { try await Task.sleep(for: .milliseconds(5)) }
+            try await Eventually.until("the ticket has expired", every: .milliseconds(5)) {
+                try await app.services.redis.command(["EXISTS", key]) == .integer(0)
+            }
             let expired = try await upgradeRequest(port: port, path: "/v1/stream?ticket=\(second)")
             #expect(expired.status == 401)
         }

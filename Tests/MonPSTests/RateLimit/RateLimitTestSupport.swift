@@ -20,15 +20,6 @@ enum RLTestSupport {
 
     static func bodyString(_ response: TestResponse) -> String { String(buffer: response.body) }
 
-    /// Polls `condition` every 20 ms until true or `timeout`.
-    static func eventually(timeout: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return await condition()
-    }
 }
 
 /// Counts counter increments by `label{dim=value,…}`; recorders and timers are ignored.

@@ -184,7 +184,7 @@ struct RateLimiterTests {
         #expect(metrics.value("monps_ratelimit_fallback_total", [("component", "rate_limiter")]) == 3)
 
         try await server.start()
-        let back = await RLTestSupport.eventually(timeout: .seconds(5)) {
+        let back = await Eventually.holds(timeout: .seconds(5)) {
             _ = await limiter.acquire(key: "k", policy: policy)
             return !limiter.isUsingFallback
         }

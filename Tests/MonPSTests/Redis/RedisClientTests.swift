@@ -34,7 +34,7 @@ struct RedisClientTests {
             return
         }
         #expect(shortTTL > .zero && shortTTL <= .milliseconds(1000))
-        let expired = await RedisTestSupport.eventually(timeout: .seconds(5)) {
+        let expired = await Eventually.holds(timeout: .seconds(5)) {
             (try? await client.ttl("short")) == .missing
         }
         #expect(expired)

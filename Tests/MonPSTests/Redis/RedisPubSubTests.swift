@@ -9,7 +9,7 @@ struct RedisPubSubTests {
     private func publishUntilReceived(
         _ client: RedisClient, channel: String, message: [UInt8], timeout: Duration = .seconds(10)
     ) async -> Bool {
-        await RedisTestSupport.eventually(timeout: timeout) {
+        await Eventually.holds(timeout: timeout) {
             (try? await client.publish(channel: channel, message: message)) == 1
         }
     }
@@ -51,7 +51,7 @@ struct RedisPubSubTests {
         #expect(received.last?.string == "bye")
 
         // The consumer stopped iterating: the dedicated connection unsubscribes (closes) shortly after.
-        let unsubscribed = await RedisTestSupport.eventually(timeout: .seconds(3)) {
+        let unsubscribed = await Eventually.holds(timeout: .seconds(3)) {
             (try? await client.command(["PUBSUB", "NUMSUB", "ps:news"]))
                 == .array([.bulk(Array("ps:news".utf8)), .integer(0)])
         }
@@ -74,7 +74,7 @@ struct RedisPubSubTests {
         consumer.cancel()
         let count = try await consumer.value
         #expect(count <= 1)
-        let gone = await RedisTestSupport.eventually(timeout: .seconds(3)) {
+        let gone = await Eventually.holds(timeout: .seconds(3)) {
             (try? await client.publish(channel: "c", message: "2")) == 0
         }
         #expect(gone)

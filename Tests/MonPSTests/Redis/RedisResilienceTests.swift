@@ -120,9 +120,9 @@ struct RedisResilienceTests {
 
         // Occupy the only connection for ~1 s (server-side BLPOP timeout).
         let blocker = Task { try await client.command(["BLPOP", client.prefixed("nothing"), "1"]) }
-        #expect(await RLTestSupport.eventually { client.pool.occupancy.leased == 1 })
+        #expect(await Eventually.holds { client.pool.occupancy.leased == 1 })
         let waiter = Task { try await client.getString("k") }
-        #expect(await RLTestSupport.eventually { client.pool.occupancy.waiting == 1 })
+        #expect(await Eventually.holds { client.pool.occupancy.waiting == 1 })
         waiter.cancel()
         let waited = await waiter.result
         #expect(throws: CancellationError.self) { try waited.get() }

@@ -21,18 +21,6 @@ enum RedisTestSupport {
         }
     }
 
-    /// Polls `condition` every 20 ms until true or `timeout` elapses; returns its last value.
-    static func eventually(
-        timeout: Duration = .seconds(5),
-        _ condition: () async throws -> Bool
-    ) async rethrows -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return try await condition()
-    }
 }
 
 extension RedisServerProcess {
