@@ -24,9 +24,9 @@ extension APIHandler {
         let odds = try await events.odds(eventID: input.path.id, market: input.query.market.map(MarketType.init))
         return .ok(.init(body: .json(.init(
             eventId: odds.event.id, started: odds.started,
-            best: try odds.prices.best.map(Components.Schemas.BookmakerPrice.init),
-            latest: try odds.prices.latest.map(Components.Schemas.BookmakerPrice.init),
-            closing: try odds.prices.closing.map(Components.Schemas.BookmakerPrice.init)))))
+            best: odds.prices.best.map(Components.Schemas.BookmakerPrice.init),
+            latest: odds.prices.latest.map(Components.Schemas.BookmakerPrice.init),
+            closing: odds.prices.closing.map(Components.Schemas.BookmakerPrice.init)))))
     }
 
     func getEventOddsHistory(_ input: Operations.GetEventOddsHistory.Input) async throws -> Operations.GetEventOddsHistory.Output {
@@ -74,12 +74,12 @@ extension Components.Schemas.Event {
         self.init(
             id: record.id, sport: record.sportKey, group: group, competition: record.competition,
             home: .init(id: record.homeID, name: record.homeName), away: .init(id: record.awayID, name: record.awayName),
-            startsAt: record.startsAt, status: status, result: try record.result.map(Components.Schemas.EventResult.init))
+            startsAt: record.startsAt, status: status, result: record.result.map(Components.Schemas.EventResult.init))
     }
 }
 
 extension Components.Schemas.EventResult {
-    init(_ record: EventResultRecord) throws {
+    init(_ record: EventResultRecord) {
         let outcome: OutcomePayload =
             switch record.outcome {
             case .finished: .finished
@@ -95,7 +95,7 @@ extension Components.Schemas.EventResult {
 }
 
 extension Components.Schemas.BookmakerPrice {
-    init(_ record: PriceRecord) throws {
+    init(_ record: PriceRecord) {
         self.init(
             bookmaker: record.bookmaker, market: .init(record.market), outcome: .init(record.outcome), point: record.point,
             price: record.price,

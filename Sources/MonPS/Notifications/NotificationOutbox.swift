@@ -22,7 +22,7 @@ struct NotificationOutbox: Sendable {
         -> [RecordedNotification]
     {
         guard !drafts.isEmpty else { return [] }
-        let now = instant ?? now()
+        let due = instant ?? now()
         let recipients = try await Self.recipients(Array(Set(drafts.map(\.userID))), on: connection)
         let accepted = drafts.filter { draft in
             guard let recipient = recipients[draft.userID] else { return false }
@@ -48,7 +48,7 @@ struct NotificationOutbox: Sendable {
             guard let known = NotificationType(rawValue: type) else { throw NotificationStoreError.unknownType(type) }
             return RecordedNotification(id: try read("id"), userID: try read("user_id"), type: known)
         }
-        try await enqueueDeliveries(for: recorded, recipients: recipients, on: connection, now: now)
+        try await enqueueDeliveries(for: recorded, recipients: recipients, on: connection, now: due)
         return recorded.sorted { $0.id < $1.id }
     }
 

@@ -28,7 +28,7 @@ extension APIHandler {
                     confidence: vote.signal?.confidence, reason: vote.signal?.reason)
             },
             pricesSeen: .init(additionalProperties: detail.pricesSeen.mapValues { .init(additionalProperties: $0) }),
-            currentBest: try detail.currentBest.map(Components.Schemas.BookmakerPrice.init),
+            currentBest: detail.currentBest.map(Components.Schemas.BookmakerPrice.init),
             historyUrl: "/v1/events/\(record.eventID)/odds/history?market=\(record.market.rawValue)"))))
     }
 

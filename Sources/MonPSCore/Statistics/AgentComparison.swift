@@ -1,6 +1,6 @@
 import Foundation
 
-/// `GET /v1/agents/compare`: each agent and the consensus, measured live (opportunities graded at kick-off, one-unit
+/// The agents' comparison: each agent and the consensus, measured live (opportunities graded at kick-off, one-unit
 /// paper bets) and in their latest backtest, overall and per period; and the consensus verdicts against what happened.
 public struct AgentComparison: Sendable, Equatable {
     /// One graded pick: a live opportunity as a one-unit paper bet, or a backtest bet.

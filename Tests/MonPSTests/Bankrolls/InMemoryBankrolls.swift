@@ -61,8 +61,10 @@ final class InMemoryBankrolls: BankrollRepository {
     {
         try state.withLock { state in
             guard state.bankrolls[bankrollID]?.ownerID == owner else { throw BettingError.bankrollNotFound }
-            return state.entries.filter { $0.bankrollID == bankrollID && (kind == nil || $0.kind == kind) }.reversed()
-                .filter { beforeID == nil || $0.id < beforeID! }.prefix(limit).map { $0 }
+            let newestFirst = state.entries.reversed().filter { entry in
+                entry.bankrollID == bankrollID && (kind == nil || entry.kind == kind) && beforeID.map { entry.id < $0 } != false
+            }
+            return Array(newestFirst.prefix(limit))
         }
     }
 
