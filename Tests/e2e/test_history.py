@@ -15,7 +15,9 @@ def psql(sql):
 def test_a_graded_opportunity_appears_in_the_decision_history(new_context, user_api, admin_api):
     # The lowest-scored h2h opportunity: the other tests use the top of the lists.
     listed = user_api.call("GET", "/v1/opportunities?sort=score&limit=100")["data"]
-    opportunity = [o for o in listed if o["market"] == "h2h" and o["outcome"] in ("home", "away")][-1]
+    h2h = [o for o in listed if o["market"] == "h2h" and o["outcome"] in ("home", "away")]
+    assert h2h, f"the demo lists h2h home/away opportunities: {[(o['market'], o['outcome']) for o in listed]}"
+    opportunity = h2h[-1]
     won = opportunity["outcome"]
     home, away = (2, 1) if won == "home" else (1, 2)
     psql(f"UPDATE opportunities SET status = 'expired' WHERE id = '{opportunity['id']}'")

@@ -84,6 +84,7 @@ struct DemoOdds {
             ? [homeStrength * (1 - draw), draw, (1 - homeStrength) * (1 - draw)]
             : [homeStrength, 1 - homeStrength]
         let outcomes = league.draws ? ["home", "draw", "away"] : ["home", "away"]
+        let slow = slowPrice(eventID: id, outcomes: outcomes.count)
         // Prices every 6 hours from 48 h before the start and 5 minutes before it (the closing line), up to
         // now; the fair line drifts between captures.
         let captures = (0..<8).map { startsAt.addingTimeInterval(Double($0 * 6 - 48) * 3600) }
@@ -98,9 +99,10 @@ struct DemoOdds {
             for book in bookmakers {
                 // Now and then a soft book is slow to move: a price worth a look for the detectors.
                 let lag = book.key != "pinnacle" && random.nextUnit() < 0.08 ? 1.06 : 1.0
-                for (outcome, probability) in zip(outcomes, shifted) {
+                for (index, (outcome, probability)) in zip(outcomes, shifted).enumerated() {
                     let noise = 1 + (random.nextUnit() - 0.5) * 0.02
-                    let price = rounded(lag * noise / (probability * (1 + book.margin)))
+                    let stale = slow?.bookmaker == book.key && slow?.outcome == index ? slowPriceFactor : 1
+                    let price = rounded(lag * stale * noise / (probability * (1 + book.margin)))
                     guard price > 1.01 else { continue }
                     snapshots.append(ImportedPrice(
                         bookmakerKey: book.key, market: "h2h", outcome: outcome, price: price, capturedAt: capture,
@@ -121,6 +123,21 @@ struct DemoOdds {
         return ImportedEvent(
             sportKey: league.sportKey, competition: league.competition, home: home, away: away, startsAt: startsAt,
             externalID: id, snapshots: snapshots, result: result, sourceLine: 0)
+    }
+
+    /// How far above its own line a slow book's price stays: against a soft book's margin of at most 7 % it leaves an
+    /// edge of about 3 % over the fair price, above the sharp-value agent's 2 % threshold.
+    static let slowPriceFactor = 1.10
+
+    /// Most events (four in five) have one soft book slow to shorten one h2h outcome for the whole run-up: the
+    /// value the detectors are there to find, so every day's demo lists h2h opportunities and not only the chance
+    /// ones of the random lag. Drawn from the event's own stream (seeded by the FNV-1a hash of its id), so every other price of the
+    /// day is what it was without it.
+    static func slowPrice(eventID: String, outcomes: Int) -> (bookmaker: String, outcome: Int)? {
+        var random = SplitMix64(seed: eventID.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 })
+        guard random.nextUnit() < 0.8 else { return nil }
+        let soft = bookmakers.filter { $0.key != "pinnacle" }
+        return (soft[Int(random.nextUnit() * Double(soft.count))].key, Int(random.nextUnit() * Double(outcomes)))
     }
 
     private static func score(league: League, fair: [Double], random: inout SplitMix64) -> ImportedResult {

@@ -1,5 +1,6 @@
 import Foundation
 import HummingbirdTesting
+import MonPSCore
 import Testing
 @testable import MonPS
 
@@ -37,6 +38,10 @@ struct DemoAndCommandTests {
             let latest = try #require(odds["latest"] as? [[String: Any]])
             #expect(Set(latest.compactMap { $0["bookmaker"] as? String }).count == 6)
             #expect((odds["best"] as? [[String: Any]])?.count == 3)
+            // Detection found the demo's slow h2h prices (the pure test below checks 60 days of them).
+            let h2h = try await client.get("/v1/opportunities?market=h2h&limit=100", token: token).json()
+            let listed = (h2h["data"] as? [[String: Any]] ?? []).filter { ["home", "away"].contains($0["outcome"] as? String) }
+            #expect(listed.count >= 3)
             // The demo bettor has a P&L: settled bets with CLV, and five open bets of 25.00 on coming events.
             let summary = try await client.get("/v1/bets/summary?range=all&currency=EUR", token: token)
             #expect(summary.status == .ok)
@@ -68,6 +73,35 @@ struct DemoAndCommandTests {
             if event.startsAt.addingTimeInterval(3 * 3600) < now { #expect(event.result != nil) }
             let outcomes = Set(event.snapshots.filter { $0.market == "h2h" }.map(\.outcome))
             #expect(outcomes.isEmpty || outcomes == (event.sportKey == "soccer_epl" ? ["home", "draw", "away"] : ["home", "away"]))
+        }
+    }
+
+    /// The demo's h2h value is there every day at every hour, not only on lucky days: the sharp-value agent finds
+    /// home or away value on several upcoming events at each instant of 60 days (an e2e test failed on a day whose
+    /// upcoming events had only totals opportunities).
+    @Test func demoOddsOfferH2HValueEveryDay() {
+        let agent = SharpValueAgent()
+        let start = Date(timeIntervalSince1970: 1_796_601_600)  // 2026-12-07 00:00 UTC
+        for step in 0..<(60 * 4) {
+            let now = start.addingTimeInterval(Double(step) * 6 * 3600 + 9 * 60)
+            var selections = Set<String>()
+            for event in DemoOdds.events(now: now) where event.startsAt > now {
+                let outcomes = event.sportKey == "soccer_epl" ? ["home", "draw", "away"] : ["home", "away"]
+                let latest = Dictionary(
+                    event.snapshots.filter { $0.market == "h2h" }.map { ("\($0.bookmakerKey) \($0.outcome)", $0) },
+                    uniquingKeysWith: { $0.capturedAt >= $1.capturedAt ? $0 : $1 })
+                let quotes = Set(latest.values.map(\.bookmakerKey)).map { book in
+                    BookmakerQuote(bookmaker: book, prices: outcomes.map { outcome in
+                        latest["\(book) \(outcome)"].map { PricePoint($0.price, at: $0.capturedAt) }
+                    })
+                }
+                guard !quotes.isEmpty else { continue }
+                let snapshot = MarketSnapshot(eventID: 1, outcomes: outcomes, startsAt: event.startsAt, quotes: quotes)
+                for signal in agent.signals(for: snapshot, at: now) where signal.outcome != "draw" {
+                    selections.insert("\(event.externalID) \(signal.outcome)")
+                }
+            }
+            #expect(selections.count >= 3, "h2h home/away value at \(now): \(selections.sorted())")
         }
     }
 
