@@ -77,13 +77,14 @@ struct DemoAndCommandTests {
     }
 
     /// The demo's h2h value is there every day at every hour, not only on lucky days: the sharp-value agent finds
-    /// home or away value on several upcoming events at each instant of 60 days (an e2e test failed on a day whose
+    /// home or away value on several upcoming events at every hour of the day over 60 days (an e2e test failed on a day whose
     /// upcoming events had only totals opportunities).
     @Test func demoOddsOfferH2HValueEveryDay() {
         let agent = SharpValueAgent()
         let start = Date(timeIntervalSince1970: 1_796_601_600)  // 2026-12-07 00:00 UTC
-        for step in 0..<(60 * 4) {
-            let now = start.addingTimeInterval(Double(step) * 6 * 3600 + 9 * 60)
+        // Every 5 hours for 60 days: each hour of the day, on 12 different days.
+        for step in 0..<(60 * 24 / 5) {
+            let now = start.addingTimeInterval(Double(step) * 5 * 3600 + 9 * 60)
             var selections = Set<String>()
             for event in DemoOdds.events(now: now) where event.startsAt > now {
                 let outcomes = event.sportKey == "soccer_epl" ? ["home", "draw", "away"] : ["home", "away"]
