@@ -1,4 +1,5 @@
 import Foundation
+import MonPSCore
 
 enum BetMarketKind: String, Sendable, CaseIterable, Codable {
     case h2h, spreads, totals

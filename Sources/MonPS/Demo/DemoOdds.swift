@@ -83,7 +83,7 @@ struct DemoOdds {
         let fair = league.draws
             ? [homeStrength * (1 - draw), draw, (1 - homeStrength) * (1 - draw)]
             : [homeStrength, 1 - homeStrength]
-        let outcomes = league.draws ? ["home", "draw", "away"] : ["home", "away"]
+        let outcomes: [PriceOutcome] = league.draws ? [.home, .draw, .away] : [.home, .away]
         let slow = slowPrice(eventID: id, outcomes: outcomes.count)
         // Prices every 6 hours from 48 h before the start and 5 minutes before it (the closing line), up to
         // now; the fair line drifts between captures.
@@ -105,14 +105,14 @@ struct DemoOdds {
                     let price = rounded(lag * stale * noise / (probability * (1 + book.margin)))
                     guard price > 1.01 else { continue }
                     snapshots.append(ImportedPrice(
-                        bookmakerKey: book.key, market: "h2h", outcome: outcome, price: price, capturedAt: capture,
+                        bookmakerKey: book.key, market: .h2h, outcome: outcome, price: price, capturedAt: capture,
                         isClosing: false))
                 }
                 if book.key == "pinnacle" || book.key == "bet365" {
                     let over = 0.5 + (random.nextUnit() - 0.5) * 0.08
-                    for (outcome, probability) in [("over", over), ("under", 1 - over)] {
+                    for (outcome, probability) in [(PriceOutcome.over, over), (.under, 1 - over)] {
                         snapshots.append(ImportedPrice(
-                            bookmakerKey: book.key, market: "totals", outcome: outcome, point: league.total,
+                            bookmakerKey: book.key, market: .totals, outcome: outcome, point: league.total,
                             price: rounded(1 / (probability * (1 + book.margin))), capturedAt: capture, isClosing: false))
                     }
                 }

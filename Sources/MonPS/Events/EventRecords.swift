@@ -56,11 +56,6 @@ struct EventFilter: Sendable, Equatable {
     var descending = false
 }
 
-/// The outcome a stored price (or an opportunity) is for (`odds_snapshots.outcome`): the contract's `Outcome`.
-enum PriceOutcome: String, Sendable, CaseIterable {
-    case home, draw, away, over, under
-}
-
 /// One bookmaker's price of one outcome.
 struct PriceRecord: Sendable, Equatable {
     var bookmaker: String

@@ -46,3 +46,38 @@ extension Components.Schemas.Outcome {
         }
     }
 }
+
+extension PriceOutcome {
+    init(_ outcome: Components.Schemas.Outcome) {
+        switch outcome {
+        case .home: self = .home
+        case .draw: self = .draw
+        case .away: self = .away
+        case .over: self = .over
+        case .under: self = .under
+        }
+    }
+}
+
+// The odds feed's own inline enums of the same values (`POST /v1/feeds/odds`).
+extension MarketType {
+    init(_ market: Components.Schemas.OddsFeedPrice.MarketPayload) {
+        switch market {
+        case .h2h: self = .h2h
+        case .spreads: self = .spreads
+        case .totals: self = .totals
+        }
+    }
+}
+
+extension PriceOutcome {
+    init(_ outcome: Components.Schemas.OddsFeedPrice.OutcomePayload) {
+        switch outcome {
+        case .home: self = .home
+        case .draw: self = .draw
+        case .away: self = .away
+        case .over: self = .over
+        case .under: self = .under
+        }
+    }
+}

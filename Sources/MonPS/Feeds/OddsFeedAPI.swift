@@ -17,7 +17,7 @@ extension APIHandler {
                     away: Self.trimmed(item.away), startsAt: item.startsAt, externalID: item.id,
                     snapshots: (item.prices ?? []).map { price in
                         ImportedPrice(
-                            bookmakerKey: price.bookmaker, market: price.market.rawValue, outcome: price.outcome.rawValue,
+                            bookmakerKey: price.bookmaker, market: MarketType(price.market), outcome: PriceOutcome(price.outcome),
                             point: price.point, price: price.price, capturedAt: price.capturedAt,
                             isClosing: price.isClosing ?? false)
                     },

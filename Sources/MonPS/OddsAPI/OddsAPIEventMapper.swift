@@ -14,8 +14,6 @@ struct OddsAPIEventMapper {
     /// Fallback `capturedAt` when neither the market nor the bookmaker has `last_update`.
     var receivedAt: Date
 
-    static let supportedMarkets: Set<String> = ["h2h", "spreads", "totals"]
-
     /// - Parameter withPrices: `false` for the events endpoint (bookmakers are not read).
     func map(
         _ items: [OddsAPILenient<OddsAPIEventPayload>], withPrices: Bool
@@ -99,13 +97,14 @@ struct OddsAPIEventMapper {
                     issue("bookmaker \(key), market #\(marketPosition + 1) skipped: not an object with a key")
                     continue
                 }
-                guard Self.supportedMarkets.contains(marketKey) else { continue }
+                // Other markets (outrights, lay prices, player props…) are not MonPS's: skipped without an issue.
+                guard let marketType = MarketType(rawValue: marketKey) else { continue }
                 guard seenMarkets.insert(marketKey).inserted else {
                     issue("bookmaker \(key), market \(marketKey) skipped: listed twice")
                     continue
                 }
                 let capturedAt = OddsAPIValidation.date(market.lastUpdate) ?? bookmakerUpdate ?? receivedAt
-                switch marketPrices(market, key: marketKey, bookmaker: key, header: header, capturedAt: capturedAt) {
+                switch marketPrices(market, key: marketType, bookmaker: key, header: header, capturedAt: capturedAt) {
                 case .success(let marketPrices): prices += marketPrices
                 case .failure(let reason): issue("bookmaker \(key), market \(marketKey) skipped: \(reason.text)")
                 }
@@ -116,7 +115,7 @@ struct OddsAPIEventMapper {
 
     /// All prices of one market, or the first reason the market is unusable.
     private func marketPrices(
-        _ market: OddsAPIMarketPayload, key: String, bookmaker: String, header: OddsAPIEventHeader, capturedAt: Date
+        _ market: OddsAPIMarketPayload, key: MarketType, bookmaker: String, header: OddsAPIEventHeader, capturedAt: Date
     ) -> Result<[ImportedPrice], OddsAPIValidation.Reason> {
         let outcomes: [OddsAPILenient<OddsAPIOutcomePayload>]
         switch market.outcomes {
@@ -125,7 +124,7 @@ struct OddsAPIEventMapper {
         case .value(let value): outcomes = value
         }
         var prices: [ImportedPrice] = []
-        var seen: Set<String> = []
+        var seen: Set<PriceOutcome> = []
         for (position, item) in outcomes.enumerated() {
             guard let outcome = item.value else { return .failure(.init("outcome #\(position + 1) is not an object")) }
             let name: String
@@ -139,16 +138,16 @@ struct OddsAPIEventMapper {
             let price: Double
             switch OddsAPIValidation.price(outcome.price) {
             case .success(let value): price = value
-            case .failure(let reason): return .failure(.init("\(reason.text) (outcome \(side))"))
+            case .failure(let reason): return .failure(.init("\(reason.text) (outcome \(side.rawValue))"))
             }
             var point: Double?
-            if key != "h2h" {
+            if key != .h2h {
                 switch OddsAPIValidation.point(outcome.point) {
                 case .success(let value): point = value
-                case .failure(let reason): return .failure(.init("\(reason.text) (outcome \(side))"))
+                case .failure(let reason): return .failure(.init("\(reason.text) (outcome \(side.rawValue))"))
                 }
             }
-            guard seen.insert(side).inserted else { return .failure(.init("duplicate outcome \(side)")) }
+            guard seen.insert(side).inserted else { return .failure(.init("duplicate outcome \(side.rawValue)")) }
             prices.append(
                 ImportedPrice(
                     bookmakerKey: bookmaker, market: key, outcome: side, point: point, price: price,
@@ -159,18 +158,18 @@ struct OddsAPIEventMapper {
 
     /// MonPS outcome of an API outcome name: teams by exact (trimmed) name, `Draw` (h2h only),
     /// `Over`/`Under` (totals only).
-    static func side(of name: String, market: String, home: String, away: String) -> String? {
+    static func side(of name: String, market: MarketType, home: String, away: String) -> PriceOutcome? {
         switch market {
-        case "totals":
+        case .totals:
             switch name.lowercased() {
-            case "over": return "over"
-            case "under": return "under"
+            case "over": return .over
+            case "under": return .under
             default: return nil
             }
-        default:
-            if name == home { return "home" }
-            if name == away { return "away" }
-            if market == "h2h", name.lowercased() == "draw" { return "draw" }
+        case .h2h, .spreads:
+            if name == home { return .home }
+            if name == away { return .away }
+            if market == .h2h, name.lowercased() == "draw" { return .draw }
             return nil
         }
     }

@@ -10,6 +10,21 @@ public enum MarketType: String, Sendable, Codable, CaseIterable, Hashable {
     case totals
 }
 
+/// The outcome a price is for (the stored `outcome` keys): h2h `home`/`draw`/`away`, spreads `home`/`away`,
+/// totals `over`/`under`.
+public enum PriceOutcome: String, Sendable, Codable, CaseIterable, Hashable {
+    case home, draw, away, over, under
+
+    /// The outcomes a market family can have (`draw` only in a three-way h2h).
+    public static func allowed(in market: MarketType) -> Set<PriceOutcome> {
+        switch market {
+        case .h2h: [.home, .draw, .away]
+        case .spreads: [.home, .away]
+        case .totals: [.over, .under]
+        }
+    }
+}
+
 /// One market of an event: its family and, for spreads and totals, the line.
 ///
 /// Spreads carry the first outcome's (home) handicap, totals the total; h2h has no line. A market at

@@ -29,6 +29,11 @@ extension MarketKey {
         }
     }
 
+    /// The market of a typed price (see the stored form above).
+    public init?(market: MarketType, outcome: PriceOutcome, point: Double?) {
+        self.init(market: market.rawValue, outcome: outcome.rawValue, point: point)
+    }
+
     /// `outcome`'s own point in this market (the inverse of `init(market:outcome:point:)`): the total, the home
     /// handicap, or its mirror for the away side; `nil` for h2h.
     public func point(of outcome: String) -> Double? {

@@ -77,7 +77,7 @@ public enum HistoricalMarkets {
         let firstClosing = event.snapshots.lazy.filter(\.isClosing).map(\.capturedAt).min()
         let decision = min(start.addingTimeInterval(-options.decisionLead), firstClosing ?? .distantFuture)
         let threeWay = event.sportKey.hasPrefix("soccer_")
-            || event.snapshots.contains { $0.market == "h2h" && $0.outcome == "draw" }
+            || event.snapshots.contains { $0.market == .h2h && $0.outcome == .draw }
         let basis: ScoreBasis = event.sportKey.hasPrefix("soccer_") ? .regulation : .includingOvertime
 
         // Pre-decision prices and the sharp's closing prices, per market.
@@ -104,7 +104,7 @@ public enum HistoricalMarkets {
             let snapshot = MarketSnapshot(
                 eventID: id, sport: event.sportKey, market: key, outcomes: outcomes, startsAt: start,
                 quotes: quotes, history: history, sharpBookmaker: options.sharpBookmaker,
-                aggregateBookCount: event.aggregateBookCounts[key.type.rawValue])
+                aggregateBookCount: event.aggregateBookCounts[key.type])
             found.append(HistoricalMarket(
                 snapshot: snapshot, decisionTime: decision, settledAt: start.addingTimeInterval(options.settlementDelay),
                 closingOdds: closingOdds(closing[key] ?? [], outcomes: outcomes), result: marketResult))
@@ -124,7 +124,7 @@ public enum HistoricalMarkets {
         var latest: [String: [ImportedPrice?]] = [:]
         var history: [PriceObservation] = []
         for price in prices {
-            guard let slot = outcomes.firstIndex(of: price.outcome) else { continue }
+            guard let slot = outcomes.firstIndex(of: price.outcome.rawValue) else { continue }
             var row = latest[price.bookmakerKey] ?? Array(repeating: nil, count: outcomes.count)
             if let current = row[slot] {
                 let newer = price.capturedAt > current.capturedAt
@@ -149,7 +149,7 @@ public enum HistoricalMarkets {
         guard !prices.isEmpty else { return nil }
         var odds: [(Date, Double)?] = Array(repeating: nil, count: outcomes.count)
         for price in prices {
-            guard let slot = outcomes.firstIndex(of: price.outcome) else { continue }
+            guard let slot = outcomes.firstIndex(of: price.outcome.rawValue) else { continue }
             if let current = odds[slot], current.0 >= price.capturedAt { continue }
             odds[slot] = (price.capturedAt, price.price)
         }

@@ -46,12 +46,12 @@ public struct ImportedEvent: Sendable, Equatable {
     public var sourceLine: Int
     /// How many bookmakers the aggregate prices summarise, per market (`h2h`, `totals`, `spreads`), when the file
     /// says (football-data's `Bb1X2`, `BbOU`, `BbAH`); not stored, read by the backtest's agent A.
-    public var aggregateBookCounts: [String: Int]
+    public var aggregateBookCounts: [MarketType: Int]
 
     public init(
         sportKey: String, competition: String?, home: String, away: String, startsAt: Date,
         externalID: String, snapshots: [ImportedPrice], quotedLines: [ImportedLine] = [],
-        result: ImportedResult?, sourceLine: Int, aggregateBookCounts: [String: Int] = [:]
+        result: ImportedResult?, sourceLine: Int, aggregateBookCounts: [MarketType: Int] = [:]
     ) {
         self.sportKey = sportKey
         self.competition = competition
@@ -71,10 +71,9 @@ public struct ImportedEvent: Sendable, Equatable {
 public struct ImportedPrice: Sendable, Equatable {
     /// Stable bookmaker key (tables in ``FootballDataParser``, ``TennisDataParser``; SBR: `sbr`).
     public var bookmakerKey: String
-    /// `h2h`, `spreads` or `totals`.
-    public var market: String
-    /// h2h: `home`/`draw`/`away`; spreads: `home`/`away`; totals: `over`/`under`.
-    public var outcome: String
+    public var market: MarketType
+    /// One of ``PriceOutcome/allowed(in:)`` of the market.
+    public var outcome: PriceOutcome
     /// Spreads: handicap from this outcome's side (home −0.75 ⇒ away +0.75); totals: the line.
     public var point: Double?
     /// Decimal odds > 1.0.
@@ -85,7 +84,7 @@ public struct ImportedPrice: Sendable, Equatable {
     public var isClosing: Bool
 
     public init(
-        bookmakerKey: String, market: String, outcome: String, point: Double? = nil, price: Double,
+        bookmakerKey: String, market: MarketType, outcome: PriceOutcome, point: Double? = nil, price: Double,
         capturedAt: Date, isClosing: Bool
     ) {
         self.bookmakerKey = bookmakerKey
@@ -102,15 +101,15 @@ public struct ImportedPrice: Sendable, Equatable {
 public struct ImportedLine: Sendable, Equatable {
     public var bookmakerKey: String
     /// `spreads` or `totals`.
-    public var market: String
+    public var market: MarketType
     /// spreads: `home`/`away` (the point is from that side); totals: `over`/`under`.
-    public var outcome: String
+    public var outcome: PriceOutcome
     public var point: Double
     public var capturedAt: Date
     public var isClosing: Bool
 
     public init(
-        bookmakerKey: String, market: String, outcome: String, point: Double, capturedAt: Date,
+        bookmakerKey: String, market: MarketType, outcome: PriceOutcome, point: Double, capturedAt: Date,
         isClosing: Bool
     ) {
         self.bookmakerKey = bookmakerKey

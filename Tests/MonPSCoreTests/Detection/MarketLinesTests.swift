@@ -24,6 +24,21 @@ struct MarketLinesTests {
         #expect(MarketKey(market: "corners", outcome: "over", point: 9.5) == nil)
     }
 
+    /// The typed price (import model) reaches the same market as its stored form, and the outcomes a family allows
+    /// are the ones its snapshots list.
+    @Test func typedPricesMatchTheStoredForm() {
+        for market in MarketType.allCases {
+            #expect(PriceOutcome.allowed(in: market).map(\.rawValue).sorted() == market.outcomes(hasDraw: true).sorted())
+            for outcome in PriceOutcome.allCases {
+                for point in [nil, -1.5, 0, 2.5] as [Double?] {
+                    #expect(MarketKey(market: market, outcome: outcome, point: point)
+                        == MarketKey(market: market.rawValue, outcome: outcome.rawValue, point: point))
+                }
+            }
+        }
+        #expect(PriceOutcome.allowed(in: .spreads) == [.home, .away])
+    }
+
     @Test func eachSideGetsItsOwnPointBack() {
         for (market, outcome, point) in [("spreads", "home", -1.25), ("spreads", "away", 1.25), ("spreads", "away", -0.5),
                                          ("totals", "under", 3.0)] {

@@ -72,13 +72,13 @@ struct HistoricalMarketsTests {
         let event = ImportedEvent(
             sportKey: "esports_lol", competition: nil, home: "G2", away: "Fnatic", startsAt: start, externalID: "x",
             snapshots: [
-                ImportedPrice(bookmakerKey: "pinnacle", market: "h2h", outcome: "home", price: 1.5,
+                ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: .home, price: 1.5,
                               capturedAt: start.addingTimeInterval(-7200), isClosing: false),
-                ImportedPrice(bookmakerKey: "pinnacle", market: "h2h", outcome: "home", price: 1.6,
+                ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: .home, price: 1.6,
                               capturedAt: start.addingTimeInterval(-5400), isClosing: false),
-                ImportedPrice(bookmakerKey: "pinnacle", market: "h2h", outcome: "home", price: 1.4,
+                ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: .home, price: 1.4,
                               capturedAt: start.addingTimeInterval(-3600), isClosing: true),
-                ImportedPrice(bookmakerKey: "pinnacle", market: "h2h", outcome: "away", price: 2.9,
+                ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: .away, price: 2.9,
                               capturedAt: start.addingTimeInterval(-3600), isClosing: true),
             ],
             result: ImportedResult(homeScore: 1, awayScore: 0, status: "finished", winner: "home"), sourceLine: 2)
@@ -96,8 +96,8 @@ struct HistoricalMarketsTests {
             ImportedEvent(
                 sportKey: "tennis_atp", competition: "Doha", home: "Alpha", away: "Beta", startsAt: Self.start,
                 externalID: status,
-                snapshots: ["home", "away"].map {
-                    ImportedPrice(bookmakerKey: "pinnacle", market: "h2h", outcome: $0, price: 1.9,
+                snapshots: [PriceOutcome.home, .away].map {
+                    ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: $0, price: 1.9,
                                   capturedAt: ImportTiming.untimed(Self.start), isClosing: false)
                 },
                 result: ImportedResult(

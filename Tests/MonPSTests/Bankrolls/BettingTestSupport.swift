@@ -71,21 +71,21 @@ struct BettingFixture {
             sportKey: "icehockey_nhl", competition: "NHL", home: "Boston Bruins", away: "Toronto Maple Leafs",
             startsAt: start, externalID: "bets-nhl-1",
             snapshots: [
-                SampleEvents.price("pinnacle", "h2h", "home", 1.90, at: seen),
-                SampleEvents.price("pinnacle", "h2h", "away", 1.90, at: seen),
-                SampleEvents.price("bet365", "h2h", "home", 2.20, at: seen),
-                SampleEvents.price("bet365", "h2h", "away", 1.70, at: seen),
-                SampleEvents.price("pinnacle", "totals", "over", 1.95, point: 5.5, at: seen),
-                SampleEvents.price("pinnacle", "totals", "under", 1.95, point: 5.5, at: seen),
+                SampleEvents.price("pinnacle", .h2h, .home, 1.90, at: seen),
+                SampleEvents.price("pinnacle", .h2h, .away, 1.90, at: seen),
+                SampleEvents.price("bet365", .h2h, .home, 2.20, at: seen),
+                SampleEvents.price("bet365", .h2h, .away, 1.70, at: seen),
+                SampleEvents.price("pinnacle", .totals, .over, 1.95, point: 5.5, at: seen),
+                SampleEvents.price("pinnacle", .totals, .under, 1.95, point: 5.5, at: seen),
             ],
             result: nil, sourceLine: 1)
         let epl = ImportedEvent(
             sportKey: "soccer_epl", competition: "E0", home: "Arsenal", away: "Chelsea", startsAt: start,
             externalID: "bets-epl-1",
             snapshots: [
-                SampleEvents.price("pinnacle", "h2h", "home", 2.00, at: seen),
-                SampleEvents.price("pinnacle", "h2h", "draw", 3.50, at: seen),
-                SampleEvents.price("pinnacle", "h2h", "away", 4.00, at: seen),
+                SampleEvents.price("pinnacle", .h2h, .home, 2.00, at: seen),
+                SampleEvents.price("pinnacle", .h2h, .draw, 3.50, at: seen),
+                SampleEvents.price("pinnacle", .h2h, .away, 4.00, at: seen),
             ],
             result: nil, sourceLine: 2)
         let ids = try await loader.load(

@@ -71,8 +71,8 @@ struct DemoAndCommandTests {
             #expect(event.snapshots.allSatisfy { $0.price > 1 && $0.capturedAt <= now && $0.capturedAt < event.startsAt })
             if event.startsAt > now { #expect(event.result == nil) }
             if event.startsAt.addingTimeInterval(3 * 3600) < now { #expect(event.result != nil) }
-            let outcomes = Set(event.snapshots.filter { $0.market == "h2h" }.map(\.outcome))
-            #expect(outcomes.isEmpty || outcomes == (event.sportKey == "soccer_epl" ? ["home", "draw", "away"] : ["home", "away"]))
+            let outcomes = Set(event.snapshots.filter { $0.market == .h2h }.map(\.outcome))
+            #expect(outcomes.isEmpty || outcomes == (event.sportKey == "soccer_epl" ? [.home, .draw, .away] : [.home, .away]))
         }
     }
 
@@ -89,7 +89,7 @@ struct DemoAndCommandTests {
             for event in DemoOdds.events(now: now) where event.startsAt > now {
                 let outcomes = event.sportKey == "soccer_epl" ? ["home", "draw", "away"] : ["home", "away"]
                 let latest = Dictionary(
-                    event.snapshots.filter { $0.market == "h2h" }.map { ("\($0.bookmakerKey) \($0.outcome)", $0) },
+                    event.snapshots.filter { $0.market == .h2h }.map { ("\($0.bookmakerKey) \($0.outcome)", $0) },
                     uniquingKeysWith: { $0.capturedAt >= $1.capturedAt ? $0 : $1 })
                 let quotes = Set(latest.values.map(\.bookmakerKey)).map { book in
                     BookmakerQuote(bookmaker: book, prices: outcomes.map { outcome in

@@ -15,13 +15,13 @@ struct EventsAPITests {
             sportKey: "icehockey_nhl", competition: "NHL", home: "Boston Bruins", away: "Toronto Maple Leafs",
             startsAt: upcoming, externalID: "nhl-1",
             snapshots: [
-                SampleEvents.price("pinnacle", "h2h", "home", 1.80, at: upcoming.addingTimeInterval(-7200)),
-                SampleEvents.price("pinnacle", "h2h", "away", 2.10, at: upcoming.addingTimeInterval(-7200)),
-                SampleEvents.price("pinnacle", "h2h", "home", 1.75, at: upcoming.addingTimeInterval(-3600)),
-                SampleEvents.price("pinnacle", "h2h", "away", 2.18, at: upcoming.addingTimeInterval(-3600)),
-                SampleEvents.price("bet365", "h2h", "home", 1.83, at: upcoming.addingTimeInterval(-3600)),
-                SampleEvents.price("bet365", "h2h", "away", 2.05, at: upcoming.addingTimeInterval(-3600)),
-                SampleEvents.price("market_max", "h2h", "home", 1.95, at: upcoming.addingTimeInterval(-3600)),
+                SampleEvents.price("pinnacle", .h2h, .home, 1.80, at: upcoming.addingTimeInterval(-7200)),
+                SampleEvents.price("pinnacle", .h2h, .away, 2.10, at: upcoming.addingTimeInterval(-7200)),
+                SampleEvents.price("pinnacle", .h2h, .home, 1.75, at: upcoming.addingTimeInterval(-3600)),
+                SampleEvents.price("pinnacle", .h2h, .away, 2.18, at: upcoming.addingTimeInterval(-3600)),
+                SampleEvents.price("bet365", .h2h, .home, 1.83, at: upcoming.addingTimeInterval(-3600)),
+                SampleEvents.price("bet365", .h2h, .away, 2.05, at: upcoming.addingTimeInterval(-3600)),
+                SampleEvents.price("market_max", .h2h, .home, 1.95, at: upcoming.addingTimeInterval(-3600)),
             ],
             result: nil, sourceLine: 1)
         return try await loader.load(

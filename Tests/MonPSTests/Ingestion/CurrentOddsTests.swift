@@ -33,18 +33,21 @@ struct CurrentOddsTests {
             let prices = try await PostgresEventRepository(database: database).prices(eventID: event, market: nil)
             #expect(prices.latest.count == Self.lines)
             #expect(prices.closing.count == Self.lines)
-            #expect(prices.latest.first { $0.bookmaker == "pinnacle" && $0.market == .h2h && $0.outcome == .home }?.price == 1.95)
+            let pinnacleLatest = prices.latest.first { (price: PriceRecord) in
+                price.bookmaker == "pinnacle" && price.market == .h2h && price.outcome == .home
+            }
+            #expect(pinnacleLatest?.price == 1.95)
 
             // An in-play price arrives later (seen event: the SQL path); current moves, the closing line stays.
             var inPlay = SampleEvents.footballMatch()
-            inPlay.snapshots = [SampleEvents.price("pinnacle", "h2h", "home", 1.50, at: SampleEvents.kickoff.addingTimeInterval(600))]
+            inPlay.snapshots = [SampleEvents.price("pinnacle", .h2h, .home, 1.50, at: SampleEvents.kickoff.addingTimeInterval(600))]
             _ = try await loader.load([inPlay], source: .file(.footballData))
             #expect(try await pinnacleHome("current_odds", database, event) == [1.50])
             #expect(try await pinnacleHome("closing_odds", database, event) == [1.95])
 
             // An older price arriving late changes neither.
             var stale = SampleEvents.footballMatch()
-            stale.snapshots = [SampleEvents.price("pinnacle", "h2h", "home", 2.40, at: SampleEvents.kickoff.addingTimeInterval(-72 * 3600))]
+            stale.snapshots = [SampleEvents.price("pinnacle", .h2h, .home, 2.40, at: SampleEvents.kickoff.addingTimeInterval(-72 * 3600))]
             _ = try await loader.load([stale], source: .file(.footballData))
             #expect(try await pinnacleHome("current_odds", database, event) == [1.50])
             #expect(try await pinnacleHome("closing_odds", database, event) == [1.95])
@@ -58,7 +61,7 @@ struct CurrentOddsTests {
         let loader = OddsLoader(database: database, logger: TestEnvironment.logger)
         try await app.services.withRunningDatabase {
             var match = SampleEvents.footballMatch()
-            match.snapshots.append(SampleEvents.price("bet365", "h2h", "draw", 2.90, at: SampleEvents.kickoff.addingTimeInterval(900)))
+            match.snapshots.append(SampleEvents.price("bet365", .h2h, .draw, 2.90, at: SampleEvents.kickoff.addingTimeInterval(900)))
             let summary = try await loader.load([match], source: .file(.footballData))
             let event = try #require(summary.eventIDs.first)
             #expect(try await database.count("SELECT count(*) FROM latest_odds") == 1)

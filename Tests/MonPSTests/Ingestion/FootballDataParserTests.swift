@@ -22,11 +22,11 @@ struct FootballDataParserTests {
 
         let burnley = parsed.events[0]
         #expect(burnley.snapshots.count == 8)
-        #expect(!burnley.snapshots.contains { $0.bookmakerKey == "bet365" && $0.market == "h2h" && $0.outcome != "away" })
-        #expect(burnley.price("bet365", "h2h", "away", closing: false)?.price == 3.1)
-        #expect(burnley.price("bet365", "spreads", "home", closing: false)?.point == -0.25)
-        #expect(burnley.price("bet365", "spreads", "away", closing: false)?.point == 0.25)
-        #expect(burnley.price("pinnacle", "h2h", "draw", closing: true)?.price == 3.3)
+        #expect(!burnley.snapshots.contains { $0.bookmakerKey == "bet365" && $0.market == .h2h && $0.outcome != .away })
+        #expect(burnley.price("bet365", .h2h, .away, closing: false)?.price == 3.1)
+        #expect(burnley.price("bet365", .spreads, .home, closing: false)?.point == -0.25)
+        #expect(burnley.price("bet365", .spreads, .away, closing: false)?.point == 0.25)
+        #expect(burnley.price("pinnacle", .h2h, .draw, closing: true)?.price == 3.3)
         #expect(burnley.result == ImportedResult(
             homeScore: 3, awayScore: 0, regulationHome: 3, regulationAway: 0, periodScores: [[0, 0]],
             status: "finished", winner: "home"))
@@ -35,7 +35,7 @@ struct FootballDataParserTests {
         let spurs = parsed.events[1]
         #expect(spurs.startsAt == IngestionFixtures.utc("2019-08-11T14:00:00Z"))
         #expect(spurs.snapshots.count == 8)
-        #expect(!spurs.snapshots.contains { $0.market == "spreads" })
+        #expect(!spurs.snapshots.contains { $0.market == .spreads })
     }
 
     @Test func headerOnlyAndEmptyFiles() throws {
@@ -74,25 +74,25 @@ struct FootballDataParserTests {
         #expect(match.sportKey == "soccer_epl" && match.competition == "E0" && match.sourceLine == 2)
         #expect(match.startsAt == IngestionFixtures.utc("2019-08-09T19:00:00Z"))  // 20:00 BST
         // Early prices (no C): B365H 1.14, PSH 1.15; closing: PSCH 1.14, PSCD 10.43, PSCA 19.63.
-        let b365 = try #require(match.price("bet365", "h2h", "home", closing: false))
+        let b365 = try #require(match.price("bet365", .h2h, .home, closing: false))
         #expect(b365.price == 1.14 && b365.capturedAt == IngestionFixtures.utc("2019-08-07T19:00:00Z"))
-        #expect(match.price("pinnacle", "h2h", "home", closing: false)?.price == 1.15)
-        let psch = try #require(match.price("pinnacle", "h2h", "home", closing: true))
+        #expect(match.price("pinnacle", .h2h, .home, closing: false)?.price == 1.15)
+        let psch = try #require(match.price("pinnacle", .h2h, .home, closing: true))
         #expect(psch.price == 1.14 && psch.capturedAt == IngestionFixtures.utc("2019-08-09T18:55:00Z"))
-        #expect(match.price("pinnacle", "h2h", "draw", closing: true)?.price == 10.43)
-        #expect(match.price("pinnacle", "h2h", "away", closing: true)?.price == 19.63)
+        #expect(match.price("pinnacle", .h2h, .draw, closing: true)?.price == 10.43)
+        #expect(match.price("pinnacle", .h2h, .away, closing: true)?.price == 19.63)
         // Asian handicap AHh −2.25: B365AHH 1.96 (home −2.25), B365AHA 1.94 (away +2.25);
         // closing AHCh −2.25: PCAHH 1.94, PCAHA 1.98.
-        let ahHome = try #require(match.price("bet365", "spreads", "home", closing: false))
+        let ahHome = try #require(match.price("bet365", .spreads, .home, closing: false))
         #expect(ahHome.point == -2.25 && ahHome.price == 1.96)
-        let ahAway = try #require(match.price("bet365", "spreads", "away", closing: false))
+        let ahAway = try #require(match.price("bet365", .spreads, .away, closing: false))
         #expect(ahAway.point == 2.25 && ahAway.price == 1.94)
-        #expect(match.price("pinnacle", "spreads", "away", closing: true)?.price == 1.98)
+        #expect(match.price("pinnacle", .spreads, .away, closing: true)?.price == 1.98)
         // Totals: B365>2.5 1.4 early, PC>2.5 1.34 closing.
-        #expect(match.price("bet365", "totals", "over", closing: false)?.price == 1.4)
-        let pcOver = try #require(match.price("pinnacle", "totals", "over", closing: true))
+        #expect(match.price("bet365", .totals, .over, closing: false)?.price == 1.4)
+        let pcOver = try #require(match.price("pinnacle", .totals, .over, closing: true))
         #expect(pcOver.point == 2.5 && pcOver.price == 1.34)
-        #expect(match.price("market_max", "h2h", "home", closing: true)?.price == 1.16)
+        #expect(match.price("market_max", .h2h, .home, closing: true)?.price == 1.16)
         #expect(match.snapshots.count == 80)
         #expect(match.result == ImportedResult(
             homeScore: 4, awayScore: 1, regulationHome: 4, regulationAway: 1, periodScores: [[4, 0]],
@@ -107,10 +107,10 @@ struct FootballDataParserTests {
         #expect(match.externalID == "E0:2012-08-18:Arsenal:Sunderland")
         #expect(match.startsAt == IngestionFixtures.utc("2012-08-18T14:00:00Z"))
         // BbAHh −1.25: BbMxAHH 2.02, BbAvAHA 1.91; Pinnacle closing only PSCH 1.44.
-        let bbHome = try #require(match.price("betbrain_max", "spreads", "home", closing: false))
+        let bbHome = try #require(match.price("betbrain_max", .spreads, .home, closing: false))
         #expect(bbHome.point == -1.25 && bbHome.price == 2.02)
-        #expect(match.price("betbrain_avg", "spreads", "away", closing: false)?.point == 1.25)
-        #expect(match.price("pinnacle", "h2h", "home", closing: true)?.price == 1.44)
+        #expect(match.price("betbrain_avg", .spreads, .away, closing: false)?.point == 1.25)
+        #expect(match.price("pinnacle", .h2h, .home, closing: true)?.price == 1.44)
         #expect(match.snapshots.filter(\.isClosing).count == 3)
 
         let winter = try IngestionFixtures.parseData("football", "E0_2011-12.csv")
@@ -130,9 +130,9 @@ struct FootballDataParserTests {
         #expect(first.result?.winner == "away" && first.result?.periodScores == nil)
         // 22/08/2025 Bohemians v Cork City: B365CH 1.38, B36CA 6 (= Bet365 closing away).
         let bohs = try #require(parsed.events.first { $0.externalID == "IRL:2025-08-22:Bohemians:Cork City" })
-        #expect(bohs.price("bet365", "h2h", "home", closing: true)?.price == 1.38)
-        #expect(bohs.price("bet365", "h2h", "away", closing: true)?.price == 6)
-        #expect(bohs.price("pinnacle", "h2h", "home", closing: true)?.price == 1.34)
+        #expect(bohs.price("bet365", .h2h, .home, closing: true)?.price == 1.38)
+        #expect(bohs.price("bet365", .h2h, .away, closing: true)?.price == 6)
+        #expect(bohs.price("pinnacle", .h2h, .home, closing: true)?.price == 1.34)
     }
     // MARK: - Every league (issue #18)
 
@@ -152,7 +152,7 @@ struct FootballDataParserTests {
         #expect(parsed.events.map(\.competition) == Self.mainCodes)
         #expect(parsed.events.map(\.sportKey) == Self.mainCodes.map { FootballDataParser.divisionSportKeys[$0]! })
         #expect(parsed.events.first { $0.competition == "EC" }?.sportKey == "soccer_england_national_league")
-        #expect(parsed.events.allSatisfy { $0.snapshots.count == 9 && $0.aggregateBookCounts == ["h2h": 41] })
+        #expect(parsed.events.allSatisfy { $0.snapshots.count == 9 && $0.aggregateBookCounts == [.h2h: 41] })
         #expect(parsed.issues.count == 1 && parsed.issues[0].line == 24)
         #expect(parsed.issues[0].reason == "unknown league code 'X9' (no MonPS sport key)")
         #expect(Set(FootballDataParser.divisionSportKeys.values).count == FootballDataParser.divisionSportKeys.count)

@@ -20,15 +20,15 @@ struct GenericCSVParserTests {
         #expect(lec.sportKey == "esports_lol" && lec.competition == "LEC" && lec.sourceLine == 2)
         #expect(lec.startsAt == IngestionFixtures.utc("2024-06-15T16:00:00Z"))
         #expect(lec.snapshots.count == 3)
-        #expect(lec.price("pinnacle", "h2h", "home", closing: false)?.capturedAt == IngestionFixtures.utc("2024-06-14T16:00:00Z"))
-        let close = try #require(lec.price("pinnacle", "h2h", "home", closing: true))  // "Pinnacle" lower-cased
+        #expect(lec.price("pinnacle", .h2h, .home, closing: false)?.capturedAt == IngestionFixtures.utc("2024-06-14T16:00:00Z"))
+        let close = try #require(lec.price("pinnacle", .h2h, .home, closing: true))  // "Pinnacle" lower-cased
         #expect(close.price == 1.5 && close.capturedAt == IngestionFixtures.utc("2024-06-15T15:55:00Z"))
         #expect(lec.result == ImportedResult(homeScore: 1, awayScore: 0, status: "finished", winner: "home"))
 
         let cgn = parsed.events[1]
         #expect(cgn.startsAt == IngestionFixtures.utc("2024-08-15T12:30:00Z"))
         #expect(cgn.snapshots == [ImportedPrice(
-            bookmakerKey: "bet365", market: "spreads", outcome: "home", point: -1.5, price: 2.1,
+            bookmakerKey: "bet365", market: .spreads, outcome: .home, point: -1.5, price: 2.1,
             capturedAt: IngestionFixtures.utc("2024-08-13T12:30:00Z"), isClosing: false)])
         #expect(cgn.result == nil)
         // Walkover without a winner: event kept, result skipped.
@@ -48,6 +48,27 @@ struct GenericCSVParserTests {
         #expect(event.snapshots.map(\.price) == [1.91, 1.95])
         #expect(event.snapshots.allSatisfy { $0.point == 3.5 && $0.bookmakerKey == "betvictor" })
         #expect(event.result?.winner == "away")
+    }
+
+    /// Markets and outcomes are read case-insensitively into MonPS's enums; anything else, or an outcome the market
+    /// does not have, skips that price with the reason.
+    @Test func marketsAndOutcomesAreCheckedAgainstEachOther() throws {
+        let text = """
+        sport_key,event_id,home,away,starts_at,bookmaker,market,outcome,point,price
+        esports_csgo,m1,A,B,2024-05-01T18:00:00Z,pinnacle,H2H,Away,,2.10
+        esports_csgo,m1,A,B,2024-05-01T18:00:00Z,pinnacle,outrights,home,,3.00
+        esports_csgo,m1,A,B,2024-05-01T18:00:00Z,pinnacle,totals,draw,2.5,1.90
+        esports_csgo,m1,A,B,2024-05-01T18:00:00Z,pinnacle,spreads,over,1.5,1.90
+        """
+        let parsed = try parser.parse(IngestionFixtures.bytes(text), fileName: "x.csv")
+        let event = try #require(parsed.events.first)
+        #expect(event.snapshots.map { [$0.market.rawValue, $0.outcome.rawValue] } == [["h2h", "away"]])
+        #expect(parsed.issues.map(\.line) == [3, 4, 5])
+        #expect(parsed.issues.map(\.reason) == [
+            "unknown market 'outrights' (h2h, spreads, totals) (price skipped)",
+            "outcome 'draw' is not valid for totals (price skipped)",
+            "outcome 'over' is not valid for spreads (price skipped)",
+        ])
     }
 
     @Test func isoInstants() {

@@ -116,13 +116,8 @@ struct HistoricalDataCorpusTests {
             for price in event.snapshots {
                 #expect(price.price > 1.0 && price.price.isFinite)
                 #expect(price.capturedAt < event.startsAt)
-                let outcomes: Set<String> = switch price.market {
-                case "h2h": ["home", "draw", "away"]
-                case "spreads": ["home", "away"]
-                default: ["over", "under"]
-                }
-                #expect(outcomes.contains(price.outcome))
-                #expect((price.market == "h2h") == (price.point == nil))
+                #expect(PriceOutcome.allowed(in: price.market).contains(price.outcome))
+                #expect((price.market == .h2h) == (price.point == nil))
             }
             if let result = event.result {
                 #expect(["finished", "retired", "walkover", "cancelled"].contains(result.status))

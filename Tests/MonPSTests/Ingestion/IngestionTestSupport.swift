@@ -77,13 +77,13 @@ enum IngestionFixtures {
 extension ImportedEvent {
     /// The single snapshot matching the filters (fails the test when there is not exactly one).
     func price(
-        _ book: String, _ market: String, _ outcome: String, closing: Bool,
+        _ book: String, _ market: MarketType, _ outcome: PriceOutcome, closing: Bool,
         sourceLocation: SourceLocation = #_sourceLocation
     ) -> ImportedPrice? {
         let matches = snapshots.filter {
             $0.bookmakerKey == book && $0.market == market && $0.outcome == outcome && $0.isClosing == closing
         }
-        #expect(matches.count == 1, "\(externalID): \(matches.count) prices for \(book) \(market) \(outcome) closing=\(closing)",
+        #expect(matches.count == 1, "\(externalID): \(matches.count) prices for \(book) \(market.rawValue) \(outcome.rawValue) closing=\(closing)",
                 sourceLocation: sourceLocation)
         return matches.first
     }

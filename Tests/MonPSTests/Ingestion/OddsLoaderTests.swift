@@ -102,7 +102,7 @@ struct OddsLoaderTests {
                 ImportedEvent(
                     sportKey: "baseball_mlb", competition: "MLB", home: "NYY", away: "BOS",
                     startsAt: SampleEvents.kickoff.addingTimeInterval(hour * 3600), externalID: id,
-                    snapshots: [SampleEvents.price("sbr", "h2h", "home", 1.8, at: SampleEvents.kickoff)],
+                    snapshots: [SampleEvents.price("sbr", .h2h, .home, 1.8, at: SampleEvents.kickoff)],
                     result: nil, sourceLine: 1)
             }
             let summary = try await loader.load([game("g1", hour: 0), game("g1#2", hour: 0)], source: .file(.sbr))
@@ -121,8 +121,8 @@ struct OddsLoaderTests {
             sameTeams.sourceLine = 6
             var badPrice = SampleEvents.footballMatch(home: "Chelsea", away: "Everton", externalID: "x3")
             badPrice.sourceLine = 7
-            badPrice.snapshots.append(SampleEvents.price("pinnacle", "h2h", "over", 2.0, at: SampleEvents.kickoff))
-            badPrice.snapshots.append(SampleEvents.price("BAD KEY", "h2h", "home", 2.0, at: SampleEvents.kickoff))
+            badPrice.snapshots.append(SampleEvents.price("pinnacle", .h2h, .over, 2.0, at: SampleEvents.kickoff))
+            badPrice.snapshots.append(SampleEvents.price("BAD KEY", .h2h, .home, 2.0, at: SampleEvents.kickoff))
             let summary = try await loader.load([unknownSport, sameTeams, badPrice], source: .file(.genericCSV))
             #expect(summary.eventsCreated == 1)
             #expect(summary.snapshotsAdded == 13)
@@ -138,7 +138,7 @@ struct OddsLoaderTests {
         let (loader, app) = try await loader()
         try await app.services.withRunningDatabase {
             var event = SampleEvents.footballMatch()
-            event.snapshots.append(SampleEvents.price("pinnacle", "h2h", "home", 2.0, at: Date(timeIntervalSince1970: -4_000_000_000)))
+            event.snapshots.append(SampleEvents.price("pinnacle", .h2h, .home, 2.0, at: Date(timeIntervalSince1970: -4_000_000_000)))
             let summary = try await loader.load([event], source: .file(.footballData))
             #expect(summary.snapshotsAdded == 13)
             #expect(summary.rejected.count == 1)

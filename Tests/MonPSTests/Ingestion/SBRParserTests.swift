@@ -38,10 +38,10 @@ struct SBRParserTests {
             homeScore: 2, awayScore: 3, regulationHome: 2, regulationAway: 2,
             periodScores: [[0, 1], [1, 0], [1, 1]], status: "finished", winner: "away"))
         #expect(boston.snapshots.count == 10)
-        let over = try #require(boston.price("sbr", "totals", "over", closing: true))
+        let over = try #require(boston.price("sbr", .totals, .over, closing: true))
         let expectedOver = try Odds.decimal(fromAmerican: -120)  // CloseOU price −120 → 1.8333…
         #expect(over.point == 5.5 && over.price == expectedOver)
-        #expect(boston.price("sbr", "spreads", "away", closing: false)?.point == -1.5)
+        #expect(boston.price("sbr", .spreads, .away, closing: false)?.point == -1.5)
     }
 
     @Test func nbaLinesWithoutPricesBecomeQuotedLines() throws {
@@ -58,19 +58,19 @@ struct SBRParserTests {
         let game = try #require(parsed.events.first)
         // ML 160 → 2.60 (away), −180 → 1 + 100/180 (home); no open/close split.
         #expect(game.snapshots.count == 2 && game.snapshots.allSatisfy { !$0.isClosing })
-        #expect(game.price("sbr", "h2h", "away", closing: false)?.price == 2.6)
-        #expect(game.price("sbr", "h2h", "home", closing: false)?.price == 1 + 100.0 / 180)
+        #expect(game.price("sbr", .h2h, .away, closing: false)?.price == 2.6)
+        #expect(game.price("sbr", .h2h, .home, closing: false)?.price == 1 + 100.0 / 180)
         // Open: total 197.5, Chicago −2; Close: total 198.5, Chicago −4.
-        let openSpread = game.quotedLines.first { $0.market == "spreads" && $0.outcome == "home" && !$0.isClosing }
+        let openSpread = game.quotedLines.first { $0.market == .spreads && $0.outcome == .home && !$0.isClosing }
         #expect(openSpread?.point == -2)
-        let closeTotal = game.quotedLines.first { $0.market == "totals" && $0.outcome == "over" && $0.isClosing }
+        let closeTotal = game.quotedLines.first { $0.market == .totals && $0.outcome == .over && $0.isClosing }
         #expect(closeTotal?.point == 198.5)
         #expect(game.result?.regulationHome == 97 && game.result?.regulationAway == 95)
         // Second game: pick'em at the open (spread 0), Atlanta −1 at the close.
         let second = parsed.events[1]
-        #expect(second.quotedLines.filter { $0.market == "spreads" && !$0.isClosing }.map(\.point) == [0, 0])
-        #expect(second.quotedLines.first { $0.market == "totals" && !$0.isClosing }?.point == 197)
-        #expect(second.quotedLines.first { $0.market == "spreads" && $0.outcome == "home" && $0.isClosing }?.point == -1)
+        #expect(second.quotedLines.filter { $0.market == .spreads && !$0.isClosing }.map(\.point) == [0, 0])
+        #expect(second.quotedLines.first { $0.market == .totals && !$0.isClosing }?.point == 197)
+        #expect(second.quotedLines.first { $0.market == .spreads && $0.outcome == .home && $0.isClosing }?.point == -1)
     }
 
     @Test(.enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
@@ -82,10 +82,10 @@ struct SBRParserTests {
         #expect(game.externalID == "NHL:2020-01-17:Anaheim@Carolina")
         #expect(game.startsAt == IngestionFixtures.utc("2020-01-18T00:00:00Z"))
         // Close +195 → 2.95; −215 → 1 + 100/215 = 1.4651…
-        #expect(game.price("sbr", "h2h", "away", closing: true)?.price == 2.95)
-        let home = try #require(game.price("sbr", "h2h", "home", closing: true))
+        #expect(game.price("sbr", .h2h, .away, closing: true)?.price == 2.95)
+        let home = try #require(game.price("sbr", .h2h, .home, closing: true))
         #expect(abs(home.price - 1.465116279) < 1e-9)
-        #expect(game.price("sbr", "h2h", "away", closing: false)?.price == 3.02)  // Open +202
+        #expect(game.price("sbr", .h2h, .away, closing: false)?.price == 3.02)  // Open +202
         #expect(game.result == ImportedResult(
             homeScore: 1, awayScore: 2, regulationHome: 1, regulationAway: 1,
             periodScores: [[1, 1], [0, 0], [0, 0]], status: "finished", winner: "away"))
@@ -111,8 +111,8 @@ struct SBRParserTests {
         #expect(last.result?.homeScore == 2 && last.result?.awayScore == 7 && last.result?.winner == "away")
         #expect(last.result?.regulationHome == nil)
         #expect(last.result?.periodScores?.count == 9)
-        #expect(last.price("sbr", "h2h", "away", closing: true)?.price == 2.35)  // Close +135
-        #expect(last.price("sbr", "spreads", "away", closing: false)?.point == 1.5)
+        #expect(last.price("sbr", .h2h, .away, closing: true)?.price == 2.35)  // Close +135
+        #expect(last.price("sbr", .spreads, .away, closing: false)?.point == 1.5)
     }
 
     @Test(.enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))

@@ -18,8 +18,8 @@ struct TennisDataParserTests {
         #expect((first.home, first.away) == ("Albot R.", "Zverev A."))
         #expect(first.externalID == "ATP:2019-05-13:Albot R.:Zverev A.")
         #expect(first.startsAt == IngestionFixtures.utc("2019-05-13T12:00:00Z"))
-        #expect(first.price("bet365", "h2h", "away", closing: false)?.price == 1.22)  // B365W "1,22"
-        #expect(first.price("bet365", "h2h", "home", closing: false)?.price == 4.33)  // B365L "4,33"
+        #expect(first.price("bet365", .h2h, .away, closing: false)?.price == 1.22)  // B365W "1,22"
+        #expect(first.price("bet365", .h2h, .home, closing: false)?.price == 4.33)  // B365L "4,33"
         #expect(first.snapshots.allSatisfy { $0.capturedAt == IngestionFixtures.utc("2019-05-13T11:00:00Z") })
         #expect(first.result == ImportedResult(
             homeScore: 1, awayScore: 2, periodScores: [[4, 6], [6, 3], [5, 7]], status: "finished",
@@ -46,7 +46,7 @@ struct TennisDataParserTests {
         let parsed = try parser.parse(IngestionFixtures.bytes(text), fileName: "whatever.csv")
         #expect(parsed.events.map(\.externalID) == ["WTA:2026-01-04:Bejlek S.:Udvardy P.", "WTA:2026-01-05:Bejlek S.:Udvardy P."])
         #expect(parsed.events[0].sportKey == "tennis_wta")
-        #expect(parsed.events[0].price("market_avg", "h2h", "home", closing: false)?.price == 1.5)
+        #expect(parsed.events[0].price("market_avg", .h2h, .home, closing: false)?.price == 1.5)
         #expect(parsed.events[1].result?.status == "cancelled" && parsed.events[1].result?.winner == nil)
         #expect(parsed.issues.isEmpty)
     }
@@ -76,9 +76,9 @@ struct TennisDataParserTests {
         #expect(match.result == ImportedResult(
             homeScore: 1, awayScore: 1, periodScores: [[7, 6], [3, 6], [0, 1]], status: "retired",
             winner: "away", notes: "Retired"))
-        #expect(match.price("bet365", "h2h", "away", closing: false)?.price == 4.5)
-        #expect(match.price("bet365", "h2h", "home", closing: false)?.price == 1.2)
-        #expect(match.price("pinnacle", "h2h", "away", closing: false)?.price == 5.16)
+        #expect(match.price("bet365", .h2h, .away, closing: false)?.price == 4.5)
+        #expect(match.price("bet365", .h2h, .home, closing: false)?.price == 1.2)
+        #expect(match.price("pinnacle", .h2h, .away, closing: false)?.price == 5.16)
     }
 
     @Test(.enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
@@ -89,14 +89,14 @@ struct TennisDataParserTests {
         #expect((halep.home, halep.away) == ("Halep S.", "Keys M."))
         #expect(halep.result == ImportedResult(
             homeScore: 0, awayScore: 0, periodScores: nil, status: "walkover", winner: "home", notes: "Walkoer"))
-        #expect(halep.price("bet365", "h2h", "away", closing: false)?.price == 3.75)
+        #expect(halep.price("bet365", .h2h, .away, closing: false)?.price == 3.75)
         // atp_2026_partial.csv line 232 (quoted, M/D/YYYY): Australian Open 1/26/2026 Djokovic N. w/o Mensik J.
         let atp = try IngestionFixtures.parseData("tennis", "atp_2026_partial.csv")
         let djokovic = try #require(atp.events.first { $0.sourceLine == 232 })
         #expect(djokovic.externalID == "ATP:2026-01-26:Djokovic N.:Mensik J.")
         #expect(djokovic.competition == "Australian Open" && djokovic.result?.status == "walkover")
-        #expect(djokovic.price("bet365", "h2h", "home", closing: false)?.price == 1.25)
-        #expect(djokovic.price("betfair_ex", "h2h", "away", closing: false)?.price == 4.2)
+        #expect(djokovic.price("bet365", .h2h, .home, closing: false)?.price == 1.25)
+        #expect(djokovic.price("betfair_ex", .h2h, .away, closing: false)?.price == 4.2)
     }
 
     @Test(.enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))

@@ -36,8 +36,8 @@ struct XLSXImportTests {
         #expect(parsed.events.map(\.externalID) == ["E0:2019-08-09:Liverpool:Norwich", "E0:2019-08-10:West Ham:Man City"])
         let liverpool = parsed.events[0]
         #expect(liverpool.startsAt == IngestionFixtures.utc("2019-08-09T19:00:00Z"))  // 20:00 BST
-        #expect(liverpool.price("bet365", "h2h", "home", closing: false)?.price == 1.14)
-        #expect(liverpool.price("market_max", "h2h", "draw", closing: false)?.price == 10.5)
+        #expect(liverpool.price("bet365", .h2h, .home, closing: false)?.price == 1.14)
+        #expect(liverpool.price("market_max", .h2h, .draw, closing: false)?.price == 10.5)
         #expect(liverpool.snapshots.count == 6)
         #expect(liverpool.result?.homeScore == 4 && liverpool.result?.winner == "home")
         let westHam = parsed.events[1]

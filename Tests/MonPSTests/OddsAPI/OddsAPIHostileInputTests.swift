@@ -118,7 +118,7 @@ struct OddsAPIHostileInputTests {
         #expect(mapped.events.count == 1)
         let event = try #require(mapped.events.first)
         #expect((event.home, event.away) == ("Alcaraz", "Zverev"))
-        #expect(event.snapshots.map(\.outcome) == ["away", "home"])
+        #expect(event.snapshots.map(\.outcome) == [.away, .home])
         #expect(mapped.issues == [OddsAPIIssue(eventID: "f2", index: 1, reason: "event skipped: home_team is missing")])
 
         // The events endpoint has no outcomes to fall back on.

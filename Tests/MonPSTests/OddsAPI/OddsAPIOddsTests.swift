@@ -10,7 +10,7 @@ struct OddsAPIOddsTests {
     private static let oddsPath = "/v4/sports/soccer_epl/odds"
 
     private func price(
-        _ bookmaker: String, _ market: String, _ outcome: String, _ price: Double, point: Double? = nil, at: String?
+        _ bookmaker: String, _ market: MarketType, _ outcome: PriceOutcome, _ price: Double, point: Double? = nil, at: String?
     ) -> ImportedPrice {
         ImportedPrice(
             bookmakerKey: bookmaker, market: market, outcome: outcome, point: point, price: price,
@@ -30,32 +30,32 @@ struct OddsAPIOddsTests {
                     sportKey: "soccer_epl", competition: "EPL", home: "Arsenal", away: "Chelsea",
                     startsAt: V.date("2025-08-16T14:00:00Z"), externalID: "e912304de2b2ce35b473ce2ecd3d1502",
                     snapshots: [
-                        price("pinnacle", "h2h", "home", 2.1, at: "2025-08-15T09:59:00Z"),
-                        price("pinnacle", "h2h", "away", 3.6, at: "2025-08-15T09:59:00Z"),
-                        price("pinnacle", "h2h", "draw", 3.4, at: "2025-08-15T09:59:00Z"),
-                        price("pinnacle", "spreads", "home", 1.95, point: -0.5, at: "2025-08-15T09:59:01Z"),
-                        price("pinnacle", "spreads", "away", 1.91, point: 0.5, at: "2025-08-15T09:59:01Z"),
+                        price("pinnacle", .h2h, .home, 2.1, at: "2025-08-15T09:59:00Z"),
+                        price("pinnacle", .h2h, .away, 3.6, at: "2025-08-15T09:59:00Z"),
+                        price("pinnacle", .h2h, .draw, 3.4, at: "2025-08-15T09:59:00Z"),
+                        price("pinnacle", .spreads, .home, 1.95, point: -0.5, at: "2025-08-15T09:59:01Z"),
+                        price("pinnacle", .spreads, .away, 1.91, point: 0.5, at: "2025-08-15T09:59:01Z"),
                         // No market timestamp: the bookmaker's.
-                        price("pinnacle", "totals", "over", 1.87, point: 2.5, at: "2025-08-15T09:59:05Z"),
-                        price("pinnacle", "totals", "under", 2.02, point: 2.5, at: "2025-08-15T09:59:05Z"),
-                        price("williamhill", "h2h", "home", 2.05, at: "2025-08-15T09:57:30Z"),
-                        price("williamhill", "h2h", "draw", 3.3, at: "2025-08-15T09:57:30Z"),
-                        price("williamhill", "h2h", "away", 3.5, at: "2025-08-15T09:57:30Z"),
+                        price("pinnacle", .totals, .over, 1.87, point: 2.5, at: "2025-08-15T09:59:05Z"),
+                        price("pinnacle", .totals, .under, 2.02, point: 2.5, at: "2025-08-15T09:59:05Z"),
+                        price("williamhill", .h2h, .home, 2.05, at: "2025-08-15T09:57:30Z"),
+                        price("williamhill", .h2h, .draw, 3.3, at: "2025-08-15T09:57:30Z"),
+                        price("williamhill", .h2h, .away, 3.5, at: "2025-08-15T09:57:30Z"),
                         // No timestamp at all: the response time; h2h_lay ignored.
-                        price("betfair_ex_uk", "h2h", "home", 2.12, at: nil),
-                        price("betfair_ex_uk", "h2h", "away", 3.75, at: nil),
-                        price("betfair_ex_uk", "h2h", "draw", 3.55, at: nil),
+                        price("betfair_ex_uk", .h2h, .home, 2.12, at: nil),
+                        price("betfair_ex_uk", .h2h, .away, 3.75, at: nil),
+                        price("betfair_ex_uk", .h2h, .draw, 3.55, at: nil),
                     ],
                     result: nil, sourceLine: 1),
                 ImportedEvent(
                     sportKey: "soccer_epl", competition: "EPL", home: "Liverpool", away: "Everton",
                     startsAt: V.date("2025-08-17T16:30:00Z"), externalID: "0b4e6a8a2d1f4c7e9a3b5d6f7e8c9a01",
                     snapshots: [
-                        price("pinnacle", "h2h", "away", 7.5, at: "2025-08-15T09:54:00Z"),
-                        price("pinnacle", "h2h", "home", 1.44, at: "2025-08-15T09:54:00Z"),
-                        price("pinnacle", "h2h", "draw", 4.8, at: "2025-08-15T09:54:00Z"),
-                        price("pinnacle", "totals", "over", 1.8, point: 3.0, at: "2025-08-15T09:54:30Z"),
-                        price("pinnacle", "totals", "under", 2.1, point: 3.0, at: "2025-08-15T09:54:30Z"),
+                        price("pinnacle", .h2h, .away, 7.5, at: "2025-08-15T09:54:00Z"),
+                        price("pinnacle", .h2h, .home, 1.44, at: "2025-08-15T09:54:00Z"),
+                        price("pinnacle", .h2h, .draw, 4.8, at: "2025-08-15T09:54:00Z"),
+                        price("pinnacle", .totals, .over, 1.8, point: 3.0, at: "2025-08-15T09:54:30Z"),
+                        price("pinnacle", .totals, .under, 2.1, point: 3.0, at: "2025-08-15T09:54:30Z"),
                     ],
                     result: nil, sourceLine: 2),
             ]

@@ -10,8 +10,8 @@ struct DetectionRunTests {
         let starts = try #require(try await app.services.database.query("SELECT starts_at FROM events WHERE id = \(event)")
             .first?.decode(Date.self))
         let at = Date().addingTimeInterval(-60)
-        let prices = zip(["home", "draw", "away"], [1.90, 3.50, away]).map { outcome, price in
-            SampleEvents.price("betvictor", "h2h", outcome, price, at: at)
+        let prices = zip([PriceOutcome.home, .draw, .away], [1.90, 3.50, away]).map { outcome, price in
+            SampleEvents.price("betvictor", .h2h, outcome, price, at: at)
         }
         let again = ImportedEvent(
             sportKey: "soccer_epl", competition: "E0", home: "Arsenal", away: "Chelsea", startsAt: starts,
@@ -61,7 +61,7 @@ struct DetectionRunTests {
                 ("unibet", [1.96, 3.45, 3.95]), ("bwin", [1.94, 3.50, 3.90]), ("betvictor", [1.90, 3.50, 5.60]),
             ]
             let prices = books.flatMap { book, odds in
-                zip(["home", "draw", "away"], odds).map { SampleEvents.price(book, "h2h", $0, $1, at: at) }
+                zip([PriceOutcome.home, .draw, .away], odds).map { SampleEvents.price(book, .h2h, $0, $1, at: at) }
             }
             let second = ImportedEvent(
                 sportKey: "soccer_epl", competition: "E0", home: "Everton", away: "Fulham", startsAt: start,

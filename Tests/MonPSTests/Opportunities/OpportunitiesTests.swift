@@ -21,8 +21,8 @@ struct OpportunitiesTests {
         let at = Date().addingTimeInterval(-600)
         var prices: [ImportedPrice] = []
         for (book, odds) in books {
-            for (outcome, price) in zip(["home", "draw", "away"], odds) {
-                prices.append(SampleEvents.price(book, "h2h", outcome, price, at: at))
+            for (outcome, price) in zip([PriceOutcome.home, .draw, .away], odds) {
+                prices.append(SampleEvents.price(book, .h2h, outcome, price, at: at))
             }
         }
         let event = ImportedEvent(

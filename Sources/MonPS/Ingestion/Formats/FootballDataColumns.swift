@@ -1,3 +1,5 @@
+import MonPSCore
+
 /// The odds columns of football-data.co.uk files, by header name.
 ///
 /// Bookmaker prefixes (1X2 prefix / totals-and-AH prefix → MonPS bookmaker key):
@@ -65,8 +67,8 @@ enum FootballDataColumns {
     /// What one odds column holds (a class: copied by reference in the per-row loop).
     final class Spec: Sendable {
         let book: String
-        let market: String
-        let outcome: String
+        let market: MarketType
+        let outcome: PriceOutcome
         let closing: Bool
         /// Totals: the fixed line; spreads: `nil` (read from `lineColumns`).
         let fixedPoint: Double?
@@ -76,7 +78,7 @@ enum FootballDataColumns {
         let lineSign: Double
 
         init(
-            book: String, market: String, outcome: String, closing: Bool, fixedPoint: Double?,
+            book: String, market: MarketType, outcome: PriceOutcome, closing: Bool, fixedPoint: Double?,
             lineColumns: [String], lineSign: Double
         ) {
             self.book = book
@@ -104,14 +106,14 @@ enum FootballDataColumns {
         var table: [String: Spec] = [:]
         for book in books {
             for (closing, c) in [(false, ""), (true, "C")] {
-                for (suffix, outcome) in [("H", "home"), ("D", "draw"), ("A", "away")] {
+                for (suffix, outcome) in [("H", PriceOutcome.home), ("D", .draw), ("A", .away)] {
                     table["\(book.oneXTwo)\(c)\(suffix)"] = Spec(
-                        book: book.key, market: "h2h", outcome: outcome, closing: closing,
+                        book: book.key, market: .h2h, outcome: outcome, closing: closing,
                         fixedPoint: nil, lineColumns: [], lineSign: 1)
                 }
-                for (suffix, outcome) in [(">2.5", "over"), ("<2.5", "under")] {
+                for (suffix, outcome) in [(">2.5", PriceOutcome.over), ("<2.5", .under)] {
                     table["\(book.other)\(c)\(suffix)"] = Spec(
-                        book: book.key, market: "totals", outcome: outcome, closing: closing,
+                        book: book.key, market: .totals, outcome: outcome, closing: closing,
                         fixedPoint: 2.5, lineColumns: [], lineSign: 1)
                 }
                 let lines: [String]
@@ -122,9 +124,9 @@ enum FootballDataColumns {
                 } else {
                     lines = ["\(book.other)AHh", "AHh"]
                 }
-                for (suffix, outcome, sign) in [("AHH", "home", 1.0), ("AHA", "away", -1.0)] {
+                for (suffix, outcome, sign) in [("AHH", PriceOutcome.home, 1.0), ("AHA", .away, -1.0)] {
                     table["\(book.other)\(c)\(suffix)"] = Spec(
-                        book: book.key, market: "spreads", outcome: outcome, closing: closing,
+                        book: book.key, market: .spreads, outcome: outcome, closing: closing,
                         fixedPoint: nil, lineColumns: lines, lineSign: sign)
                 }
             }

@@ -95,7 +95,7 @@ public struct FootballDataParser: HistoricalFileParser {
         let halfHome: Int?
         let halfAway: Int?
         /// BetBrain's book counts (`Bb1X2`, `BbOU`, `BbAH`) by market.
-        let bookCounts: [(market: String, column: Int)]
+        let bookCounts: [(market: MarketType, column: Int)]
 
         init(_ document: HistoricalCSV.Document) throws(ImportFileError) {
             division = document.index(of: "Div")
@@ -118,7 +118,7 @@ public struct FootballDataParser: HistoricalFileParser {
             fullTimeResult = document.index(ofAny: ["FTR", "Res"])
             halfHome = document.index(of: "HTHG")
             halfAway = document.index(of: "HTAG")
-            bookCounts = [("h2h", "Bb1X2"), ("totals", "BbOU"), ("spreads", "BbAH")].compactMap { market, name in
+            bookCounts = [(MarketType.h2h, "Bb1X2"), (.totals, "BbOU"), (.spreads, "BbAH")].compactMap { market, name in
                 document.index(of: name).map { (market, $0) }
             }
         }
@@ -187,7 +187,7 @@ public struct FootballDataParser: HistoricalFileParser {
             guard let raw = record.value(column.column) else { continue }
             let spec = column.spec
             var point = spec.fixedPoint
-            if spec.market == "spreads" {
+            if spec.market == .spreads {
                 guard let lineText = record.value(column.lineColumn),
                       let homeLine = ImportNumber.decimal(lineText) else {
                     collector.skip("\(column.name): Asian-handicap price without a readable line in \(column.lineName)")
@@ -203,7 +203,7 @@ public struct FootballDataParser: HistoricalFileParser {
 
         // Result.
         let result = Self.result(record, layout: layout, issues: &issues)
-        var counts: [String: Int] = [:]
+        var counts: [MarketType: Int] = [:]
         for (market, column) in layout.bookCounts {
             if let count = record.value(column).flatMap(ImportNumber.integer), count > 0 { counts[market] = count }
         }

@@ -10,8 +10,8 @@ struct GenericEventBuilder {
 
     private struct PriceKey: Hashable {
         let book: String
-        let market: String
-        let outcome: String
+        let market: MarketType
+        let outcome: PriceOutcome
         let point: Double?
         let capturedAt: Date
         let closing: Bool
@@ -28,9 +28,6 @@ struct GenericEventBuilder {
         case invalid(String)
     }
 
-    static let markets: [String: Set<String>] = [
-        "h2h": ["home", "draw", "away"], "spreads": ["home", "away"], "totals": ["over", "under"],
-    ]
     static let statuses: Set<String> = ["finished", "retired", "walkover", "cancelled"]
 
     init(columns: GenericCSVParser.Columns) { self.columns = columns }
@@ -111,20 +108,21 @@ struct GenericEventBuilder {
         guard let book = rawBook?.lowercased(), Self.isKey(book) else {
             return skip("missing or invalid bookmaker '\(PriceCollector.clip(rawBook ?? ""))'")
         }
-        guard let market = rawMarket?.lowercased(), let outcomes = Self.markets[market] else {
+        guard let market = rawMarket.flatMap({ MarketType(rawValue: $0.lowercased()) }) else {
             return skip("unknown market '\(PriceCollector.clip(rawMarket ?? ""))' (h2h, spreads, totals)")
         }
-        guard let outcome = rawOutcome?.lowercased(), outcomes.contains(outcome) else {
-            return skip("outcome '\(PriceCollector.clip(rawOutcome ?? ""))' is not valid for \(market)")
+        guard let outcome = rawOutcome.flatMap({ PriceOutcome(rawValue: $0.lowercased()) }),
+              PriceOutcome.allowed(in: market).contains(outcome) else {
+            return skip("outcome '\(PriceCollector.clip(rawOutcome ?? ""))' is not valid for \(market.rawValue)")
         }
         var point: Double?
-        if market == "h2h" {
+        if market == .h2h {
             guard rawPoint == nil else { return skip("h2h takes no point") }
         } else {
             guard let rawPoint, let value = ImportNumber.decimal(rawPoint) else {
-                return skip("\(market) needs a numeric point")
+                return skip("\(market.rawValue) needs a numeric point")
             }
-            guard market == "spreads" || value > 0 else { return skip("a total must be > 0") }
+            guard market == .spreads || value > 0 else { return skip("a total must be > 0") }
             point = value + 0.0
         }
         guard let rawPrice else { return skip("missing price") }

@@ -184,7 +184,7 @@ struct PriceCollector {
 
     /// A decimal price; empty = missing (no issue); non-numeric or ≤ 1.0 = issue, price skipped.
     mutating func decimal(
-        _ raw: String?, column: String, book: String, market: String, outcome: String,
+        _ raw: String?, column: String, book: String, market: MarketType, outcome: PriceOutcome,
         point: Double? = nil, at capturedAt: Date, closing: Bool
     ) {
         guard let raw else { return }
@@ -203,7 +203,7 @@ struct PriceCollector {
 
     /// An American price (`-140`, `+120`), converted with MonPSCore; |value| < 100 = issue.
     mutating func american(
-        _ raw: String?, column: String, book: String, market: String, outcome: String,
+        _ raw: String?, column: String, book: String, market: MarketType, outcome: PriceOutcome,
         point: Double? = nil, at capturedAt: Date, closing: Bool
     ) {
         guard let raw else { return }

@@ -40,7 +40,7 @@ struct SBRPrices {
     }
 
     private mutating func add(
-        _ row: SBRRow, column: Int?, name: String, market: String, outcome: String, point: Double?,
+        _ row: SBRRow, column: Int?, name: String, market: MarketType, outcome: PriceOutcome, point: Double?,
         at capturedAt: Date, closing: Bool
     ) {
         var collector = PriceCollector(line: row.record.line)
@@ -50,7 +50,7 @@ struct SBRPrices {
             at: capturedAt, closing: closing)
         snapshots += collector.snapshots
         issues += collector.issues
-        if market == "h2h", sport != .nba, let raw, let american = ImportNumber.decimal(raw),
+        if market == .h2h, sport != .nba, let raw, let american = ImportNumber.decimal(raw),
            abs(american) >= Self.implausibleMoneyline, !collector.snapshots.isEmpty {
             issues.append(ImportIssue(
                 line: row.record.line, reason: "\(name): implausible moneyline \(raw) (kept as in the file)",
@@ -60,8 +60,8 @@ struct SBRPrices {
 
     private mutating func moneylines(_ column: Int?, name: String, at capturedAt: Date, closing: Bool) {
         guard let column else { return }
-        add(pair.away, column: column, name: name, market: "h2h", outcome: "away", point: nil, at: capturedAt, closing: closing)
-        add(pair.home, column: column, name: name, market: "h2h", outcome: "home", point: nil, at: capturedAt, closing: closing)
+        add(pair.away, column: column, name: name, market: .h2h, outcome: .away, point: nil, at: capturedAt, closing: closing)
+        add(pair.home, column: column, name: name, market: .h2h, outcome: .home, point: nil, at: capturedAt, closing: closing)
     }
 
     /// Puck line / run line: each row's own handicap and, in the next (unnamed) column, its price.
@@ -77,7 +77,7 @@ struct SBRPrices {
                 effect: .valueSkipped))
             return
         }
-        for (row, point, outcome) in [(pair.away, awayPoint, "away"), (pair.home, homePoint, "home")] {
+        for (row, point, outcome) in [(pair.away, awayPoint, PriceOutcome.away), (pair.home, homePoint, .home)] {
             guard row.record.value(column + 1) != nil else { continue }
             guard let point else {
                 let raw = PriceCollector.clip(row.record.value(column) ?? "")
@@ -86,7 +86,7 @@ struct SBRPrices {
                     effect: .valueSkipped))
                 continue
             }
-            add(row, column: column + 1, name: "\(name) price", market: "spreads", outcome: outcome,
+            add(row, column: column + 1, name: "\(name) price", market: .spreads, outcome: outcome,
                 point: point + 0.0, at: capturedAt, closing: false)
         }
     }
@@ -103,7 +103,7 @@ struct SBRPrices {
                 effect: .valueSkipped))
             return
         }
-        for (row, point, outcome) in [(pair.away, overPoint, "over"), (pair.home, underPoint, "under")] {
+        for (row, point, outcome) in [(pair.away, overPoint, PriceOutcome.over), (pair.home, underPoint, .under)] {
             guard row.record.value(column + 1) != nil else { continue }
             guard let point, point > 0 else {
                 let raw = PriceCollector.clip(row.record.value(column) ?? "")
@@ -112,7 +112,7 @@ struct SBRPrices {
                     effect: .valueSkipped))
                 continue
             }
-            add(row, column: column + 1, name: "\(name) price", market: "totals", outcome: outcome,
+            add(row, column: column + 1, name: "\(name) price", market: .totals, outcome: outcome,
                 point: point, at: capturedAt, closing: closing)
         }
     }
@@ -156,13 +156,13 @@ struct SBRPrices {
         let homePoint = spread.favouriteIsHome.map { $0 ? -spread.value : spread.value } ?? 0
         let book = SBRParser.bookmakerKey
         lines += [
-            ImportedLine(bookmakerKey: book, market: "spreads", outcome: "home", point: homePoint + 0.0,
+            ImportedLine(bookmakerKey: book, market: .spreads, outcome: .home, point: homePoint + 0.0,
                          capturedAt: capturedAt, isClosing: closing),
-            ImportedLine(bookmakerKey: book, market: "spreads", outcome: "away", point: -homePoint + 0.0,
+            ImportedLine(bookmakerKey: book, market: .spreads, outcome: .away, point: -homePoint + 0.0,
                          capturedAt: capturedAt, isClosing: closing),
-            ImportedLine(bookmakerKey: book, market: "totals", outcome: "over", point: total,
+            ImportedLine(bookmakerKey: book, market: .totals, outcome: .over, point: total,
                          capturedAt: capturedAt, isClosing: closing),
-            ImportedLine(bookmakerKey: book, market: "totals", outcome: "under", point: total,
+            ImportedLine(bookmakerKey: book, market: .totals, outcome: .under, point: total,
                          capturedAt: capturedAt, isClosing: closing),
         ]
     }

@@ -165,9 +165,9 @@ public struct TennisDataParser: HistoricalFileParser {
         var collector = PriceCollector(line: line)
         let capturedAt = ImportTiming.untimed(start)
         for price in layout.prices {
-            let outcome = price.winnerSide == winnerIsHome ? "home" : "away"
+            let outcome: PriceOutcome = price.winnerSide == winnerIsHome ? .home : .away
             collector.decimal(
-                record.value(price.column), column: price.name, book: price.book, market: "h2h",
+                record.value(price.column), column: price.name, book: price.book, market: .h2h,
                 outcome: outcome, at: capturedAt, closing: false)
         }
         var issues = collector.issues

@@ -82,23 +82,20 @@ enum LoadValidation {
         return nil
     }
 
-    private static let outcomes: [String: Set<String>] = [
-        "h2h": ["home", "draw", "away"], "spreads": ["home", "away"], "totals": ["over", "under"],
-    ]
-
     /// `nil` when the price can be stored, else why not (the rest of its event is still loaded).
     static func rejection(of price: ImportedPrice, startsAt: Date) -> String? {
         if abs(price.capturedAt.timeIntervalSince(startsAt)) > 366 * 86_400 {
             return "price captured more than a year away from the start"
         }
-        guard let allowed = outcomes[price.market] else { return "unknown market '\(price.market.prefix(32))'" }
-        guard allowed.contains(price.outcome) else { return "outcome '\(price.outcome.prefix(32))' not in market \(price.market)" }
+        guard PriceOutcome.allowed(in: price.market).contains(price.outcome) else {
+            return "outcome '\(price.outcome.rawValue)' not in market \(price.market.rawValue)"
+        }
         guard isBookmakerKey(price.bookmakerKey) else { return "invalid bookmaker key '\(price.bookmakerKey.prefix(64))'" }
         guard price.price.isFinite, price.price > 1, price.price <= 10_000 else { return "price \(price.price) outside (1, 10000]" }
-        if price.market == "h2h" {
+        if price.market == .h2h {
             if price.point != nil { return "h2h price with a line" }
         } else {
-            guard let point = price.point, point.isFinite, abs(point) < 1000 else { return "\(price.market) price without a valid line" }
+            guard let point = price.point, point.isFinite, abs(point) < 1000 else { return "\(price.market.rawValue) price without a valid line" }
         }
         return nil
     }

@@ -41,8 +41,8 @@ struct PricePlan: Sendable {
     /// Series identity of a price within one event (the unique index of `odds_snapshots`).
     private struct PointKey: Hashable {
         var bookmaker: UInt16
-        var market: String
-        var outcome: String
+        var market: MarketType
+        var outcome: PriceOutcome
         var capturedAt: Date
         var point: Double?
     }
@@ -50,8 +50,8 @@ struct PricePlan: Sendable {
     /// Identity of a latest/closing line within one event.
     private struct LineKey: Hashable {
         var bookmaker: UInt16
-        var market: String
-        var outcome: String
+        var market: MarketType
+        var outcome: PriceOutcome
     }
 
     private struct Planner {
@@ -114,8 +114,8 @@ struct PricePlan: Sendable {
             instants.append((price.capturedAt, price.point))
             let start = encoder.readableBytes
             encoder.beginFragment()
-            encoder.text(price.market)
-            encoder.text(price.outcome)
+            encoder.text(price.market.rawValue)
+            encoder.text(price.outcome.rawValue)
             encoder.double(price.point)
             encoder.double(price.price)
             encoder.timestamp(price.capturedAt)
