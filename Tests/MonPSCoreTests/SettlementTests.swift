@@ -30,6 +30,13 @@ struct SettlementTests {
         #expect(try grade(.matchResult(.away), .completed(EventScore(home: 1, away: 0))).result?.profit == -1000)
     }
 
+    /// The one reading of a final score every parser and the odds feed use.
+    @Test func resultOfAFinalScore() {
+        #expect(MatchResultSelection(home: 2, away: 1) == .home)
+        #expect(MatchResultSelection(home: 0, away: 3) == .away)
+        #expect(MatchResultSelection(home: 1, away: 1) == .draw)
+    }
+
     @Test func drawNoBetAndDoubleChance() throws {
         #expect(try outcome(.drawNoBet(.home), 1, 0) == .won)
         #expect(try outcome(.drawNoBet(.home), 0, 1) == .lost)

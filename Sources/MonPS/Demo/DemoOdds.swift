@@ -142,15 +142,15 @@ struct DemoOdds {
 
     private static func score(league: League, fair: [Double], random: inout SplitMix64) -> ImportedResult {
         let draw = random.nextUnit()
-        let winner: String
-        if draw < fair[0] { winner = "home" } else if league.draws && draw < fair[0] + fair[1] { winner = "draw" } else { winner = "away" }
+        let winner: MatchResultSelection
+        if draw < fair[0] { winner = .home } else if league.draws && draw < fair[0] + fair[1] { winner = .draw } else { winner = .away }
         let base = Int(league.total / 2)
         let loser = Int(random.nextUnit() * Double(base + 1))
         let margin = 1 + Int(random.nextUnit() * Double(max(1, base)))
         switch winner {
-        case "home": return ImportedResult(homeScore: loser + margin, awayScore: loser, status: "finished", winner: "home")
-        case "away": return ImportedResult(homeScore: loser, awayScore: loser + margin, status: "finished", winner: "away")
-        default: return ImportedResult(homeScore: loser, awayScore: loser, status: "finished", winner: "draw")
+        case .home: return ImportedResult(homeScore: loser + margin, awayScore: loser, status: .finished, winner: .home)
+        case .away: return ImportedResult(homeScore: loser, awayScore: loser + margin, status: .finished, winner: .away)
+        case .draw: return ImportedResult(homeScore: loser, awayScore: loser, status: .finished, winner: .draw)
         }
     }
 

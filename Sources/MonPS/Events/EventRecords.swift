@@ -21,17 +21,6 @@ enum EventState: String, Sendable, CaseIterable {
     case scheduled, live, finished, cancelled, postponed
 }
 
-/// How an event ended (`event_results.outcome`).
-enum ResultOutcome: String, Sendable, CaseIterable {
-    /// Played to the end.
-    case finished
-    /// Abandoned by a side after it started (tennis: retirement).
-    case retired
-    /// Awarded before it started.
-    case walkover
-    case cancelled
-}
-
 struct EventResultRecord: Sendable, Equatable {
     var homeScore: Int
     var awayScore: Int

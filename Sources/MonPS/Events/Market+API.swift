@@ -81,3 +81,25 @@ extension PriceOutcome {
         }
     }
 }
+
+// The odds feed's result enums (`POST /v1/feeds/odds`).
+extension ResultOutcome {
+    init(_ status: Components.Schemas.OddsFeedResult.StatusPayload) {
+        switch status {
+        case .finished: self = .finished
+        case .retired: self = .retired
+        case .walkover: self = .walkover
+        case .cancelled: self = .cancelled
+        }
+    }
+}
+
+extension MatchResultSelection {
+    init(_ winner: Components.Schemas.OddsFeedResult.WinnerPayload) {
+        switch winner {
+        case .home: self = .home
+        case .away: self = .away
+        case .draw: self = .draw
+        }
+    }
+}

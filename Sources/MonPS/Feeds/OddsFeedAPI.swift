@@ -24,8 +24,8 @@ extension APIHandler {
                     result: nil, sourceLine: 0),
                 result: item.result.map { result in
                     OddsFeedService.Result(
-                        status: result.status.rawValue, homeScore: result.homeScore, awayScore: result.awayScore,
-                        winner: result.winner?.rawValue)
+                        status: ResultOutcome(result.status), homeScore: result.homeScore, awayScore: result.awayScore,
+                        winner: result.winner.map(MatchResultSelection.init))
                 })
         }
         let summary = try await oddsFeed.push(source: batch.source, items: items)

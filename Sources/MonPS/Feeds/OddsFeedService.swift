@@ -17,10 +17,10 @@ struct OddsFeedService: Sendable {
 
     /// A result as a feed states it (scores are optional on the wire, required for a finished event).
     struct Result: Sendable, Equatable {
-        var status: String
+        var status: ResultOutcome
         var homeScore: Int?
         var awayScore: Int?
-        var winner: String?
+        var winner: MatchResultSelection?
     }
 
     /// One event of a batch: the loader's event (its `result` is set from `result` once checked).
@@ -82,7 +82,7 @@ struct OddsFeedService: Sendable {
     private static func imported(_ result: Result) -> Swift.Result<ImportedResult, Reason> {
         if let reason = resultRejection(result) { return .failure(Reason(message: reason)) }
         let home = result.homeScore ?? 0, away = result.awayScore ?? 0
-        let winner = result.status == "finished" ? (home > away ? "home" : (home < away ? "away" : "draw")) : result.winner
+        let winner = result.status == .finished ? MatchResultSelection(home: home, away: away) : result.winner
         let both = result.homeScore != nil && result.awayScore != nil
         return .success(ImportedResult(
             homeScore: home, awayScore: away, regulationHome: both ? home : nil, regulationAway: both ? away : nil,
@@ -91,22 +91,19 @@ struct OddsFeedService: Sendable {
 
     static func resultRejection(_ result: Result) -> String? {
         switch result.status {
-        case "finished":
+        case .finished:
             guard let home = result.homeScore, let away = result.awayScore else {
                 return "a finished result needs home_score and away_score"
             }
-            let scored = home > away ? "home" : (home < away ? "away" : "draw")
-            if let winner = result.winner, winner != scored {
-                return "winner '\(winner)' contradicts the score \(home)-\(away)"
+            if let winner = result.winner, winner != MatchResultSelection(home: home, away: away) {
+                return "winner '\(winner.rawValue)' contradicts the score \(home)-\(away)"
             }
-        case "retired", "walkover":
-            guard result.winner == "home" || result.winner == "away" else {
-                return "a \(result.status) result needs the advancing side as winner (home or away)"
+        case .retired, .walkover:
+            guard result.winner == .home || result.winner == .away else {
+                return "a \(result.status.rawValue) result needs the advancing side as winner (home or away)"
             }
-        case "cancelled":
+        case .cancelled:
             if result.winner != nil { return "a cancelled event has no winner" }
-        default:
-            return "unknown status '\(result.status.prefix(32))'"
         }
         return nil
     }

@@ -81,8 +81,9 @@ struct OddsAPIScoresMapper {
             }
         }
         guard let homeScore, let awayScore else { return .failure(.init("score of one team is missing")) }
-        let winner = homeScore > awayScore ? "home" : homeScore < awayScore ? "away" : "draw"
-        return .success(ImportedResult(homeScore: homeScore, awayScore: awayScore, status: "finished", winner: winner))
+        return .success(ImportedResult(
+            homeScore: homeScore, awayScore: awayScore, status: .finished,
+            winner: MatchResultSelection(home: homeScore, away: awayScore)))
     }
 
     /// `"3"` or `3` → 3; anything else (`"2.5"`, `"250/6"`, negative, huge) → `nil`.

@@ -159,25 +159,24 @@ public enum HistoricalMarkets {
 
     // MARK: - Results
 
-    /// The event's status in the core's terms; `nil` for a result that cannot grade anything.
+    /// The event's status in the core's terms; `nil` for a result that cannot grade anything (a retirement or
+    /// walkover without the side that goes through).
     static func status(_ result: ImportedResult, start: Date) -> EventStatus? {
-        let winner = result.winner.flatMap(Side.init(rawValue:))
+        let winner = result.winner.flatMap { Side(rawValue: $0.rawValue) }  // a draw advances nobody
         switch result.status {
-        case "finished":
+        case .finished:
             let final = FinalScore(home: result.homeScore, away: result.awayScore)
             let regulation = result.regulationHome.flatMap { home in
                 result.regulationAway.map { FinalScore(home: home, away: $0) }
             } ?? final
             return .completed(EventScore(regulation: regulation, final: final))
-        case "retired":
+        case .retired:
             // Sets finished before the retirement: every set in the score but the one in play.
             return winner.map { EventStatus.retired(advancing: $0, completedSets: max(0, (result.periodScores?.count ?? 1) - 1)) }
-        case "walkover":
+        case .walkover:
             return winner.map { EventStatus.walkover(advancing: $0) }
-        case "cancelled":
+        case .cancelled:
             return .cancelled(scheduledStart: Int64(start.timeIntervalSince1970))
-        default:
-            return nil
         }
     }
 
@@ -189,7 +188,7 @@ public enum HistoricalMarkets {
         let markets: [BetMarket]
         switch key.type {
         case .h2h:
-            if case .completed = status, let winner = result.winner, let index = outcomes.firstIndex(of: winner) {
+            if case .completed = status, let winner = result.winner, let index = outcomes.firstIndex(of: winner.rawValue) {
                 return .winner(index)
             }
             markets = outcomes.count == 3

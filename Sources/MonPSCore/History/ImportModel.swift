@@ -121,6 +121,17 @@ public struct ImportedLine: Sendable, Equatable {
     }
 }
 
+/// How an event ended (`event_results.outcome`).
+public enum ResultOutcome: String, Sendable, Codable, CaseIterable, Hashable {
+    /// Played to the end.
+    case finished
+    /// Abandoned by a side after it started (tennis: retirement).
+    case retired
+    /// Awarded before it started.
+    case walkover
+    case cancelled
+}
+
 /// The result of an event as the file states it.
 public struct ImportedResult: Sendable, Equatable {
     /// Football: full-time goals; tennis: sets won; SBR: final score (incl. OT / extra innings).
@@ -133,16 +144,15 @@ public struct ImportedResult: Sendable, Equatable {
     /// `[home, away]` per part: football half time `[[hthg, htag]]`; tennis games per set;
     /// NHL periods; NBA quarters; MLB innings (`x` = did not bat = 0).
     public var periodScores: [[Int]]?
-    /// `finished`, `retired`, `walkover` or `cancelled`.
-    public var status: String
-    /// `home`, `away`, `draw`; `nil` when there is none (cancelled).
-    public var winner: String?
+    public var status: ResultOutcome
+    /// `nil` when there is none (cancelled).
+    public var winner: MatchResultSelection?
     /// Free text from the file (tennis `Comment`) or about the score.
     public var notes: String?
 
     public init(
         homeScore: Int, awayScore: Int, regulationHome: Int? = nil, regulationAway: Int? = nil,
-        periodScores: [[Int]]? = nil, status: String, winner: String?, notes: String? = nil
+        periodScores: [[Int]]? = nil, status: ResultOutcome, winner: MatchResultSelection?, notes: String? = nil
     ) {
         self.homeScore = homeScore
         self.awayScore = awayScore

@@ -16,6 +16,13 @@ public enum MatchResultSelection: String, Sendable, Codable, CaseIterable, Hasha
     case away
 }
 
+extension MatchResultSelection {
+    /// The result a final score shows.
+    public init(home: Int, away: Int) {
+        self = home > away ? .home : (home < away ? .away : .draw)
+    }
+}
+
 /// A double-chance selection: two of the three 1X2 results win.
 public enum DoubleChanceSelection: String, Sendable, Codable, CaseIterable, Hashable {
     /// 1X: home or draw.

@@ -81,7 +81,7 @@ struct HistoricalMarketsTests {
                 ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: .away, price: 2.9,
                               capturedAt: start.addingTimeInterval(-3600), isClosing: true),
             ],
-            result: ImportedResult(homeScore: 1, awayScore: 0, status: "finished", winner: "home"), sourceLine: 2)
+            result: ImportedResult(homeScore: 1, awayScore: 0, status: .finished, winner: .home), sourceLine: 2)
         let set = HistoricalMarkets.map([event])
         let market = try #require(set.markets.first)
         #expect(market.decisionTime == start.addingTimeInterval(-3600))
@@ -92,10 +92,10 @@ struct HistoricalMarketsTests {
     }
 
     @Test func tennisRetirementsAndWalkoversVoidMatchBets() throws {
-        func event(_ status: String, winner: String?) -> ImportedEvent {
+        func event(_ id: String, _ status: ResultOutcome, winner: MatchResultSelection?) -> ImportedEvent {
             ImportedEvent(
                 sportKey: "tennis_atp", competition: "Doha", home: "Alpha", away: "Beta", startsAt: Self.start,
-                externalID: status,
+                externalID: id,
                 snapshots: [PriceOutcome.home, .away].map {
                     ImportedPrice(bookmakerKey: "pinnacle", market: .h2h, outcome: $0, price: 1.9,
                                   capturedAt: ImportTiming.untimed(Self.start), isClosing: false)
@@ -105,8 +105,8 @@ struct HistoricalMarketsTests {
                 sourceLine: 2)
         }
         let set = HistoricalMarkets.map([
-            event("finished", winner: "home"), event("retired", winner: "home"), event("walkover", winner: "away"),
-            event("sched", winner: "home"),
+            event("m1", .finished, winner: .home), event("m2", .retired, winner: .home), event("m3", .walkover, winner: .away),
+            event("m4", .retired, winner: nil),  // nobody goes through: nothing can be graded
         ])
         #expect(set.events == 3 && set.eventsWithoutResult == 1)
         // Untimed tennis prices (start − 1 h) are visible at the decision (start − 30 min).

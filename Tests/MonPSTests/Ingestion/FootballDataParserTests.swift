@@ -29,7 +29,7 @@ struct FootballDataParserTests {
         #expect(burnley.price("pinnacle", .h2h, .draw, closing: true)?.price == 3.3)
         #expect(burnley.result == ImportedResult(
             homeScore: 3, awayScore: 0, regulationHome: 3, regulationAway: 0, periodScores: [[0, 0]],
-            status: "finished", winner: "home"))
+            status: .finished, winner: .home))
 
         // Unreadable time → 15:00 UK (BST in August = 14:00 UTC); AH prices without a line dropped.
         let spurs = parsed.events[1]
@@ -96,7 +96,7 @@ struct FootballDataParserTests {
         #expect(match.snapshots.count == 80)
         #expect(match.result == ImportedResult(
             homeScore: 4, awayScore: 1, regulationHome: 4, regulationAway: 1, periodScores: [[4, 0]],
-            status: "finished", winner: "home"))
+            status: .finished, winner: .home))
     }
 
     @Test(.enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
@@ -127,7 +127,7 @@ struct FootballDataParserTests {
         #expect(first.externalID == "IRL:2012-03-02:Drogheda:Shamrock Rovers")
         #expect(first.startsAt == IngestionFixtures.utc("2012-03-02T19:05:00Z"))
         #expect(first.snapshots.allSatisfy { $0.isClosing })
-        #expect(first.result?.winner == "away" && first.result?.periodScores == nil)
+        #expect(first.result?.winner == .away && first.result?.periodScores == nil)
         // 22/08/2025 Bohemians v Cork City: B365CH 1.38, B36CA 6 (= Bet365 closing away).
         let bohs = try #require(parsed.events.first { $0.externalID == "IRL:2025-08-22:Bohemians:Cork City" })
         #expect(bohs.price("bet365", .h2h, .home, closing: true)?.price == 1.38)

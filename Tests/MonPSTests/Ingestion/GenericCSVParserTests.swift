@@ -23,7 +23,7 @@ struct GenericCSVParserTests {
         #expect(lec.price("pinnacle", .h2h, .home, closing: false)?.capturedAt == IngestionFixtures.utc("2024-06-14T16:00:00Z"))
         let close = try #require(lec.price("pinnacle", .h2h, .home, closing: true))  // "Pinnacle" lower-cased
         #expect(close.price == 1.5 && close.capturedAt == IngestionFixtures.utc("2024-06-15T15:55:00Z"))
-        #expect(lec.result == ImportedResult(homeScore: 1, awayScore: 0, status: "finished", winner: "home"))
+        #expect(lec.result == ImportedResult(homeScore: 1, awayScore: 0, status: .finished, winner: .home))
 
         let cgn = parsed.events[1]
         #expect(cgn.startsAt == IngestionFixtures.utc("2024-08-15T12:30:00Z"))
@@ -47,7 +47,7 @@ struct GenericCSVParserTests {
         #expect(event.startsAt == IngestionFixtures.utc("2024-03-30T17:30:00Z"))
         #expect(event.snapshots.map(\.price) == [1.91, 1.95])
         #expect(event.snapshots.allSatisfy { $0.point == 3.5 && $0.bookmakerKey == "betvictor" })
-        #expect(event.result?.winner == "away")
+        #expect(event.result?.winner == .away)
     }
 
     /// Markets and outcomes are read case-insensitively into MonPS's enums; anything else, or an outcome the market

@@ -120,7 +120,11 @@ struct HistoricalDataCorpusTests {
                 #expect((price.market == .h2h) == (price.point == nil))
             }
             if let result = event.result {
-                #expect(["finished", "retired", "walkover", "cancelled"].contains(result.status))
+                switch result.status {
+                case .finished: #expect(result.winner != nil)
+                case .retired, .walkover: #expect(result.winner == .home || result.winner == .away)
+                case .cancelled: #expect(result.winner == nil)
+                }
             }
         }
     }

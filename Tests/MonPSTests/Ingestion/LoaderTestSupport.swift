@@ -18,7 +18,7 @@ enum SampleEvents {
     static func footballMatch(
         home: String = "Man United", away: String = "Liverpool", startsAt: Date = kickoff, externalID: String = "E0-1",
         result: ImportedResult? = ImportedResult(homeScore: 2, awayScore: 1, regulationHome: 2, regulationAway: 1,
-                                                 periodScores: [[1, 0]], status: "finished", winner: "home")
+                                                 periodScores: [[1, 0]], status: .finished, winner: .home)
     ) -> ImportedEvent {
         let early = startsAt.addingTimeInterval(-48 * 3600)
         let close = startsAt.addingTimeInterval(-300)

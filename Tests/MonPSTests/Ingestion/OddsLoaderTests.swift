@@ -178,7 +178,7 @@ struct OddsLoaderTests {
         try await app.services.withRunningDatabase {
             _ = try await loader.load([SampleEvents.footballMatch()], source: .file(.footballData))
             let corrected = SampleEvents.footballMatch(result: ImportedResult(
-                homeScore: 2, awayScore: 2, regulationHome: 2, regulationAway: 2, status: "finished", winner: "draw"))
+                homeScore: 2, awayScore: 2, regulationHome: 2, regulationAway: 2, status: .finished, winner: .draw))
             let summary = try await loader.load([corrected], source: .file(.footballData))
             #expect(summary.resultsStored == 1)
             #expect(try await app.services.database.count("SELECT count(*) FROM event_results WHERE winner = 'draw'") == 1)
@@ -194,7 +194,7 @@ struct OddsLoaderTests {
             let pending = SampleEvents.footballMatch(externalID: "pending", result: nil)
             let called = SampleEvents.footballMatch(
                 home: "Arsenal", away: "Chelsea", externalID: "called-off",
-                result: ImportedResult(homeScore: 0, awayScore: 0, status: "cancelled", winner: nil))
+                result: ImportedResult(homeScore: 0, awayScore: 0, status: .cancelled, winner: nil))
             _ = try await loader.load([pending, called], source: .file(.footballData))
             let statuses = try await database.query(
                 "SELECT x.external_id, e.status, e.closing_marked_at IS NOT NULL FROM events e JOIN event_external_ids x ON x.event_id = e.id ORDER BY 1")

@@ -36,7 +36,7 @@ struct SBRParserTests {
         #expect(boston.startsAt == IngestionFixtures.utc("2020-01-01T00:00:00Z"))
         #expect(boston.result == ImportedResult(
             homeScore: 2, awayScore: 3, regulationHome: 2, regulationAway: 2,
-            periodScores: [[0, 1], [1, 0], [1, 1]], status: "finished", winner: "away"))
+            periodScores: [[0, 1], [1, 0], [1, 1]], status: .finished, winner: .away))
         #expect(boston.snapshots.count == 10)
         let over = try #require(boston.price("sbr", .totals, .over, closing: true))
         let expectedOver = try Odds.decimal(fromAmerican: -120)  // CloseOU price −120 → 1.8333…
@@ -88,12 +88,12 @@ struct SBRParserTests {
         #expect(game.price("sbr", .h2h, .away, closing: false)?.price == 3.02)  // Open +202
         #expect(game.result == ImportedResult(
             homeScore: 1, awayScore: 2, regulationHome: 1, regulationAway: 1,
-            periodScores: [[1, 1], [0, 0], [0, 0]], status: "finished", winner: "away"))
+            periodScores: [[1, 1], [0, 0], [0, 0]], status: .finished, winner: .away))
         // First and last dates of the season: 1002 → 2019-10-02, bubble final 928 → 2020-09-28 (N/N).
         #expect(parsed.events.first?.externalID == "NHL:2019-10-02:Ottawa@Toronto")
         let final = try #require(parsed.events.last)
         #expect(final.externalID == "NHL:2020-09-28:TampaBay@Dallas")
-        #expect(final.result?.winner == "away")
+        #expect(final.result?.winner == .away)
     }
 
     @Test(.enabled(if: IngestionFixtures.dataAvailable, "needs the shared data set (MONPS_DATA_DIR or ../shared/data)"))
@@ -108,7 +108,7 @@ struct SBRParserTests {
         #expect(last.externalID == "MLB:2015-11-01:KAN@NYM")
         #expect(last.startsAt == IngestionFixtures.utc("2015-11-02T00:00:00Z"))  // 19:00 EST (DST ended 1 Nov)
         // Final 7-2 after 12 innings; the nine innings sum to 2-2, so no regulation score is claimed.
-        #expect(last.result?.homeScore == 2 && last.result?.awayScore == 7 && last.result?.winner == "away")
+        #expect(last.result?.homeScore == 2 && last.result?.awayScore == 7 && last.result?.winner == .away)
         #expect(last.result?.regulationHome == nil)
         #expect(last.result?.periodScores?.count == 9)
         #expect(last.price("sbr", .h2h, .away, closing: true)?.price == 2.35)  // Close +135

@@ -22,17 +22,17 @@ struct TennisDataParserTests {
         #expect(first.price("bet365", .h2h, .home, closing: false)?.price == 4.33)  // B365L "4,33"
         #expect(first.snapshots.allSatisfy { $0.capturedAt == IngestionFixtures.utc("2019-05-13T11:00:00Z") })
         #expect(first.result == ImportedResult(
-            homeScore: 1, awayScore: 2, periodScores: [[4, 6], [6, 3], [5, 7]], status: "finished",
-            winner: "away", notes: "Completed"))
+            homeScore: 1, awayScore: 2, periodScores: [[4, 6], [6, 3], [5, 7]], status: .finished,
+            winner: .away, notes: "Completed"))
         // Line 3: retirement, winner first alphabetically.
         #expect(parsed.events[1].result == ImportedResult(
-            homeScore: 0, awayScore: 1, periodScores: [[2, 6], [1, 0]], status: "retired", winner: "home",
+            homeScore: 0, awayScore: 1, periodScores: [[2, 6], [1, 0]], status: .retired, winner: .home,
             notes: "Retired"))
         // Line 4: walkover with a "#N/A" price.
         let walkover = parsed.events[2]
         #expect((walkover.home, walkover.away) == ("Cuevas P.", "Zverev A."))
         #expect(walkover.result == ImportedResult(
-            homeScore: 0, awayScore: 0, periodScores: nil, status: "walkover", winner: "away", notes: "Walkover"))
+            homeScore: 0, awayScore: 0, periodScores: nil, status: .walkover, winner: .away, notes: "Walkover"))
         #expect(walkover.snapshots.count == 7)
         #expect(parsed.issues == [ImportIssue(line: 4, reason: "B365L: price '#N/A' is not a number", effect: .valueSkipped)])
     }
@@ -47,7 +47,7 @@ struct TennisDataParserTests {
         #expect(parsed.events.map(\.externalID) == ["WTA:2026-01-04:Bejlek S.:Udvardy P.", "WTA:2026-01-05:Bejlek S.:Udvardy P."])
         #expect(parsed.events[0].sportKey == "tennis_wta")
         #expect(parsed.events[0].price("market_avg", .h2h, .home, closing: false)?.price == 1.5)
-        #expect(parsed.events[1].result?.status == "cancelled" && parsed.events[1].result?.winner == nil)
+        #expect(parsed.events[1].result?.status == .cancelled && parsed.events[1].result?.winner == nil)
         #expect(parsed.issues.isEmpty)
     }
 
@@ -74,8 +74,8 @@ struct TennisDataParserTests {
         #expect(match.competition == "Adelaide International 2")
         #expect(match.externalID == "ATP:2022-01-12:Monfils G.:Monteiro T.")
         #expect(match.result == ImportedResult(
-            homeScore: 1, awayScore: 1, periodScores: [[7, 6], [3, 6], [0, 1]], status: "retired",
-            winner: "away", notes: "Retired"))
+            homeScore: 1, awayScore: 1, periodScores: [[7, 6], [3, 6], [0, 1]], status: .retired,
+            winner: .away, notes: "Retired"))
         #expect(match.price("bet365", .h2h, .away, closing: false)?.price == 4.5)
         #expect(match.price("bet365", .h2h, .home, closing: false)?.price == 1.2)
         #expect(match.price("pinnacle", .h2h, .away, closing: false)?.price == 5.16)
@@ -88,13 +88,13 @@ struct TennisDataParserTests {
         let halep = try #require(wta.events.first { $0.sourceLine == 1045 })
         #expect((halep.home, halep.away) == ("Halep S.", "Keys M."))
         #expect(halep.result == ImportedResult(
-            homeScore: 0, awayScore: 0, periodScores: nil, status: "walkover", winner: "home", notes: "Walkoer"))
+            homeScore: 0, awayScore: 0, periodScores: nil, status: .walkover, winner: .home, notes: "Walkoer"))
         #expect(halep.price("bet365", .h2h, .away, closing: false)?.price == 3.75)
         // atp_2026_partial.csv line 232 (quoted, M/D/YYYY): Australian Open 1/26/2026 Djokovic N. w/o Mensik J.
         let atp = try IngestionFixtures.parseData("tennis", "atp_2026_partial.csv")
         let djokovic = try #require(atp.events.first { $0.sourceLine == 232 })
         #expect(djokovic.externalID == "ATP:2026-01-26:Djokovic N.:Mensik J.")
-        #expect(djokovic.competition == "Australian Open" && djokovic.result?.status == "walkover")
+        #expect(djokovic.competition == "Australian Open" && djokovic.result?.status == .walkover)
         #expect(djokovic.price("bet365", .h2h, .home, closing: false)?.price == 1.25)
         #expect(djokovic.price("betfair_ex", .h2h, .away, closing: false)?.price == 4.2)
     }
@@ -106,7 +106,7 @@ struct TennisDataParserTests {
         let wta2021 = try IngestionFixtures.parseData("tennis", "wta_2021.csv")
         let match = try #require(wta2021.events.first { $0.sourceLine == 1697 })
         #expect((match.home, match.away) == ("Raducànu E.", "Zhang S."))
-        #expect(match.result?.winner == "away")
+        #expect(match.result?.winner == .away)
         let wta2018 = try IngestionFixtures.parseData("tennis", "wta_2018.csv")
         let nurnberg = wta2018.events.filter { $0.competition == "Nürnberger Versicherungscup" }
         #expect(nurnberg.count == 31)

@@ -39,7 +39,7 @@ struct XLSXImportTests {
         #expect(liverpool.price("bet365", .h2h, .home, closing: false)?.price == 1.14)
         #expect(liverpool.price("market_max", .h2h, .draw, closing: false)?.price == 10.5)
         #expect(liverpool.snapshots.count == 6)
-        #expect(liverpool.result?.homeScore == 4 && liverpool.result?.winner == "home")
+        #expect(liverpool.result?.homeScore == 4 && liverpool.result?.winner == .home)
         let westHam = parsed.events[1]
         #expect(westHam.startsAt == IngestionFixtures.utc("2019-08-10T14:00:00Z"))  // 15:00 BST
         #expect(westHam.snapshots.count == 2)

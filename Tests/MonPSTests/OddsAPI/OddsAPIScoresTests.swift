@@ -29,7 +29,7 @@ struct OddsAPIScoresTests {
                     == OddsAPIScore(
                         externalID: "s-home-win", sportKey: "football_epl", home: "Arsenal", away: "Chelsea",
                         startsAt: V.date("2025-08-14T19:00:00Z"), completed: true,
-                        result: ImportedResult(homeScore: 2, awayScore: 1, status: "finished", winner: "home"),
+                        result: ImportedResult(homeScore: 2, awayScore: 1, status: .finished, winner: .home),
                         lastUpdate: V.date("2025-08-14T21:02:11Z")))
             #expect(
                 byID["s-upcoming"]
@@ -39,11 +39,11 @@ struct OddsAPIScoresTests {
             #expect(byID["s-garbage"]?.completed == true)
             #expect(byID["s-garbage"]?.result == nil)
             // Order of the score entries does not matter; integer scores are tolerated.
-            #expect(byID["s-draw"]?.result == ImportedResult(homeScore: 1, awayScore: 1, status: "finished", winner: "draw"))
+            #expect(byID["s-draw"]?.result == ImportedResult(homeScore: 1, awayScore: 1, status: .finished, winner: .draw))
             #expect(byID["s-wrong-names"]?.result == nil)
             #expect(byID["s-live"]?.result == nil)
             #expect(byID["s-live"]?.lastUpdate == V.date("2025-08-15T09:40:00Z"))
-            #expect(byID["s-away-win"]?.result?.winner == "away")
+            #expect(byID["s-away-win"]?.result?.winner == .away)
             #expect(byID["s-away-win"]?.startsAt == V.date("2025-08-12T19:00:00.250Z"))
             #expect(byID["s-away-win"]?.lastUpdate == nil)
 

@@ -229,12 +229,12 @@ public struct FootballDataParser: HistoricalFileParser {
                 effect: .valueSkipped))
             return nil
         }
-        let winner = homeGoals > awayGoals ? "home" : (homeGoals < awayGoals ? "away" : "draw")
+        let winner = MatchResultSelection(home: homeGoals, away: awayGoals)
         if let ftr = record.value(layout.fullTimeResult) {
-            let stated: String? = switch ftr {
-            case "H": "home"
-            case "D": "draw"
-            case "A": "away"
+            let stated: MatchResultSelection? = switch ftr {
+            case "H": .home
+            case "D": .draw
+            case "A": .away
             default: nil
             }
             if stated != winner {
@@ -250,7 +250,7 @@ public struct FootballDataParser: HistoricalFileParser {
         }
         return ImportedResult(
             homeScore: homeGoals, awayScore: awayGoals, regulationHome: homeGoals, regulationAway: awayGoals,
-            periodScores: periods, status: "finished", winner: winner)
+            periodScores: periods, status: .finished, winner: winner)
     }
 
     /// `dd/mm/yy` (→ 20yy; 50–99 → 19yy) or `dd/mm/yyyy`.

@@ -28,7 +28,6 @@ struct GenericEventBuilder {
         case invalid(String)
     }
 
-    static let statuses: Set<String> = ["finished", "retired", "walkover", "cancelled"]
 
     init(columns: GenericCSVParser.Columns) { self.columns = columns }
 
@@ -158,16 +157,19 @@ struct GenericEventBuilder {
         let rawStatus = record.value(columns.status)
         let rawWinner = record.value(columns.winner)
         if rawHome == nil, rawAway == nil, rawStatus == nil, rawWinner == nil { return .none }
-        let status = rawStatus?.lowercased() ?? "finished"
-        guard Self.statuses.contains(status) else {
-            return .invalid("unknown status '\(PriceCollector.clip(rawStatus ?? ""))'")
+        var status = ResultOutcome.finished
+        if let rawStatus {
+            guard let stated = ResultOutcome(rawValue: rawStatus.lowercased()) else {
+                return .invalid("unknown status '\(PriceCollector.clip(rawStatus))'")
+            }
+            status = stated
         }
         var homeScore = 0
         var awayScore = 0
         switch (rawHome, rawAway) {
         case (nil, nil):
-            guard status == "cancelled" || status == "walkover" else {
-                return .invalid("status \(status) needs home_score and away_score")
+            guard status == .cancelled || status == .walkover else {
+                return .invalid("status \(status.rawValue) needs home_score and away_score")
             }
         case (let h?, let a?):
             guard let hs = ImportNumber.integer(h), let aw = ImportNumber.integer(a), hs >= 0, aw >= 0 else {
@@ -177,19 +179,18 @@ struct GenericEventBuilder {
         default:
             return .invalid("give both home_score and away_score")
         }
-        var winner: String?
+        var winner: MatchResultSelection?
         if let rawWinner {
-            let value = rawWinner.lowercased()
-            guard ["home", "away", "draw"].contains(value) else {
+            guard let value = MatchResultSelection(rawValue: rawWinner.lowercased()) else {
                 return .invalid("winner '\(PriceCollector.clip(rawWinner))' is not home/away/draw")
             }
             winner = value
-        } else if status != "cancelled" {
-            winner = homeScore > awayScore ? "home" : (homeScore < awayScore ? "away" : "draw")
+        } else if status != .cancelled {
+            winner = MatchResultSelection(home: homeScore, away: awayScore)
         }
-        if status == "cancelled", winner != nil { return .invalid("a cancelled event has no winner") }
-        if status == "retired" || status == "walkover", winner == nil || winner == "draw" {
-            return .invalid("status \(status) needs winner home or away")
+        if status == .cancelled, winner != nil { return .invalid("a cancelled event has no winner") }
+        if status == .retired || status == .walkover, winner == nil || winner == .draw {
+            return .invalid("status \(status.rawValue) needs winner home or away")
         }
         return .result(ImportedResult(
             homeScore: homeScore, awayScore: awayScore, status: status, winner: winner,

@@ -227,11 +227,11 @@ enum SBRResults {
                 reason: "Final '\(shown)' is not a score; taken from the periods (\(finalAway)-\(finalHome) away-home, not tied)",
                 effect: .warning))
         }
-        let winner = finalHome > finalAway ? "home" : (finalHome < finalAway ? "away" : "draw")
+        let winner = MatchResultSelection(home: finalHome, away: finalAway)
         return ImportedResult(
             homeScore: finalHome, awayScore: finalAway, regulationHome: regulation?.home,
             regulationAway: regulation?.away, periodScores: periods.isEmpty ? nil : periods,
-            status: "finished", winner: winner, notes: winner == "draw" ? "tied final score" : nil)
+            status: .finished, winner: winner, notes: winner == .draw ? "tied final score" : nil)
     }
 
     /// A period score: a whole number ≥ 0; MLB `x` (home side did not bat) counts as 0.

@@ -180,16 +180,16 @@ public struct TennisDataParser: HistoricalFileParser {
         return .parsed((event, issues))
     }
 
-    static func status(of comment: String?) -> (status: String, known: Bool) {
-        guard let comment else { return ("finished", true) }
+    static func status(of comment: String?) -> (status: ResultOutcome, known: Bool) {
+        guard let comment else { return (.finished, true) }
         let lower = comment.lowercased()
-        if lower == "completed" { return ("finished", true) }
+        if lower == "completed" { return (.finished, true) }
         if lower.hasPrefix("ret") || lower.hasPrefix("rrt") || lower.hasPrefix("disq") || lower == "awarded" {
-            return ("retired", true)
+            return (.retired, true)
         }
-        if lower.hasPrefix("walk") || lower == "w/o" { return ("walkover", true) }
-        if lower.hasPrefix("cancel") { return ("cancelled", true) }
-        return ("finished", false)
+        if lower.hasPrefix("walk") || lower == "w/o" { return (.walkover, true) }
+        if lower.hasPrefix("cancel") { return (.cancelled, true) }
+        return (.finished, false)
     }
 
     static func result(
@@ -222,6 +222,6 @@ public struct TennisDataParser: HistoricalFileParser {
         return ImportedResult(
             homeScore: winnerIsHome ? ws : ls, awayScore: winnerIsHome ? ls : ws,
             periodScores: periods.isEmpty ? nil : periods, status: status,
-            winner: status == "cancelled" ? nil : (winnerIsHome ? "home" : "away"), notes: comment)
+            winner: status == .cancelled ? nil : (winnerIsHome ? .home : .away), notes: comment)
     }
 }

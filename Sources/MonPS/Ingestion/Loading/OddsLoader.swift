@@ -152,13 +152,13 @@ struct OddsLoader: Sendable {
                 encoder.text(ParticipantName.key(away))
                 encoder.timestamp(event.startsAt)
                 let result = event.result
-                encoder.text(result?.status)
+                encoder.text(result?.status.rawValue)
                 encoder.int(result?.homeScore)
                 encoder.int(result?.awayScore)
                 encoder.int(result?.regulationHome)
                 encoder.int(result?.regulationAway)
                 encoder.text(result?.periodScores.map(Self.json))
-                encoder.text(result?.winner)
+                encoder.text(result?.winner?.rawValue)
                 encoder.text(result?.notes.map { String($0.prefix(1000)) })
                 encoder.endRow()
                 if encoder.readableBytes > 1 << 18 { try await writer.write(encoder.take()) }
