@@ -4,15 +4,17 @@
 #   2. The same read load while a login flood runs (argon2id must not stall the reads).
 # Reports requests/s, p50/p99 and the server's CPU seconds per 1,000 requests.
 # Usage: Benchmarks/auth-load/run.sh [seconds per phase, default 20]
+#   MONPS_BIN (default: the release build, built unless BENCH_SKIP_BUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 duration=${1:-20}
 port=${BENCH_PORT:-18090}
 bash deploy/install-deps.sh --bench >/dev/null
 bash deploy/services.sh start dev >/dev/null
 eval "$(bash deploy/services.sh env dev)"
-swift build -c release --product monps >/dev/null
-bin=.build/release/monps
+bin=$(monps_bench_binary "${MONPS_BIN:-}")
 export MONPS_JWT_SECRETS=bench-secret-0123456789abcdef0123456789abcdef MONPS_PORT=$port MONPS_LOG_LEVEL=error
 # Limits high enough that the limiter runs on every request but never refuses one.
 export MONPS_RATE_LIMITS='{"read":{"*":{"limit":1000000,"window":1}},"auth":{"*":{"limit":1000000,"window":1}}}'

@@ -3,12 +3,14 @@
 # agent (A, B, C, consensus): parsing, mapping to markets, the replay and the 10,000-resample p-value, end to end.
 # Target: under 1 s per agent. Uses hyperfine when installed, else 5 timed runs per agent (best and median).
 # Usage: Benchmarks/backtest/run.sh [data dir, default MONPS_DATA_DIR or ../shared/data]
+#   MONPS_BIN (default: the release build, built unless BENCH_SKIP_BUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 data=${1:-${MONPS_DATA_DIR:-../shared/data}}
 [ -d "$data/football" ] || { echo "no football data in $data (pass the data dir)" >&2; exit 2; }
-swift build -c release --product monps >/dev/null 2>&1 || { echo 'release build failed (run: swift build -c release --product monps)' >&2; exit 1; }
-bin=.build/release/monps
+bin=$(monps_bench_binary "${MONPS_BIN:-}")
 agents=(A B C consensus)
 
 if command -v hyperfine >/dev/null; then

@@ -4,21 +4,20 @@
 # steamed lines and lagging books; see seed.sql), in a database of its own that is dropped afterwards.
 # Target: under 2 s. The first run inserts every opportunity; the following runs are the steady state of the
 # job (the same selections found again: updates), of which the median is the figure.
-# Usage: Benchmarks/detection/run.sh      (EVENTS=1904 POLLS=10 RUNS=3 KEEP_DB=1 BIN=… to override / keep the database)
+# Usage: Benchmarks/detection/run.sh      (EVENTS=1904 POLLS=10 RUNS=3 KEEP_DB=1 MONPS_BIN=… BENCH_SKIP_BUILD=1 to override / keep the database)
 # Honours MONPS_PG_PORT / MONPS_REDIS_PORT like deploy/services.sh (dev profile).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 events=${EVENTS:-1904}
 polls=${POLLS:-10}
 runs=${RUNS:-3}
 bash deploy/install-deps.sh --bench >/dev/null
 bash deploy/services.sh start dev >/dev/null
 eval "$(bash deploy/services.sh env dev)"
-# BIN=path/to/monps runs another build (a debug one for a quick check); the figure is the release build's.
-bin=${BIN:-.build/release/monps}
-if [[ -z "${BIN:-}" ]]; then
-    swift build -c release --product monps >/dev/null 2>&1 || { echo 'release build failed (run: swift build -c release --product monps)' >&2; exit 1; }
-fi
+# MONPS_BIN=path/to/monps runs another build (a debug one for a quick check); the figure is the release build's.
+bin=$(monps_bench_binary "${MONPS_BIN:-}")
 db=monps_bench_detect
 base=${DATABASE_URL%/*}
 psql -q "$base/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null

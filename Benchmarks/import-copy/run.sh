@@ -4,15 +4,17 @@
 # unique index, latest and closing prices, import record; one transaction per file), against a plain
 # `psql \copy` of the very same snapshot rows into the same table (same partitions, same index).
 # Usage: Benchmarks/import-copy/run.sh [data dir, default ../shared/data or MONPS_DATA_DIR]
+#   MONPS_BIN (default: the release build, built unless BENCH_SKIP_BUILD=1).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 data=${1:-${MONPS_DATA_DIR:-../shared/data}}
 [ -d "$data/football" ] || { echo "no football data in $data (pass the data dir)" >&2; exit 2; }
 bash deploy/install-deps.sh --bench >/dev/null
 bash deploy/services.sh start dev >/dev/null
 eval "$(bash deploy/services.sh env dev)"
-swift build -c release --product monps >/dev/null
-bin=.build/release/monps
+bin=$(monps_bench_binary "${MONPS_BIN:-}")
 db=monps_bench_import
 base=${DATABASE_URL%/*}
 psql -q "$base/postgres" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" 2>/dev/null
