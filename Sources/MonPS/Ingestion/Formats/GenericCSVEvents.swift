@@ -28,7 +28,6 @@ struct GenericEventBuilder {
         case invalid(String)
     }
 
-
     init(columns: GenericCSVParser.Columns) { self.columns = columns }
 
     func events() -> [ImportedEvent] { order.compactMap { drafts[$0]?.event } }
