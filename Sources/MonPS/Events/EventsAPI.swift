@@ -80,16 +80,9 @@ extension Components.Schemas.Event {
 
 extension Components.Schemas.EventResult {
     init(_ record: EventResultRecord) {
-        let outcome: OutcomePayload =
-            switch record.outcome {
-            case .finished: .finished
-            case .retired: .retired
-            case .walkover: .walkover
-            case .cancelled: .cancelled
-            }
         self.init(
             homeScore: record.homeScore, awayScore: record.awayScore, regulationHome: record.regulationHome,
-            regulationAway: record.regulationAway, periodScores: record.periodScores, outcome: outcome,
+            regulationAway: record.regulationAway, periodScores: record.periodScores, outcome: .init(record.outcome),
             winner: record.winner, overtime: record.overtime, notes: record.notes)
     }
 }
