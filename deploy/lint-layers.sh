@@ -24,6 +24,9 @@
 # Rule handlers-use-services — handlers (*API.swift, *API+*.swift) name no repository type and write no audit entry:
 #   they map generated types to and from a feature's service, which holds the rules, calls its repository and records
 #   what it must.
+# Rule tests-mirror-sources — Tests/MonPSTests mirrors Sources/MonPS and Tests/MonPSCoreTests mirrors
+#   Sources/MonPSCore: every test file is in the folder of a source folder (or in Support/, the harness, or Fixtures/,
+#   the sample files), and every source folder with Swift code has its test folder.
 # Exit status: 0 clean, 1 with one `file:line: [rule] …` line per offence on stderr.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -101,9 +104,30 @@ done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
 report handlers-use-services "handler reaches a repository" \
     < <(code_matches "${w}[[:alnum:]_]*Repository${e}|[.]repository[.]|[.]audit[.]record[(]" "${handler_files[@]}")
 
+# Top-level folders of a tree, one per line.
+folders_of() { find "$1" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort; }
+mirror_pairs=("Sources/MonPS Tests/MonPSTests" "Sources/MonPSCore Tests/MonPSCoreTests")
+for pair in "${mirror_pairs[@]}"; do
+    read -r sources tests <<<"$pair"
+    source_folders=$(folders_of "$sources")
+    while IFS= read -r -d '' file; do
+        rel=${file#"$tests"/}
+        folder=${rel%%/*}
+        [[ $rel == */* ]] || folder=""
+        case $folder in Support | Fixtures) continue ;; esac
+        if [[ -z $folder ]] || ! grep -qxF "$folder" <<<"$source_folders"; then
+            report tests-mirror-sources "test outside the source tree's folders" <<<"$file:1: not in a folder of $sources"
+        fi
+    done < <(find "$tests" -name '*.swift' -print0 | sort -z)
+    while IFS= read -r folder; do
+        [[ -n $(find "$sources/$folder" -name '*.swift' -print -quit) ]] || continue
+        [[ -d $tests/$folder ]] || report tests-mirror-sources "source folder without tests" <<<"$sources/$folder:1: no $tests/$folder"
+    done <<<"$source_folders"
+done
+
 if [[ $offences -gt 0 ]]; then
-    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader; handlers-use-services: call the feature service. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
+    printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader; handlers-use-services: call the feature service; tests-mirror-sources: put a test beside its source folder. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
     exit 1
 fi
-printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position, %d handler files)\n' \
+printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position, %d handler files, tests mirror sources)\n' \
     "${#below_edge[@]}" "${#core_files[@]}" "${#app_files[@]}" "${#handler_files[@]}" >&2

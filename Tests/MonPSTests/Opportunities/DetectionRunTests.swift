@@ -114,7 +114,7 @@ struct DetectionRunTests {
         // `monps relist` writes the entries that are missing, and only those.
         #expect(try await MonPSCommands.relist(config: config, logger: TestEnvironment.logger) == "list entries written: 0")
         let services = try AppServices(config: config, logger: TestEnvironment.logger)
-        try await services.withRunningDatabase {
+        _ = try await services.withRunningDatabase {
             try await services.database.query("UPDATE opportunities SET listing = NULL")
         }
         #expect(try await MonPSCommands.relist(config: config, logger: TestEnvironment.logger) == "list entries written: 1")
