@@ -16,38 +16,38 @@ extension APIHandler {
             }
             return (position.micros, id)
         }
-        let filter = OpportunityHistoryFilter(agent: q.agent, sport: q.sport, verdict: q.verdict?.rawValue, from: q.from, to: q.to)
-        let fetched = try await analytics.history.page(filter: filter, now: analytics.now(), after: after, limit: page.limit + 1)
+        let filter = OpportunityHistoryFilter(
+            agent: q.agent, sport: q.sport, verdict: q.verdict.map(Verdict.init), from: q.from, to: q.to)
+        let fetched = try await analytics.history.page(filter: filter, after: after, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.startsMicros), $0.id.uuidString.lowercased()] }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         return .ok(.init(body: .json(.init(
             data: items.map { record in
-                let votes = (try? decoder.decode([AgentVote].self, from: Data(record.votesJSON.utf8))) ?? []
-                return .init(
+                .init(
                     id: record.id.uuidString.lowercased(), eventId: record.eventID, sport: record.sport,
-                    competition: record.competition, home: record.home, away: record.away, market: record.market,
-                    point: record.point, outcome: record.outcome, bookmaker: record.bookmaker, priceAtKickoff: record.price,
-                    fairProbability: record.fairProbability, edge: record.edge, score: record.score,
-                    verdict: .init(rawValue: record.verdict) ?? .caution, agents: record.agents,
-                    votes: votes.map { vote in
-                        .init(
-                            agent: vote.agent.rawValue, voted: vote.voted, weight: vote.weight, bookmaker: vote.signal?.bookmaker,
-                            price: vote.signal?.decimalOdds, fairProbability: vote.signal?.fairProbability,
-                            edge: vote.signal?.edge, confidence: vote.signal?.confidence, reason: vote.signal?.reason)
-                    },
-                    status: record.status == "withdrawn" ? .withdrawn : .expired, startsAt: record.startsAt,
-                    detectedAt: record.detectedAt,
+                    competition: record.competition, home: record.home, away: record.away, market: .init(record.market),
+                    point: record.point, outcome: .init(record.outcome), bookmaker: record.bookmaker,
+                    priceAtKickoff: record.price, fairProbability: record.fairProbability, edge: record.edge,
+                    score: record.score, verdict: .init(record.verdict), agents: record.agents,
+                    votes: record.votes.map(Components.Schemas.AgentVote.init),
+                    status: Self.historyStatus(record.status), startsAt: record.startsAt, detectedAt: record.detectedAt,
                     result: record.homeScore.flatMap { home in
-                        record.awayScore.map { .init(homeScore: home, awayScore: $0, winner: record.winner) }
-                    },
-                    paper: record.grade.flatMap { grade in
-                        Components.Schemas.OpportunityPaperBet.GradePayload(rawValue: grade).map {
-                            .init(grade: $0, unitReturn: record.unitReturn ?? 0, clv: record.clv.flatMap { $0.isFinite ? $0 : nil })
+                        record.awayScore.map {
+                            .init(homeScore: home, awayScore: $0, winner: record.winner.map(Components.Schemas.MatchWinner.init))
                         }
+                    },
+                    paper: record.grade.map { grade in
+                        .init(grade: .init(grade), unitReturn: record.unitReturn ?? 0, clv: record.clv.flatMap { $0.isFinite ? $0 : nil })
                     })
             },
             nextCursor: .init(next)))))
+    }
+
+    /// The repository reads an active opportunity whose event has started as expired (the expiry job has not run yet).
+    private static func historyStatus(_ status: OpportunityStatus) -> Components.Schemas.OpportunityHistoryItem.StatusPayload {
+        switch status {
+        case .withdrawn: .withdrawn
+        case .expired, .active: .expired
+        }
     }
 
     func getAdminAnalytics(_ input: Operations.GetAdminAnalytics.Input) async throws -> Operations.GetAdminAnalytics.Output {

@@ -5,18 +5,20 @@ import Foundation
 struct AnalyticsFeature: Sendable {
     let service: AnalyticsService
     let exporters: Exporters
-    let history: OpportunityHistoryRepository
+    let history: OpportunityHistoryService
     let admin: AdminAnalytics
     let counter: RequestCounter
     let now: @Sendable () -> Date
 
-    init(services: AppServices, now: @escaping @Sendable () -> Date = Date.init) {
+    /// - Parameter now: the clock; the process clock (`services.now`) unless a test gives another.
+    init(services: AppServices, now: (@Sendable () -> Date)? = nil) {
         // Read-only endpoints: the read replica when one is configured (`ReadRoutingMiddleware` decides per request).
         let database = services.readDatabase
+        let now = now ?? services.now
         self.now = now
         service = AnalyticsService(repository: PostgresAnalyticsRepository(database: database), now: now)
         exporters = Exporters(database: database)
-        history = OpportunityHistoryRepository(database: database)
+        history = OpportunityHistoryService(repository: OpportunityHistoryRepository(database: database), now: now)
         counter = RequestCounter(redis: services.redis, now: now)
         admin = AdminAnalytics(database: database, counter: counter, now: now)
     }

@@ -10,24 +10,25 @@ struct OpportunityHistoryRecord: Sendable, Equatable {
     var competition: String?
     var home: String
     var away: String
-    var market: String
+    var market: MarketType
     var point: Double?
-    var outcome: String
+    var outcome: PriceOutcome
     var bookmaker: String
     var price: Double
     var fairProbability: Double
     var edge: Double
     var score: Double
-    var verdict: String
+    var verdict: Verdict
     var agents: [String]
-    var votesJSON: String
-    var status: String
+    var votes: [AgentVote]
+    /// `withdrawn` or `expired` (an active one whose event has started reads as expired).
+    var status: OpportunityStatus
     var startsAt: Date
     var detectedAt: Date
     var homeScore: Int?
     var awayScore: Int?
-    var winner: String?
-    var grade: String?
+    var winner: MatchResultSelection?
+    var grade: BetOutcome?
     var unitReturn: Double?
     var clv: Double?
     /// `starts_at` in microseconds (the keyset of the pages).
@@ -37,9 +38,21 @@ struct OpportunityHistoryRecord: Sendable, Equatable {
 struct OpportunityHistoryFilter: Sendable, Equatable {
     var agent: String?
     var sport: String?
-    var verdict: String?
+    var verdict: Verdict?
     var from: Date?
     var to: Date?
+}
+
+/// Past opportunities as of the process clock (`GET /v1/opportunities/history`).
+struct OpportunityHistoryService: Sendable {
+    let repository: OpportunityHistoryRepository
+    let now: @Sendable () -> Date
+
+    func page(
+        filter: OpportunityHistoryFilter, after: (micros: Int64, id: UUID)?, limit: Int
+    ) async throws -> [OpportunityHistoryRecord] {
+        try await repository.page(filter: filter, now: now(), after: after, limit: limit)
+    }
 }
 
 /// Past opportunities, latest kick-off first: withdrawn or expired, or active ones whose event has started (the
@@ -61,7 +74,7 @@ struct OpportunityHistoryRepository: Sendable {
             JOIN participants ph ON ph.id = e.home_id JOIN participants pa ON pa.id = e.away_id
             LEFT JOIN event_results r ON r.event_id = o.event_id
             WHERE (o.status <> 'active' OR o.starts_at <= \(now))
-              \(and: "o.sport_key", filter.sport) \(and: "o.verdict", filter.verdict)
+              \(and: "o.sport_key", filter.sport) \(and: "o.verdict", filter.verdict?.rawValue)
               \(and: "o.starts_at", ">=", filter.from) \(and: "o.starts_at", "<", filter.to)
               \(agentVoted: filter.agent) \(before: after)
             ORDER BY o.starts_at DESC, o.id DESC
@@ -74,10 +87,11 @@ struct OpportunityHistoryRepository: Sendable {
                 home: try c("home"), away: try c("away"), market: try c("market"), point: try c("point"),
                 outcome: try c("outcome"), bookmaker: try c("bookmaker"), price: try c("price"),
                 fairProbability: try c("fair_probability"), edge: try c("edge"), score: try c("score"),
-                verdict: try c("verdict"), agents: try c("agents"), votesJSON: try c("votes"), status: try c("status"),
-                startsAt: try c("starts_at"), detectedAt: try c("detected_at"),
+                verdict: try c("verdict"), agents: try c("agents"), votes: OpportunityStore.storedVotes(try c("votes")),
+                status: try c("status"), startsAt: try c("starts_at"), detectedAt: try c("detected_at"),
                 homeScore: try c("home_score", Int32?.self).map(Int.init), awayScore: try c("away_score", Int32?.self).map(Int.init),
-                winner: try c("winner"), grade: try c("grade"), unitReturn: try c("unit_return"), clv: try c("clv"),
+                winner: try c("winner", MatchResultSelection?.self), grade: try c("grade", BetOutcome?.self),
+                unitReturn: try c("unit_return"), clv: try c("clv"),
                 startsMicros: try c("starts_micros"))
         }
     }

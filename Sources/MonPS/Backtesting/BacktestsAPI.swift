@@ -92,6 +92,6 @@ extension Components.Schemas.BacktestBet {
             eventId: stored.eventID, sport: stored.sport, market: bet.market.type.rawValue, point: bet.market.line,
             outcome: bet.outcome, bookmaker: bet.bookmaker, odds: bet.decimalOdds, fairProbability: bet.fairProbability,
             edge: bet.edge, placedAt: bet.placedAt, settledAt: bet.settledAt, stake: bet.stake, payout: bet.payout,
-            grade: try bet.grade.bridged(), clv: bet.clv, agents: bet.agents.map(\.rawValue))
+            grade: .init(bet.grade), clv: bet.clv, agents: bet.agents.map(\.rawValue))
     }
 }

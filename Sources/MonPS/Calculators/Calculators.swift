@@ -101,7 +101,7 @@ public enum Calculators {
         switch try Settler.settle(slip, status: status, rules: rules, now: at) {
         case .settled(let result):
             return .init(
-                status: .settled, outcome: try result.outcome.bridged(), stake: result.stake,
+                status: .settled, outcome: .init(result.outcome), stake: result.stake,
                 payout: result.payout, profit: result.profit)
         case .pending(.eventNotFinished):
             return .init(status: .pending, pendingReason: .eventNotFinished)

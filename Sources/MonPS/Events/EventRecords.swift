@@ -28,9 +28,21 @@ struct EventResultRecord: Sendable, Equatable {
     var regulationAway: Int?
     var periodScores: [[Int]]?
     var outcome: ResultOutcome
-    var winner: String?
+    var winner: MatchResultSelection?
     var overtime: Bool
     var notes: String?
+}
+
+extension EventResultRecord {
+    /// `period_scores` as stored (jsonb printed as text): `[[home, away], …]`. Anything else is a broken invariant, not
+    /// a result without periods.
+    static func periodScores(stored text: String?) throws -> [[Int]]? {
+        guard let text else { return nil }
+        guard let periods = try? JSONDecoder().decode([[Int]].self, from: Data(text.utf8)) else {
+            throw StorageInvariantError.unknownValue(column: "period_scores", value: String(text.prefix(64)))
+        }
+        return periods
+    }
 }
 
 struct EventFilter: Sendable, Equatable {

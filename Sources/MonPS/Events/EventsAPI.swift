@@ -83,7 +83,7 @@ extension Components.Schemas.EventResult {
         self.init(
             homeScore: record.homeScore, awayScore: record.awayScore, regulationHome: record.regulationHome,
             regulationAway: record.regulationAway, periodScores: record.periodScores, outcome: .init(record.outcome),
-            winner: record.winner, overtime: record.overtime, notes: record.notes)
+            winner: record.winner.map(Components.Schemas.MatchWinner.init), overtime: record.overtime, notes: record.notes)
     }
 }
 

@@ -1,8 +1,8 @@
 import MonPSAPI
 import MonPSCore
 
-// Exhaustive bridges between the spec's market, outcome and result enums and the domain's: a case added on either side is a
-// compile error here, not a failed request.
+// Exhaustive bridges between the spec's market, outcome, result, winner and grade enums and the domain's: a case added on
+// either side is a compile error here, not a failed request.
 
 extension MarketType {
     init(_ market: Components.Schemas.Market) {
@@ -70,13 +70,48 @@ extension Components.Schemas.ResultOutcome {
     }
 }
 
-// The odds feed's winner (`POST /v1/feeds/odds`); event results carry theirs as text.
 extension MatchResultSelection {
-    init(_ winner: Components.Schemas.OddsFeedResult.WinnerPayload) {
+    init(_ winner: Components.Schemas.MatchWinner) {
         switch winner {
         case .home: self = .home
         case .away: self = .away
         case .draw: self = .draw
+        }
+    }
+}
+
+extension Components.Schemas.MatchWinner {
+    init(_ winner: MatchResultSelection) {
+        switch winner {
+        case .home: self = .home
+        case .away: self = .away
+        case .draw: self = .draw
+        }
+    }
+}
+
+extension BetOutcome {
+    init(_ grade: Components.Schemas.Grade) {
+        switch grade {
+        case .won: self = .won
+        case .halfWon: self = .halfWon
+        case .push: self = .push
+        case .halfLost: self = .halfLost
+        case .lost: self = .lost
+        case .void: self = .void
+        }
+    }
+}
+
+extension Components.Schemas.Grade {
+    init(_ grade: BetOutcome) {
+        switch grade {
+        case .won: self = .won
+        case .halfWon: self = .halfWon
+        case .push: self = .push
+        case .halfLost: self = .halfLost
+        case .lost: self = .lost
+        case .void: self = .void
         }
     }
 }

@@ -113,14 +113,13 @@ struct PostgresEventRepository: EventRepository {
         let value = RowReader(row)
         var result: EventResultRecord?
         if let home: Int = try value("home_score", Int?.self), let away: Int = try value("away_score", Int?.self) {
-            let periods: [[Int]]? = try value("period_scores", String?.self).flatMap { text in
-                try? JSONDecoder().decode([[Int]].self, from: Data(text.utf8))
-            }
+            // A result row exists (its scores are there), so its NOT NULL columns are read as such.
             result = EventResultRecord(
                 homeScore: home, awayScore: away, regulationHome: try value("regulation_home"),
-                regulationAway: try value("regulation_away"), periodScores: periods,
-                outcome: try value("outcome", ResultOutcome?.self) ?? .finished, winner: try value("winner"),
-                overtime: try value("overtime", Bool?.self) ?? false, notes: try value("notes"))
+                regulationAway: try value("regulation_away"),
+                periodScores: try EventResultRecord.periodScores(stored: try value("period_scores")),
+                outcome: try value("outcome", ResultOutcome.self), winner: try value("winner", MatchResultSelection?.self),
+                overtime: try value("overtime", Bool.self), notes: try value("notes"))
         }
         return EventRecord(
             id: try value("id"), sportKey: try value("sport_key"), groupKey: try value("group_key"),

@@ -21,12 +21,7 @@ extension APIHandler {
         let record = detail.record
         return .ok(.init(body: .json(.init(
             opportunity: try .init(record),
-            votes: detail.votes.map { vote in
-                .init(
-                    agent: vote.agent.rawValue, voted: vote.voted, weight: vote.weight, bookmaker: vote.signal?.bookmaker,
-                    price: vote.signal?.decimalOdds, fairProbability: vote.signal?.fairProbability, edge: vote.signal?.edge,
-                    confidence: vote.signal?.confidence, reason: vote.signal?.reason)
-            },
+            votes: detail.votes.map(Components.Schemas.AgentVote.init),
             pricesSeen: .init(additionalProperties: detail.pricesSeen.mapValues { .init(additionalProperties: $0) }),
             currentBest: detail.currentBest.map(Components.Schemas.BookmakerPrice.init),
             historyUrl: "/v1/events/\(record.eventID)/odds/history?market=\(record.market.rawValue)"))))
@@ -56,13 +51,35 @@ extension OpportunityFilter.Sort {
     }
 }
 
+extension Components.Schemas.AgentVote {
+    init(_ vote: MonPSCore.AgentVote) {
+        self.init(
+            agent: vote.agent.rawValue, voted: vote.voted, weight: vote.weight, bookmaker: vote.signal?.bookmaker,
+            price: vote.signal?.decimalOdds, fairProbability: vote.signal?.fairProbability, edge: vote.signal?.edge,
+            confidence: vote.signal?.confidence, reason: vote.signal?.reason)
+    }
+}
+
+extension Components.Schemas.Verdict {
+    init(_ verdict: Verdict) {
+        switch verdict {
+        case .analyze: self = .analyze
+        case .caution: self = .caution
+        }
+    }
+}
+
+extension Verdict {
+    init(_ verdict: Components.Schemas.Verdict) {
+        switch verdict {
+        case .analyze: self = .analyze
+        case .caution: self = .caution
+        }
+    }
+}
+
 extension Components.Schemas.Opportunity {
     init(_ record: OpportunityRecord) throws {
-        let verdict: Components.Schemas.Verdict =
-            switch record.verdict {
-            case .analyze: .analyze
-            case .caution: .caution
-            }
         let status: StatusPayload =
             switch record.status {
             case .active: .active
@@ -74,7 +91,7 @@ extension Components.Schemas.Opportunity {
             home: record.home, away: record.away, market: .init(record.market), point: record.point,
             outcome: .init(record.outcome), bookmaker: record.bookmaker, price: record.price,
             fairProbability: record.fairProbability, fairOdds: 1 / record.fairProbability, edge: record.edge,
-            score: record.score, verdict: verdict, agents: record.agents, startsAt: record.startsAt, status: status,
+            score: record.score, verdict: .init(record.verdict), agents: record.agents, startsAt: record.startsAt, status: status,
             detectedAt: record.detectedAt, updatedAt: record.updatedAt)
     }
 }

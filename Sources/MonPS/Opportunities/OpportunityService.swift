@@ -46,11 +46,9 @@ struct OpportunityService: Sendable {
 
     func detail(id reference: String) async throws -> Detail {
         let record = try await existing(reference)
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        // Written by this application's detector; an unreadable blob shows as no votes rather than failing the page.
-        let votes = (try? decoder.decode([AgentVote].self, from: Data((record.votesJSON ?? "[]").utf8))) ?? []
-        let seen = (try? decoder.decode([String: [String: Double]].self, from: Data((record.pricesJSON ?? "{}").utf8))) ?? [:]
+        let votes = OpportunityStore.storedVotes(record.votesJSON)
+        // Written by the detector too; unreadable, it shows as no prices rather than failing the page.
+        let seen = (try? JSONDecoder().decode([String: [String: Double]].self, from: Data((record.pricesJSON ?? "{}").utf8))) ?? [:]
         let best = EventPrices(latest: try await opportunities.currentPrices(of: record), closing: []).best
         return Detail(record: record, votes: votes, pricesSeen: seen, currentBest: best)
     }

@@ -13,6 +13,15 @@ enum OpportunityStore {
         return encoder
     }()
 
+    /// The agents' votes as `encoder` stored them. Written by this application's detector; an unreadable blob reads as
+    /// no votes rather than failing the page that shows the opportunity.
+    static func storedVotes(_ json: String?) -> [AgentVote] {
+        guard let json else { return [] }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return (try? decoder.decode([AgentVote].self, from: Data(json.utf8))) ?? []
+    }
+
     /// One opportunity ready to be written, with the event it belongs to and the board of its market.
     struct Pending {
         var opportunity: Opportunity

@@ -48,17 +48,15 @@ enum BetGrading {
         return EventResultRecord(
             homeScore: home, awayScore: away, regulationHome: try read("regulation_home"),
             regulationAway: try read("regulation_away"),
-            periodScores: try read("period_scores", String?.self).flatMap {
-                try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8))
-            },
-            outcome: try read("result_outcome", ResultOutcome?.self) ?? .finished, winner: try read("winner"), overtime: false,
-            notes: nil)
+            periodScores: try EventResultRecord.periodScores(stored: try read("period_scores")),
+            outcome: try read("result_outcome", ResultOutcome.self), winner: try read("winner", MatchResultSelection?.self),
+            overtime: false, notes: nil)
     }
 
     static func status(_ event: StoredEvent, now: Date) -> EventStatus {
         let start = Int64(event.startsAt.timeIntervalSince1970)
         if let result = event.result {
-            let winner = result.winner.flatMap(Side.init(rawValue:))
+            let winner = result.winner?.side
             switch result.outcome {
             case .finished:
                 let final = FinalScore(home: result.homeScore, away: result.awayScore)
@@ -108,7 +106,7 @@ enum BetGrading {
         case .scheduled, .live, .finished: state = event.startsAt > now ? .scheduled : .live
         }
         if let result = event.result {
-            let winner = result.winner.flatMap(Side.init(rawValue:))
+            let winner = result.winner?.side
             switch (result.outcome, winner) {
             case (.finished, _):
                 state = .finished

@@ -8,7 +8,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
         let id = try UUID.parameter(input.path.id)
-        let outcome = try body.status.bridged(BetOutcome.self)
+        let outcome = BetOutcome(body.status)
         let owner = try await manualSettlement.settle(id, as: outcome, note: body.note, actor: principal, context: .current)
         let bet = try await bets.get(id: id, userID: owner)
         return .ok(.init(body: .json(try .init(bet))))

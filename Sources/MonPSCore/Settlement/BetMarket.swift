@@ -21,6 +21,15 @@ extension MatchResultSelection {
     public init(home: Int, away: Int) {
         self = home > away ? .home : (home < away ? .away : .draw)
     }
+
+    /// The side that won (or advanced); `nil` for a draw.
+    public var side: Side? {
+        switch self {
+        case .home: .home
+        case .away: .away
+        case .draw: nil
+        }
+    }
 }
 
 /// A double-chance selection: two of the three 1X2 results win.

@@ -35,6 +35,9 @@ struct SettlementTests {
         #expect(MatchResultSelection(home: 2, away: 1) == .home)
         #expect(MatchResultSelection(home: 0, away: 3) == .away)
         #expect(MatchResultSelection(home: 1, away: 1) == .draw)
+        // The side that won or advanced (a retirement's, a walkover's); a draw has none.
+        #expect(MatchResultSelection.home.side == .home && MatchResultSelection.away.side == .away)
+        #expect(MatchResultSelection.draw.side == nil)
     }
 
     @Test func drawNoBetAndDoubleChance() throws {

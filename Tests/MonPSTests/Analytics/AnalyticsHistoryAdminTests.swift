@@ -31,6 +31,9 @@ struct AnalyticsHistoryAdminTests {
                     FROM events e WHERE e.id = \(event)
                     """)
             }
+            // The graded one carries its agents' votes as the detector stores them (one without a signal).
+            let votes = #"[{"agent":"steam","weight":0.5},{"agent":"sharp_value","weight":1.5}]"#
+            try await db.query("UPDATE opportunities SET votes = \(votes)::jsonb WHERE event_id = \(finished)")
             let response = try await client.get("/v1/opportunities/history", token: user.token)
             #expect(response.status == .ok, "\(response.text)")
             let items = try #require(try response.json()["data"] as? [[String: Any]])
@@ -40,6 +43,13 @@ struct AnalyticsHistoryAdminTests {
             let paper = try #require(graded["paper"] as? [String: Any])
             #expect(paper["grade"] as? String == "won" && paper["unit_return"] as? Double == 2.1 && paper["clv"] as? Double == 0.03)
             #expect(items[0]["paper"] == nil)
+            #expect(graded["market"] as? String == "h2h" && graded["outcome"] as? String == "home")
+            #expect(graded["verdict"] as? String == "analyze" && items[0]["verdict"] as? String == "caution")
+            let result = try #require(graded["result"] as? [String: Any])
+            #expect(result["home_score"] as? Int == 2 && result["away_score"] as? Int == 1 && result["winner"] as? String == "home")
+            let graderVotes = try #require(graded["votes"] as? [[String: Any]])
+            #expect(graderVotes.map { $0["agent"] as? String } == ["steam", "sharp_value"])
+            #expect(graderVotes.map { $0["voted"] as? Bool } == [false, false] && graderVotes.first?["weight"] as? Double == 0.5)
 
             let steam = try await client.get("/v1/opportunities/history?agent=steam&verdict=analyze", token: user.token).json()
             #expect((steam["data"] as? [[String: Any]])?.count == 1)

@@ -31,7 +31,6 @@ struct ContractEnumTests {
         // Requests (contract → domain): every value a client may send has its domain case.
         Pair(MonPSCommands.ImportFormat.self, Operations.AdminImportFile.Input.Query.FormatPayload.self, requestOnly: true),
         Pair(BankrollTransaction.Kind.self, Components.Schemas.CreateTransactionRequest.KindPayload.self, requestOnly: true),
-        Pair(BetOutcome.self, Components.Schemas.SettleBetRequest.StatusPayload.self, requestOnly: true),
         Pair(BreakdownDimension.self, Operations.GetAnalyticsBreakdown.Input.Query.ByPayload.self, requestOnly: true),
         Pair(AnalyticsPeriodLength.self, Operations.GetAnalyticsWinRate.Input.Query.PeriodPayload.self, requestOnly: true),
         Pair(AgentComparison.Period.self, Operations.CompareAgents.Input.Query.PeriodPayload.self, requestOnly: true),
@@ -49,9 +48,7 @@ struct ContractEnumTests {
         Pair(StakeSizingReason.Code.self, Components.Schemas.StakeSuggestionReason.CodePayload.self),
         Pair(DevigMethod.self, Components.Schemas.DevigMethod.self),
         Pair(AnalyticsPeriodLength.self, Components.Schemas.AnalyticsWinRate.PeriodLengthPayload.self),
-        Pair(BetOutcome.self, Components.Schemas.SettleResponse.OutcomePayload.self),
         Pair(BacktestStatus.self, Components.Schemas.BacktestStatus.self),
-        Pair(BetOutcome.self, Components.Schemas.BacktestBet.GradePayload.self),
         Pair(AgentComparison.Period.self, Components.Schemas.AgentComparison.PeriodPayload.self),
     ]
 
@@ -66,8 +63,30 @@ struct ContractEnumTests {
 
     @Test func aValueTheOtherSideLacksIsAFaultNotAStandIn() throws {
         #expect(throws: APIError.internalError) {
-            _ = try BetStatus.pending.bridged(Components.Schemas.SettleBetRequest.StatusPayload.self)
+            _ = try BetStatus.pending.bridged(Components.Schemas.Bet.SourcePayload.self)
         }
-        #expect(try BetOutcome.halfWon.bridged(Components.Schemas.BacktestBet.GradePayload.self) == .halfWon)
+        #expect(try BetOutcome.halfWon.bridged(Components.Schemas.BetStatus.self) == .halfWon)
+    }
+
+    /// The enums that cross by exhaustive switch (`Market+API.swift`, `OpportunitiesAPI.swift`): the compiler checks
+    /// that every case is mapped, this that each maps to the case of the same wire value and back.
+    @Test func exhaustiveBridgesKeepTheWireValue() {
+        Self.roundTrip(MarketType.self, Components.Schemas.Market.init, MarketType.init)
+        Self.roundTrip(PriceOutcome.self, Components.Schemas.Outcome.init, PriceOutcome.init)
+        Self.roundTrip(ResultOutcome.self, Components.Schemas.ResultOutcome.init, ResultOutcome.init)
+        Self.roundTrip(MatchResultSelection.self, Components.Schemas.MatchWinner.init, MatchResultSelection.init)
+        Self.roundTrip(BetOutcome.self, Components.Schemas.Grade.init, BetOutcome.init)
+        Self.roundTrip(Verdict.self, Components.Schemas.Verdict.init, Verdict.init)
+    }
+
+    private static func roundTrip<Domain: CaseIterable & RawRepresentable & Equatable, Contract: CaseIterable & RawRepresentable>(
+        _: Domain.Type, _ toContract: (Domain) -> Contract, _ toDomain: (Contract) -> Domain
+    ) where Domain.RawValue == String, Contract.RawValue == String {
+        #expect(Domain.allCases.count == Contract.allCases.count, "\(Domain.self) ↔ \(Contract.self)")
+        for value in Domain.allCases {
+            let wire = toContract(value)
+            #expect(wire.rawValue == value.rawValue, "\(Domain.self).\(value) goes out as \(wire.rawValue)")
+            #expect(toDomain(wire) == value, "\(Contract.self).\(wire) comes back as another case")
+        }
     }
 }
