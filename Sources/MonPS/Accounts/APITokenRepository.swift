@@ -104,11 +104,8 @@ struct PostgresAPITokenRepository: APITokenRepository {
         guard let row = rows.first else { return nil }
         let token = try Self.decode(row)
         let read = RowReader(row)
-        let role: String = try read("role"), status: String = try read("status")
-        // Unknown values fail safe: the least privilege, an account that cannot sign in.
-        return APITokenCredential(
-            token: token, ownerRole: Role(rawValue: role) ?? .viewer,
-            ownerStatus: UserStatus(rawValue: status) ?? .disabled)
+        // A value this version does not know is a storage fault (the request fails), never a guessed role or status.
+        return APITokenCredential(token: token, ownerRole: try read("role"), ownerStatus: try read("status"))
     }
 
     func list(userID: UUID, afterID: UUID?, limit: Int, includeInactive: Bool, now: Date) async throws

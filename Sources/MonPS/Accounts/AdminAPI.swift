@@ -8,8 +8,8 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let page = try PageRequest(limit: input.query.limit, cursor: input.query.cursor)
         let filter = UserListFilter(
-            emailContains: input.query.email, role: input.query.role.flatMap { Role(rawValue: $0.rawValue) },
-            status: input.query.status.flatMap { UserStatus(rawValue: $0.rawValue) })
+            emailContains: input.query.email, role: input.query.role.map(Role.init),
+            status: input.query.status.map(UserStatus.init))
         let fetched = try await auth.admin.listUsers(
             actor: principal, filter: filter, afterID: try page.afterUUID(), limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [$0.id.uuidString.lowercased()] }
@@ -29,7 +29,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
         let user = try await auth.admin.updateUser(
-            actor: principal, id: try UUID.parameter(input.path.id), role: body.role.flatMap { Role(rawValue: $0.rawValue) },
+            actor: principal, id: try UUID.parameter(input.path.id), role: body.role.map(Role.init),
             disabled: body.disabled, context: .current)
         return .ok(.init(body: .json(.init(user))))
     }

@@ -73,6 +73,8 @@ public struct AuthServices: Sendable {
             return (.apiToken(id: String(token.hash.prefix(32))), nil)
         }
         guard let claims = try? identity.verifyAccessToken(bearer) else { return (.anonymous(ip: clientAddress), nil) }
+        // Only the rate-limit budget is chosen from the token's role claim (authentication, next, reads the account's
+        // role): a role this version does not know gets the strictest budget.
         return (
             .user(id: claims.subject, role: RateLimitSubject.Role(rawValue: claims.role) ?? .viewer),
             VerifiedAccessToken(bearer: bearer, claims: claims)

@@ -23,17 +23,17 @@ extension APIHandler {
         let fetched = try await auth.identity.listAPITokens(
             userID: principal.userID, afterID: try page.afterUUID(), limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [$0.id.uuidString.lowercased()] }
-        return .ok(.init(body: .json(.init(data: items.map(Components.Schemas.APIToken.init), nextCursor: .init(next)))))
+        return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.APIToken.init), nextCursor: .init(next)))))
     }
 
     func createAPIToken(_ input: Operations.CreateAPIToken.Input) async throws -> Operations.CreateAPIToken.Output {
         guard case .json(let body) = input.body else { throw APIError.unsupportedMediaType("expected application/json") }
         let principal = try RequestScope.requirePrincipal()
-        let scopes = Set(body.scopes.compactMap { Scope(rawValue: $0.rawValue) })
+        let scopes = Set(try body.scopes.map { try $0.bridged(Scope.self) })
         let (token, secret) = try await auth.identity.createAPIToken(
             principal: principal, name: body.name, scopes: scopes, expiresAt: body.expiresAt,
             currentPassword: body.currentPassword, context: .current)
-        return .created(.init(body: .json(.init(token: .init(token), secret: secret))))
+        return .created(.init(body: .json(.init(token: try .init(token), secret: secret))))
     }
 
     func revokeAPIToken(_ input: Operations.RevokeAPIToken.Input) async throws -> Operations.RevokeAPIToken.Output {
@@ -44,10 +44,10 @@ extension APIHandler {
 }
 
 extension Components.Schemas.APIToken {
-    init(_ token: APITokenRecord) {
+    init(_ token: APITokenRecord) throws {
         self.init(
             id: token.id.uuidString.lowercased(), name: token.name, prefix: token.displayPrefix,
-            scopes: token.scopes.sorted().compactMap { .init(rawValue: $0.rawValue) }, createdAt: token.createdAt,
+            scopes: try token.scopes.sorted().map { try $0.bridged() }, createdAt: token.createdAt,
             expiresAt: token.expiresAt, lastUsedAt: token.lastUsedAt, lastUsedIp: token.lastUsedIP)
     }
 }

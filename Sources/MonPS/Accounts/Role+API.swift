@@ -23,6 +23,16 @@ extension Components.Schemas.Role {
     }
 }
 
+extension UserStatus {
+    init(_ status: Components.Schemas.UserStatus) {
+        switch status {
+        case .active: self = .active
+        case .disabled: self = .disabled
+        case .deleted: self = .deleted
+        }
+    }
+}
+
 extension Components.Schemas.UserStatus {
     init(_ status: UserStatus) {
         switch status {

@@ -13,7 +13,7 @@ extension APIHandler {
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
             currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
         let filter = try await analytics.service.resolve(query, owner: principal.userID)
-        let format = ExportFormat(rawValue: q.format?.rawValue ?? "csv") ?? .csv
+        let format: ExportFormat = try q.format?.bridged() ?? .csv
         let stream = try await analytics.exporters.bets(owner: principal.userID, filter: filter, format: format)
         let headers = Operations.ExportBets.Output.Ok.Headers(
             contentDisposition: Self.attachment("bets", format: format, on: analytics.now()))
@@ -33,7 +33,7 @@ extension APIHandler {
         let id = try UUID.parameter(input.path.id)
         let q = input.query
         try await analytics.service.requireBankroll(id, owner: principal.userID)
-        let format = ExportFormat(rawValue: q.format?.rawValue ?? "csv") ?? .csv
+        let format: ExportFormat = try q.format?.bridged() ?? .csv
         let stream = try await analytics.exporters.ledger(bankrollID: id, owner: principal.userID, from: q.from, to: q.to, format: format)
         let headers = Operations.ExportBankrollTransactions.Output.Ok.Headers(
             contentDisposition: Self.attachment("transactions", format: format, on: analytics.now()))

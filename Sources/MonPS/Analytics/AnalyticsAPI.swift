@@ -9,7 +9,7 @@ extension APIHandler {
         let q = input.query
         let query = try Self.analyticsQuery(
             bankrollID: q.bankrollId, currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
-        let interval = AnalyticsPeriodLength(rawValue: q.interval?.rawValue ?? "day") ?? .day
+        let interval: AnalyticsPeriodLength = try q.interval?.bridged() ?? .day
         let curve = try await analytics.service.bankrollCurve(query, interval: interval, owner: principal.userID)
         return .ok(.init(body: .json(.init(curve))))
     }
@@ -33,7 +33,7 @@ extension APIHandler {
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
             currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
-        let clock = HeatmapClock(rawValue: q.by?.rawValue ?? "placed") ?? .placed
+        let clock: HeatmapClock = try q.by?.bridged() ?? .placed
         let result = try await analytics.service.heatmap(query, clock: clock, owner: principal.userID)
         return .ok(.init(body: .json(.init(result))))
     }

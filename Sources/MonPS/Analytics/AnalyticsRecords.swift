@@ -36,7 +36,7 @@ enum BreakdownDimension: String, Sendable, CaseIterable {
     case month, weekday
 }
 
-enum HeatmapClock: String, Sendable { case placed, kickoff }
+enum HeatmapClock: String, Sendable, CaseIterable { case placed, kickoff }
 
 /// The sums a group of settled bets is summarised from; everything else (yield, its interval, averages) follows.
 /// Voids are counted apart and left out of every other figure, as in `/v1/bets/summary`.

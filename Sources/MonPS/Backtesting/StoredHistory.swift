@@ -67,9 +67,7 @@ struct StoredHistory: Sendable {
             """
         ).map { row in
             let read = RowReader(row)
-            let periods = try read("period_scores", String?.self).flatMap {
-                try? JSONDecoder().decode([[Int]].self, from: Data($0.utf8))
-            }
+            let periods = try EventResultRecord.periodScores(stored: try read("period_scores"))
             let result = ImportedResult(
                 homeScore: try read("home_score"), awayScore: try read("away_score"),
                 regulationHome: try read("regulation_home"), regulationAway: try read("regulation_away"),

@@ -49,7 +49,7 @@ extension APIHandler {
         let before = try page.afterID()
         let fetched = try await bankrolls.entries(
             bankrollID: try UUID.parameter(input.path.id), owner: principal.userID,
-            kind: input.query.kind.flatMap { LedgerKind(rawValue: $0.rawValue) }, beforeID: before, limit: page.limit + 1)
+            kind: try input.query.kind?.bridged(), beforeID: before, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.id)] }
         return .ok(.init(body: .json(.init(data: try items.map(Components.Schemas.LedgerEntry.init), nextCursor: .init(next)))))
     }

@@ -35,7 +35,20 @@ enum BetStatus: String, Sendable, CaseIterable, Codable {
     case lost, void, cancelled
 
     /// Graded by settlement (cancelled and pending are not).
-    var isSettled: Bool { self != .pending && self != .cancelled }
+    var isSettled: Bool { grade != nil }
+
+    /// The grade of a settled bet; `nil` while pending or once cancelled.
+    var grade: BetOutcome? {
+        switch self {
+        case .won: .won
+        case .halfWon: .halfWon
+        case .push: .push
+        case .halfLost: .halfLost
+        case .lost: .lost
+        case .void: .void
+        case .pending, .cancelled: nil
+        }
+    }
 }
 
 enum BetSource: String, Sendable, CaseIterable, Codable {

@@ -2,7 +2,7 @@ import Foundation
 import MonPSCore
 
 extension BetService {
-    enum SummaryRange: String, Sendable {
+    enum SummaryRange: String, Sendable, CaseIterable {
         case week = "7d", month = "30d", quarter = "90d", all
 
         var days: Int? {
@@ -38,7 +38,7 @@ extension BetService {
         let data = try await repository.summary(owner: userID, scope: scope)
         guard data.currencies.count <= 1 else { throw BettingError.mixedCurrencies(data.currencies) }
         let bets = data.settled.compactMap { row in
-            BetOutcome(rawValue: row.status.rawValue).map {
+            row.status.grade.map {
                 SettledBet(
                     stake: row.stake, decimalOdds: row.odds, payout: row.payout, outcome: $0,
                     placedAt: Int64(row.placedAt.timeIntervalSince1970.rounded(.down)), clv: row.clv)

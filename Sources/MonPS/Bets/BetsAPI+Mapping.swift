@@ -37,7 +37,7 @@ extension Components.Schemas.StakeSuggestion {
             balance: suggestion.bankroll.balance, odds: suggestion.odds, probability: suggestion.probability,
             // A zero probability has no fair price (1/0 is not JSON): the optional field is left out.
             fairOdds: (1 / suggestion.probability).isFinite ? 1 / suggestion.probability : nil,
-            devigMethod: suggestion.devigMethod.flatMap { Components.Schemas.DevigMethod(rawValue: $0.rawValue) },
+            devigMethod: try suggestion.devigMethod?.bridged(),
             sharpBookmaker: suggestion.sharpBookmaker, edge: sizing.expectedValue, expectedValue: sizing.expectedValue,
             fullKellyFraction: sizing.fullKellyFraction, kellyMultiplier: suggestion.kellyMultiplier,
             fraction: sizing.fraction, stake: sizing.stake, expectedProfit: sizing.expectedProfit, wealth: sizing.wealth,

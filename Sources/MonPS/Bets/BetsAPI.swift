@@ -15,7 +15,7 @@ extension APIHandler {
             return (position.micros, id)
         }
         let filter = BetFilter(
-            status: query.status.flatMap { BetStatus(rawValue: $0.rawValue) }, sport: query.sport, bookmaker: query.bookmaker,
+            status: try query.status?.bridged(), sport: query.sport, bookmaker: query.bookmaker,
             bankrollID: try query.bankrollId.map(Self.bankrollFilter), tag: query.tag, from: query.from, to: query.to)
         let fetched = try await bets.list(userID: principal.userID, filter: filter, after: after, limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.placedMicros), $0.id.uuidString.lowercased()] }
@@ -30,15 +30,15 @@ extension APIHandler {
             request = try await bets.placeRequest(
                 onOpportunity: reference,
                 terms: .init(
-                    eventID: body.eventId, market: body.market.flatMap { BetMarketKind(rawValue: $0.rawValue) },
-                    selection: body.selection.flatMap { BetSelection(rawValue: $0.rawValue) }, bookmaker: body.bookmaker,
+                    eventID: body.eventId, market: try body.market?.bridged(), selection: try body.selection?.bridged(),
+                    bookmaker: body.bookmaker,
                     odds: body.odds, fairProbability: body.fairProbability),
                 stake: body.stake)
         } else {
-            guard let market = body.market.flatMap({ BetMarketKind(rawValue: $0.rawValue) }) else {
+            guard let market: BetMarketKind = try body.market?.bridged() else {
                 throw BettingError.validation(field: "market", message: "is required without opportunity_id")
             }
-            guard let selection = body.selection.flatMap({ BetSelection(rawValue: $0.rawValue) }) else {
+            guard let selection: BetSelection = try body.selection?.bridged() else {
                 throw BettingError.validation(field: "selection", message: "is required without opportunity_id")
             }
             guard let bookmaker = body.bookmaker else {
@@ -92,8 +92,7 @@ extension APIHandler {
             } else {
                 BetService.SuggestionRequest(
                     bankrollID: bankrollID, odds: body.odds, probability: body.probability, eventID: body.eventId,
-                    market: body.market.flatMap { BetMarketKind(rawValue: $0.rawValue) },
-                    selection: body.selection.flatMap { BetSelection(rawValue: $0.rawValue) }, point: body.point,
+                    market: try body.market?.bridged(), selection: try body.selection?.bridged(), point: body.point,
                     bookmaker: body.bookmaker)
             }
         let suggestion = try await bets.suggest(request, userID: principal.userID)
@@ -107,7 +106,7 @@ extension APIHandler {
             throw APIError.invalidParameter("currency", "must be an ISO 4217 code such as EUR")
         }
         let summary = try await bets.summary(
-            userID: principal.userID, range: query.range.flatMap { BetService.SummaryRange(rawValue: $0.rawValue) },
+            userID: principal.userID, range: try query.range?.bridged(),
             from: query.from, to: query.to, bankrollID: try query.bankrollId.map(Self.bankrollFilter),
             currency: query.currency)
         return .ok(.init(body: .json(.init(summary))))

@@ -11,7 +11,7 @@ extension APIHandler {
         let before = try page.afterID()
         let fetched = try await notifications.log.page(
             userID: principal.userID, unreadOnly: input.query.unread ?? false,
-            type: input.query._type.flatMap { NotificationType(rawValue: $0.rawValue) }, beforeID: before,
+            type: try input.query._type?.bridged(), beforeID: before,
             limit: page.limit + 1)
         let (items, next) = page.page(fetched) { [String($0.id)] }
         let unread = try await notifications.log.unreadCount(userID: principal.userID)

@@ -27,7 +27,7 @@ extension Components.Schemas.AgentComparison {
                               backtest: $0.backtest.map(Components.Schemas.AgentStats.init))
                     })
             },
-            verdicts: comparison.verdicts.map { .init(verdict: .init(rawValue: $0.verdict) ?? .caution, stats: .init($0.stats)) })
+            verdicts: comparison.verdicts.map { .init(verdict: .init($0.verdict), stats: .init($0.stats)) })
     }
 }
 

@@ -39,7 +39,7 @@ struct AgentRecordsRepository: Sendable {
                 agents: try read("agents"), sport: try read("sport_key"), market: try read("market"), odds: try read("price"),
                 stake: AgentComparison.paperStake, payout: Int64((unitReturn * Double(AgentComparison.paperStake)).rounded()),
                 grade: try read("grade", BetOutcome.self), clv: try read("clv"),
-                fairProbability: try read("fair_probability"), verdict: try read("verdict"), at: try read("starts_at"))
+                fairProbability: try read("fair_probability"), verdict: try read("verdict", Verdict.self), at: try read("starts_at"))
         }
     }
 

@@ -14,7 +14,7 @@ extension AlertPreferences {
         verdicts = (body.verdicts ?? []).map(\.rawValue)
         if let chosen = body.channels {
             for (type, list) in Self.channelLists(chosen) {
-                if let list { channels[type] = list.compactMap { NotificationChannel(rawValue: $0.rawValue) } }
+                if let list { channels[type] = list.map(NotificationChannel.init) }
             }
         }
         quietHours = body.quietHours.flatMap { QuietHours(start: $0.start, end: $0.end) }
@@ -23,7 +23,7 @@ extension AlertPreferences {
 
     var api: Components.Schemas.AlertPreferences {
         func list(_ type: NotificationType) -> Components.Schemas.NotificationChannels? {
-            channels[type].map { $0.sorted().compactMap { Components.Schemas.NotificationChannel(rawValue: $0.rawValue) } }
+            channels[type].map { $0.sorted().map(Components.Schemas.NotificationChannel.init) }
         }
         return .init(
             email: email, websocket: websocket, webhook: webhook, minEdge: minEdge, sports: sports,
@@ -54,5 +54,25 @@ extension AlertPreferences {
     /// JSON cannot be read (a notification then follows the defaults rather than failing its cause).
     init(stored json: String?) {
         self = json.flatMap { try? JSONDecoder().decode(AlertPreferences.self, from: Data($0.utf8)) } ?? AlertPreferences()
+    }
+}
+
+extension NotificationChannel {
+    init(_ channel: Components.Schemas.NotificationChannel) {
+        switch channel {
+        case .websocket: self = .websocket
+        case .webhook: self = .webhook
+        case .email: self = .email
+        }
+    }
+}
+
+extension Components.Schemas.NotificationChannel {
+    init(_ channel: NotificationChannel) {
+        switch channel {
+        case .websocket: self = .websocket
+        case .webhook: self = .webhook
+        case .email: self = .email
+        }
     }
 }

@@ -14,12 +14,12 @@ public struct AgentComparison: Sendable, Equatable {
         public var grade: BetOutcome
         public var clv: Double?
         public var fairProbability: Double
-        public var verdict: String?
+        public var verdict: Verdict?
         public var at: Date
 
         public init(
             agents: [String], sport: String, market: String, odds: Double, stake: Int64, payout: Int64, grade: BetOutcome,
-            clv: Double?, fairProbability: Double, verdict: String?, at: Date
+            clv: Double?, fairProbability: Double, verdict: Verdict?, at: Date
         ) {
             self.agents = agents
             self.sport = sport
@@ -102,7 +102,7 @@ public struct AgentComparison: Sendable, Equatable {
     }
 
     public struct VerdictLine: Sendable, Equatable {
-        public var verdict: String
+        public var verdict: Verdict
         public var stats: Stats
     }
 
@@ -124,7 +124,7 @@ public struct AgentComparison: Sendable, Equatable {
         let rows = agents + [(id: "consensus", title: "Consensus (verdict analyze)", enabled: true)]
         for agent in rows {
             let picks = agent.id == "consensus"
-                ? live.filter { $0.verdict == "analyze" } : live.filter { $0.agents.contains(agent.id) }
+                ? live.filter { $0.verdict == .analyze } : live.filter { $0.agents.contains(agent.id) }
             let backtest = backtests[agent.id]
             lines.append(AgentLine(
                 agent: agent.id, title: agent.title, enabled: agent.enabled,
@@ -132,7 +132,7 @@ public struct AgentComparison: Sendable, Equatable {
                 live: stats(picks, bankroll: paperBankroll), backtest: backtest.map { stats($0.picks, bankroll: $0.bankroll) },
                 backtestID: backtest?.id, periods: periods(live: picks, backtest: backtest, period: period)))
         }
-        let verdicts = ["analyze", "caution"].map { verdict in
+        let verdicts = [Verdict.analyze, .caution].map { verdict in
             VerdictLine(verdict: verdict, stats: stats(live.filter { $0.verdict == verdict }, bankroll: paperBankroll))
         }
         return AgentComparison(period: period, agents: lines, verdicts: verdicts)

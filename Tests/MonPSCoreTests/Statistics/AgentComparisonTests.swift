@@ -11,7 +11,7 @@ struct AgentComparisonTests {
     static let december = Date(timeIntervalSince1970: 1_796_601_600)  // 2026-12-07T00:00:00Z (a Monday: ISO week 50)
 
     static func pick(
-        _ agents: [String], _ grade: BetOutcome, odds: Double = 2.0, verdict: String?, at: Date, probability: Double = 0.5
+        _ agents: [String], _ grade: BetOutcome, odds: Double = 2.0, verdict: Verdict?, at: Date, probability: Double = 0.5
     ) -> AgentComparison.Pick {
         let stake = AgentComparison.paperStake
         let payout: Int64 =
@@ -26,9 +26,9 @@ struct AgentComparisonTests {
     }
 
     static let live = [
-        pick(["sharp_value", "steam"], .won, verdict: "analyze", at: november, probability: 0.6),
-        pick(["sharp_value"], .lost, verdict: "caution", at: december, probability: 0.4),
-        pick(["steam"], .void, verdict: "analyze", at: december, probability: 0.9),
+        pick(["sharp_value", "steam"], .won, verdict: .analyze, at: november, probability: 0.6),
+        pick(["sharp_value"], .lost, verdict: .caution, at: december, probability: 0.4),
+        pick(["steam"], .void, verdict: .analyze, at: december, probability: 0.9),
     ]
 
     static func comparison(period: AgentComparison.Period = .month) -> AgentComparison {
@@ -67,7 +67,7 @@ struct AgentComparisonTests {
         #expect(comparison.agents[0].periods.map(\.period) == ["2026-11", "2026-12"])
         #expect(comparison.agents[0].periods[0].backtest?.report?.count == 1)
         #expect(comparison.agents[0].periods[1].backtest == nil)
-        #expect(comparison.verdicts.map(\.verdict) == ["analyze", "caution"])
+        #expect(comparison.verdicts.map(\.verdict) == [.analyze, .caution])
         #expect(comparison.verdicts[1].stats.report?.profit == -100)
         #expect(AgentComparison.Period.week.label(Self.december) == "2026-W50")
         #expect(AgentComparison.Period.quarter.label(Self.november) == "2026-Q4")

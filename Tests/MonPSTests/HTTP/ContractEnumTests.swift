@@ -35,11 +35,18 @@ struct ContractEnumTests {
         Pair(AnalyticsPeriodLength.self, Operations.GetAnalyticsWinRate.Input.Query.PeriodPayload.self, requestOnly: true),
         Pair(AgentComparison.Period.self, Operations.CompareAgents.Input.Query.PeriodPayload.self, requestOnly: true),
         Pair(TennisRetirementPolicy.self, Components.Schemas.SettleRequest.TennisRetirementPayload.self, requestOnly: true),
+        Pair(SBRParser.Sport.self, Operations.AdminImportFile.Input.Query.SportPayload.self, requestOnly: true),
+        Pair(BetService.SummaryRange.self, Operations.GetBetsSummary.Input.Query.RangePayload.self, requestOnly: true),
+        Pair(ExportFormat.self, Operations.ExportBets.Input.Query.FormatPayload.self, requestOnly: true),
+        Pair(ExportFormat.self, Operations.ExportBankrollTransactions.Input.Query.FormatPayload.self, requestOnly: true),
+        Pair(AnalyticsPeriodLength.self, Operations.GetBankrollCurve.Input.Query.IntervalPayload.self, requestOnly: true),
+        Pair(HeatmapClock.self, Operations.GetAnalyticsHeatmap.Input.Query.ByPayload.self, requestOnly: true),
         // Both ways, or responses (domain → contract): every domain value has its contract case.
         Pair(ImportIssue.Effect.self, Components.Schemas.ImportIssue.EffectPayload.self),
         Pair(LedgerKind.self, Components.Schemas.LedgerKind.self),
         Pair(LedgerCause.self, Components.Schemas.LedgerEntry.CausedByPayload.self),
         Pair(NotificationType.self, Components.Schemas.NotificationType.self),
+        Pair(Scope.self, Components.Schemas.Scope.self),
         Pair(WebhookKind.self, Components.Schemas.WebhookKind.self),
         Pair(BetMarketKind.self, Components.Schemas.BetMarket.self),
         Pair(BetSelection.self, Components.Schemas.BetSelection.self),
@@ -68,7 +75,8 @@ struct ContractEnumTests {
         #expect(try BetOutcome.halfWon.bridged(Components.Schemas.BetStatus.self) == .halfWon)
     }
 
-    /// The enums that cross by exhaustive switch (`Market+API.swift`, `OpportunitiesAPI.swift`): the compiler checks
+    /// The enums that cross by exhaustive switch (`Market+API.swift`, `OpportunitiesAPI.swift`, `Role+API.swift`,
+    /// `AlertPreferences+API.swift`): the compiler checks
     /// that every case is mapped, this that each maps to the case of the same wire value and back.
     @Test func exhaustiveBridgesKeepTheWireValue() {
         Self.roundTrip(MarketType.self, Components.Schemas.Market.init, MarketType.init)
@@ -77,6 +85,9 @@ struct ContractEnumTests {
         Self.roundTrip(MatchResultSelection.self, Components.Schemas.MatchWinner.init, MatchResultSelection.init)
         Self.roundTrip(BetOutcome.self, Components.Schemas.Grade.init, BetOutcome.init)
         Self.roundTrip(Verdict.self, Components.Schemas.Verdict.init, Verdict.init)
+        Self.roundTrip(Role.self, Components.Schemas.Role.init, Role.init)
+        Self.roundTrip(UserStatus.self, Components.Schemas.UserStatus.init, UserStatus.init)
+        Self.roundTrip(NotificationChannel.self, Components.Schemas.NotificationChannel.init, NotificationChannel.init)
     }
 
     private static func roundTrip<Domain: CaseIterable & RawRepresentable & Equatable, Contract: CaseIterable & RawRepresentable>(

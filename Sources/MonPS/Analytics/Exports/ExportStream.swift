@@ -2,7 +2,7 @@ import NIOCore
 import PostgresNIO
 
 /// The formats of an export.
-enum ExportFormat: String, Sendable {
+enum ExportFormat: String, Sendable, CaseIterable {
     /// RFC 4180 with a header row.
     case csv
     /// One JSON array of objects (a valid JSON document), `application/json`.

@@ -17,7 +17,7 @@ extension APIHandler {
         guard !bytes.isEmpty else { throw APIError.badRequest("the request body (the file) is empty") }
         let query = input.query
         let source = ImportSource(try query.format.bridged(MonPSCommands.ImportFormat.self))
-        let sport = query.sport.flatMap { SBRParser.Sport(rawValue: $0.rawValue) }
+        let sport: SBRParser.Sport? = try query.sport?.bridged()
         // A rule across parameters (the contract cannot state it in a schema): a well-formed request it refuses is a 422.
         if source == .sbr, sport == nil {
             throw APIError.validation(field: "sport", message: "is required for SBR archives (nhl, mlb, nba)")
