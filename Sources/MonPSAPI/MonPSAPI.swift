@@ -1,3 +1,5 @@
+import Foundation
+
 // The types and the `APIProtocol` server protocol of this module are generated at build time from
 // `openapi.yaml` (a link to `OpenAPI/openapi.yaml`, the single source of truth) by swift-openapi-generator.
 
@@ -21,3 +23,28 @@ public struct NextCursorToken: Codable, Hashable, Sendable {
         if let value { try container.encode(value) } else { try container.encodeNil() }
     }
 }
+
+/// A required property whose value may be null (`NullableText`, `NullableUUID`, `NullableDateTime`,
+/// `NullableInteger` in the spec): always written, as JSON `null` when there is no value, for the same reason as
+/// `NextCursorToken`.
+public struct Nullable<Wrapped: Codable & Hashable & Sendable>: Codable, Hashable, Sendable {
+    public var value: Wrapped?
+
+    public init(_ value: Wrapped?) {
+        self.value = value
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        value = container.decodeNil() ? nil : try container.decode(Wrapped.self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let value { try container.encode(value) } else { try container.encodeNil() }
+    }
+}
+
+public typealias NullableString = Nullable<String>
+public typealias NullableDate = Nullable<Date>
+public typealias NullableInt = Nullable<Int>

@@ -41,8 +41,8 @@ extension Components.Schemas.NotificationDelivery {
             }
         self.init(
             id: record.id, eventId: record.eventID, eventType: type, channel: channel,
-            webhookId: record.webhookID?.uuidString.lowercased(), webhookName: record.webhookName, status: status,
-            attempts: record.attempts, lastError: record.lastError, nextAttemptAt: record.nextAttemptAt,
-            deliveredAt: record.deliveredAt, createdAt: record.createdAt)
+            webhookId: .init(record.webhookID?.uuidString.lowercased()), webhookName: .init(record.webhookName),
+            status: status, attempts: record.attempts, lastError: .init(record.lastError),
+            nextAttemptAt: record.nextAttemptAt, deliveredAt: .init(record.deliveredAt), createdAt: record.createdAt)
     }
 }

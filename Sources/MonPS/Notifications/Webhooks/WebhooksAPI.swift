@@ -17,7 +17,7 @@ extension APIHandler {
             owner: principal.userID, kind: kind, name: try Self.webhookName(body.name),
             events: try body.events.map { try $0.bridged() }, enabled: body.enabled ?? true,
             target: WebhookTargetInput(url: body.url, botToken: body.botToken, chatID: body.chatId))
-        return .created(.init(body: .json(.init(webhook: try .init(record), signingSecret: secret))))
+        return .created(.init(body: .json(.init(webhook: try .init(record), signingSecret: .init(secret)))))
     }
 
     func getWebhook(_ input: Operations.GetWebhook.Input) async throws -> Operations.GetWebhook.Output {
@@ -56,13 +56,13 @@ extension APIHandler {
         let result: Components.Schemas.WebhookTestResult
         switch outcome {
         case .delivered(let status):
-            result = .init(delivered: true, statusCode: status, durationMs: milliseconds, error: nil)
+            result = .init(delivered: true, statusCode: .init(status), durationMs: milliseconds, error: .init(nil))
         case .failed(let status, let error, _):
-            result = .init(delivered: false, statusCode: status, durationMs: milliseconds, error: error)
+            result = .init(delivered: false, statusCode: .init(status), durationMs: milliseconds, error: .init(error))
         case .rateLimited(let wait):
             result = .init(
-                delivered: false, statusCode: nil, durationMs: milliseconds,
-                error: "rate limited: try again in \(max(1, wait.components.seconds)) s")
+                delivered: false, statusCode: .init(nil), durationMs: milliseconds,
+                error: .init("rate limited: try again in \(max(1, wait.components.seconds)) s"))
         }
         return .ok(.init(body: .json(result)))
     }
