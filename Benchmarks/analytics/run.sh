@@ -6,8 +6,9 @@
 #   with their size, time, throughput and the server's peak RSS (VmHWM) before and after.
 # Usage: Benchmarks/analytics/run.sh
 #   BENCH_PORT (18093), BENCH_DB (monps_bench_analytics), BENCH_REQUESTS (200), BENCH_KEEP_DB=1 keeps (and reuses) the
-#   database, BENCH_SKIP_BUILD=1 uses the release binary as it is, BENCH_SCRATCH (.build) is the build folder (another
-#   one, e.g. .build-release, lets the benchmark build while a test run holds .build).
+#   database, BENCH_SKIP_BUILD=1 uses the release binary as it is, MONPS_BIN=path runs that binary, BENCH_SCRATCH
+#   (.build) is the build folder (another one, e.g. .build-release, lets the benchmark build while a test run holds
+#   .build).
 # Export MONPS_PG_PORT/MONPS_REDIS_PORT first when other engineers run servers on the same machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,8 +20,12 @@ bash deploy/install-deps.sh --bench >/dev/null
 bash deploy/services.sh start dev >/dev/null
 eval "$(bash deploy/services.sh env dev)"
 scratch=${BENCH_SCRATCH:-.build}
-[[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || swift build -c release --product monps --scratch-path "$scratch" >/dev/null
-bin=$scratch/release/monps
+if [[ -n ${MONPS_BIN:-} ]]; then
+  bin=$MONPS_BIN
+else
+  [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || swift build -c release --product monps --scratch-path "$scratch" >/dev/null
+  bin=$scratch/release/monps
+fi
 admin_url=$DATABASE_URL
 export DATABASE_URL=${DATABASE_URL%/*}/$db
 export MONPS_JWT_SECRETS=bench-secret-0123456789abcdef0123456789abcdef MONPS_PORT=$port MONPS_LOG_LEVEL=error

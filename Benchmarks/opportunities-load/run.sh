@@ -8,9 +8,11 @@
 # Reports requests/s, p50/p99, the server's CPU seconds per 1,000 requests and the load average.
 # Usage: Benchmarks/opportunities-load/run.sh [seconds per phase, default 20]
 #   BENCH_PORT (18092), BENCH_DB (monps_bench_opps), BENCH_KEEP_DB=1 keeps the database (and reuses it),
-#   BENCH_SKIP_BUILD=1 uses the release binary as it is.
+#   BENCH_SKIP_BUILD=1 uses the release binary as it is, MONPS_BIN=path runs that binary instead.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 here=Benchmarks/opportunities-load
 duration=${1:-20}
 port=${BENCH_PORT:-18092}
@@ -19,8 +21,7 @@ bash deploy/install-deps.sh --bench >/dev/null
 bash deploy/services.sh start dev >/dev/null
 eval "$(bash deploy/services.sh env dev)"
 # BENCH_SKIP_BUILD=1 measures the binary already built (e.g. while a test build holds the build folder).
-[[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || swift build -c release --product monps >/dev/null
-bin=.build/release/monps
+bin=$(monps_bench_binary "${MONPS_BIN:-}")
 admin_url=$DATABASE_URL
 export DATABASE_URL=${DATABASE_URL%/*}/$db
 export MONPS_JWT_SECRETS=bench-secret-0123456789abcdef0123456789abcdef MONPS_PORT=$port MONPS_LOG_LEVEL=error

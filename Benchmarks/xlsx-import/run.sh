@@ -3,14 +3,17 @@
 # `monps import football-data --check` (the import's whole parse: container, cells, row parser, issues; no database,
 # which costs the same for both). Prints rows per second of both and their ratio. Target (issue #18): xlsx ≥ 0.5 × CSV.
 # Usage: Benchmarks/xlsx-import/run.sh [data dir, default MONPS_DATA_DIR or ../shared/data] [copies, default 20]
-#        MONPS_BIN=path/to/monps to time an existing binary instead of building the release one.
+#        MONPS_BIN=path/to/monps to time an existing binary instead of building the release one (BENCH_SKIP_BUILD=1:
+#        the release binary as it is).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 data=${1:-${MONPS_DATA_DIR:-../shared/data}}
 copies=${2:-20}
 [ -f "$data/football/E0_2019-20.csv" ] || { echo "no football data in $data (pass the data dir)" >&2; exit 2; }
 if [ -z "${MONPS_BIN:-}" ]; then
-    swift build -c release --product monps >/dev/null 2>&1 || { echo 'release build failed (run: swift build -c release --product monps)' >&2; exit 1; }
+    if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+        swift build -c release --product monps >/dev/null 2>&1 || { echo 'release build failed (run: swift build -c release --product monps)' >&2; exit 1; }
+    fi
     MONPS_BIN=.build/release/monps
 fi
 work=$(mktemp -d)
