@@ -3,30 +3,9 @@ import Foundation
 // The types and the `APIProtocol` server protocol of this module are generated at build time from
 // `openapi.yaml` (a link to `OpenAPI/openapi.yaml`, the single source of truth) by swift-openapi-generator.
 
-/// The `next_cursor` of every list envelope: a string, or an explicit JSON `null` on the last page.
-/// (Replaces the generated `NextCursor` through `typeOverrides`, because generated optional properties
-/// are left out of the JSON when nil, and clients are promised the key is always present.)
-public struct NextCursorToken: Codable, Hashable, Sendable {
-    public var value: String?
-
-    public init(_ value: String?) {
-        self.value = value
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        value = container.decodeNil() ? nil : try container.decode(String.self)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let value { try container.encode(value) } else { try container.encodeNil() }
-    }
-}
-
-/// A required property whose value may be null (`NullableText`, `NullableUUID`, `NullableDateTime`,
-/// `NullableInteger` in the spec): always written, as JSON `null` when there is no value, for the same reason as
-/// `NextCursorToken`.
+/// A required property whose value may be null (`NextCursor`, `NullableText`, `NullableUUID`, `NullableDateTime`,
+/// `NullableInteger` in the spec, through `typeOverrides`): always written, as JSON `null` when there is no value,
+/// because the generated optional properties are left out of the JSON when nil and clients are promised the key.
 public struct Nullable<Wrapped: Codable & Hashable & Sendable>: Codable, Hashable, Sendable {
     public var value: Wrapped?
 
