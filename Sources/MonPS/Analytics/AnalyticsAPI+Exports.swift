@@ -11,7 +11,7 @@ extension APIHandler {
         let query = try Self.analyticsQuery(
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
-            currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
+            currency: q.currency, range: q.range, from: q.from, to: q.to)
         let filter = try await analytics.service.resolve(query, owner: principal.userID)
         let format: ExportFormat = try q.format?.bridged() ?? .csv
         let stream = try await analytics.exporters.bets(owner: principal.userID, filter: filter, format: format)

@@ -8,7 +8,7 @@ extension APIHandler {
         let principal = try RequestScope.requirePrincipal()
         let q = input.query
         let query = try Self.analyticsQuery(
-            bankrollID: q.bankrollId, currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
+            bankrollID: q.bankrollId, currency: q.currency, range: q.range, from: q.from, to: q.to)
         let interval: AnalyticsPeriodLength = try q.interval?.bridged() ?? .day
         let curve = try await analytics.service.bankrollCurve(query, interval: interval, owner: principal.userID)
         return .ok(.init(body: .json(.init(curve))))
@@ -21,7 +21,7 @@ extension APIHandler {
         let query = try Self.analyticsQuery(
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
-            currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
+            currency: q.currency, range: q.range, from: q.from, to: q.to)
         let result = try await analytics.service.breakdown(query, by: by, owner: principal.userID)
         return .ok(.init(body: .json(.init(result))))
     }
@@ -32,7 +32,7 @@ extension APIHandler {
         let query = try Self.analyticsQuery(
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
-            currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
+            currency: q.currency, range: q.range, from: q.from, to: q.to)
         let clock: HeatmapClock = try q.by?.bridged() ?? .placed
         let result = try await analytics.service.heatmap(query, clock: clock, owner: principal.userID)
         return .ok(.init(body: .json(.init(result))))
@@ -44,7 +44,7 @@ extension APIHandler {
         let query = try Self.analyticsQuery(
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
-            currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
+            currency: q.currency, range: q.range, from: q.from, to: q.to)
         let length = try q.period?.bridged(AnalyticsPeriodLength.self) ?? .week
         let result = try await analytics.service.winRate(query, length: length, owner: principal.userID)
         return .ok(.init(body: .json(try .init(result))))
@@ -56,7 +56,7 @@ extension APIHandler {
         let query = try Self.analyticsQuery(
             sport: q.sport, competition: q.competition, bookmaker: q.bookmaker, bankrollID: q.bankrollId,
             market: q.market?.rawValue, source: q.source?.rawValue, agent: q.agent, status: q.status?.rawValue,
-            currency: q.currency, range: q.range?.rawValue, from: q.from, to: q.to)
+            currency: q.currency, range: q.range, from: q.from, to: q.to)
         let result = try await analytics.service.clv(query, owner: principal.userID)
         return .ok(.init(body: .json(.init(result))))
     }
@@ -65,7 +65,7 @@ extension APIHandler {
     static func analyticsQuery(
         sport: String? = nil, competition: String? = nil, bookmaker: String? = nil, bankrollID: String? = nil,
         market: String? = nil, source: String? = nil, agent: String? = nil, status: String? = nil,
-        currency: String? = nil, range: String? = nil, from: Date? = nil, to: Date? = nil
+        currency: String? = nil, range: Components.Parameters.AnalyticsRange? = nil, from: Date? = nil, to: Date? = nil
     ) throws -> AnalyticsQuery {
         let bankroll = try bankrollID.map { raw in
             guard let id = UUID(uuidString: raw) else { throw AnalyticsError.invalidParameter("bankroll_id", "must be a UUID") }
@@ -75,6 +75,6 @@ extension APIHandler {
             filter: AnalyticsFilter(
                 sport: sport, competition: competition, bookmaker: bookmaker, bankrollID: bankroll, market: market,
                 source: source, agent: agent, status: status, currency: currency, from: from, to: to),
-            range: range.flatMap(AnalyticsQuery.Range.init(rawValue:)))
+            range: try range?.bridged())
     }
 }

@@ -21,10 +21,8 @@ struct AnalyticsFilter: Sendable, Equatable {
 
 /// What a request asked for before the service resolved it (range against its clock).
 struct AnalyticsQuery: Sendable, Equatable {
-    enum Range: String, Sendable { case week = "7d", month = "30d", quarter = "90d", all }
-
     var filter = AnalyticsFilter()
-    var range: Range?
+    var range: ReportingRange?
 }
 
 /// Local time buckets of the bankroll curve and the win-rate series (PostgreSQL `date_trunc` units).

@@ -123,14 +123,3 @@ struct AnalyticsService: Sendable {
         }
     }
 }
-
-extension AnalyticsQuery.Range {
-    var days: Int? {
-        switch self {
-        case .week: 7
-        case .month: 30
-        case .quarter: 90
-        case .all: nil
-        }
-    }
-}

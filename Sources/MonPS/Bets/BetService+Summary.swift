@@ -2,19 +2,6 @@ import Foundation
 import MonPSCore
 
 extension BetService {
-    enum SummaryRange: String, Sendable, CaseIterable {
-        case week = "7d", month = "30d", quarter = "90d", all
-
-        var days: Int? {
-            switch self {
-            case .week: 7
-            case .month: 30
-            case .quarter: 90
-            case .all: nil
-            }
-        }
-    }
-
     struct Summary: Sendable, Equatable {
         var from: Date?
         var to: Date?
@@ -28,7 +15,7 @@ extension BetService {
     /// Performance of the caller's settled bets placed in the period, with MonPSCore's `PerformanceAnalyzer`
     /// (ROI against the initial amounts of the bankrolls in scope; no resampling). `from`/`to` override `range`.
     func summary(
-        userID: UUID, range: SummaryRange?, from: Date?, to: Date?, bankrollID: UUID?, currency: String?
+        userID: UUID, range: ReportingRange?, from: Date?, to: Date?, bankrollID: UUID?, currency: String?
     ) async throws -> Summary {
         let start = from ?? (range?.days).map { now().addingTimeInterval(-Double($0) * 86_400) }
         if let bankrollID, try await bankrolls.get(id: bankrollID, owner: userID) == nil {

@@ -36,9 +36,8 @@ struct ContractEnumTests {
         Pair(AgentComparison.Period.self, Operations.CompareAgents.Input.Query.PeriodPayload.self, requestOnly: true),
         Pair(TennisRetirementPolicy.self, Components.Schemas.SettleRequest.TennisRetirementPayload.self, requestOnly: true),
         Pair(SBRParser.Sport.self, Operations.AdminImportFile.Input.Query.SportPayload.self, requestOnly: true),
-        Pair(BetService.SummaryRange.self, Operations.GetBetsSummary.Input.Query.RangePayload.self, requestOnly: true),
-        Pair(ExportFormat.self, Operations.ExportBets.Input.Query.FormatPayload.self, requestOnly: true),
-        Pair(ExportFormat.self, Operations.ExportBankrollTransactions.Input.Query.FormatPayload.self, requestOnly: true),
+        Pair(ReportingRange.self, Components.Parameters.AnalyticsRange.self),
+        Pair(ExportFormat.self, Components.Parameters.ExportFormat.self),
         Pair(AnalyticsPeriodLength.self, Operations.GetBankrollCurve.Input.Query.IntervalPayload.self, requestOnly: true),
         Pair(HeatmapClock.self, Operations.GetAnalyticsHeatmap.Input.Query.ByPayload.self, requestOnly: true),
         // Both ways, or responses (domain → contract): every domain value has its contract case.
