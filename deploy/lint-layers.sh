@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Layering lint (issue 20): HTTP stays at the edge, the maths core stays pure, rows are read by column name, handlers
-# call services, enums cross without silent fallbacks, tests mirror sources. Run by deploy/test.sh before the Swift tests; runs alone in well under a second:
+# call services, enums cross without silent fallbacks, tests mirror sources. Run by deploy/test.sh before the Swift
+# tests; runs alone in well under a second:
 #   deploy/lint-layers.sh
 #
 # Rule http-below-edge — in Sources/MonPS, only the edge may name the API's HTTP vocabulary: `APIError`,
@@ -24,9 +25,10 @@
 # Rule handlers-use-services — handlers (*API.swift, *API+*.swift) name no repository type and write no audit entry:
 #   they map generated types to and from a feature's service, which holds the rules, calls its repository and records
 #   what it must.
-# Rule enums-bridged — handlers and their mapping files (*API.swift, *API+*.swift, so *+API.swift) convert between the
-#   contract's and the domain's enums with an exhaustive switch or `bridged()`, never by raw value with a silent
-#   fallback: no `X(rawValue: y.rawValue)` (an unknown value dropped) and no `X(rawValue: …) ?? default`.
+# Rule enums-bridged — handlers and their mapping files (the handler files above, `*+API.swift` included) convert
+#   between the contract's and the domain's enums with an exhaustive switch or `bridged()`, never by raw value with a
+#   silent fallback: no `X(rawValue: y.rawValue)`, no `X(rawValue: …) ?? default` and no `X.init(rawValue:)` passed to
+#   `map`/`flatMap` (an unknown value dropped or replaced).
 # Rule tests-mirror-sources — Tests/MonPSTests mirrors Sources/MonPS and Tests/MonPSCoreTests mirrors
 #   Sources/MonPSCore: every test file is in the folder of a source folder (or in Support/, the harness, or Fixtures/,
 #   the sample files), and every source folder with Swift code has its test folder.
@@ -107,12 +109,9 @@ done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
 report handlers-use-services "handler reaches a repository" \
     < <(code_matches "${w}[[:alnum:]_]*Repository${e}|[.]repository[.]|[.]audit[.]record[(]" "${handler_files[@]}")
 
-mapping_files=()
-while IFS= read -r -d '' file; do
-    case ${file##*/} in *API.swift | *API+*.swift) mapping_files+=("$file") ;; esac
-done < <(find Sources/MonPS -name '*.swift' -print0 | sort -z)
 report enums-bridged "enum converted by raw value" \
-    < <(code_matches 'rawValue: [^()]*[.]rawValue[)]|[(]rawValue: [^()]*[)][[:space:]]*[?][?]' "${mapping_files[@]}")
+    < <(code_matches 'rawValue: [^()]*[.]rawValue[)]|[(]rawValue: [^()]*[)][[:space:]]*[?][?]|init[(]rawValue:[)]' \
+        "${handler_files[@]}")
 
 # Top-level folders of a tree, one per line.
 folders_of() { find "$1" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort; }
@@ -139,5 +138,5 @@ if [[ $offences -gt 0 ]]; then
     printf '[monps] lint-layers: %d offence(s). http-below-edge: map domain errors in a <Type>+HTTP.swift, move handler code to a *API.swift; core-imports: keep MonPSCore pure; rows-by-name: read columns with RowReader; handlers-use-services: call the feature service; enums-bridged: use an exhaustive switch or bridged(); tests-mirror-sources: put a test beside its source folder. Rules and allow-list: deploy/lint-layers.sh\n' "$offences" >&2
     exit 1
 fi
-printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position, %d handler files, %d mapping files checked for enums converted by raw value, tests mirror sources)\n' \
-    "${#below_edge[@]}" "${#core_files[@]}" "${#app_files[@]}" "${#handler_files[@]}" "${#mapping_files[@]}" >&2
+printf '[monps] lint-layers: clean (%d files below the edge, %d core files checked, %d files checked for rows read by position, %d handler files checked for repositories and enums converted by raw value, tests mirror sources)\n' \
+    "${#below_edge[@]}" "${#core_files[@]}" "${#app_files[@]}" "${#handler_files[@]}" >&2
