@@ -42,7 +42,7 @@ extension APIHandler {
             nextCursor: .init(next)))))
     }
 
-    /// The repository reads an active opportunity whose event has started as expired (the expiry job has not run yet).
+    /// An opportunity still active whose event has started is past: expired (the expiry job has not run yet).
     private static func historyStatus(_ status: OpportunityStatus) -> Components.Schemas.OpportunityHistoryItem.StatusPayload {
         switch status {
         case .withdrawn: .withdrawn

@@ -10,11 +10,10 @@ struct AnalyticsFeature: Sendable {
     let counter: RequestCounter
     let now: @Sendable () -> Date
 
-    /// - Parameter now: the clock; the process clock (`services.now`) unless a test gives another.
-    init(services: AppServices, now: (@Sendable () -> Date)? = nil) {
+    init(services: AppServices) {
         // Read-only endpoints: the read replica when one is configured (`ReadRoutingMiddleware` decides per request).
         let database = services.readDatabase
-        let now = now ?? services.now
+        let now = services.now
         self.now = now
         service = AnalyticsService(repository: PostgresAnalyticsRepository(database: database), now: now)
         exporters = Exporters(database: database)

@@ -21,7 +21,7 @@ struct OpportunityHistoryRecord: Sendable, Equatable {
     var verdict: Verdict
     var agents: [String]
     var votes: [AgentVote]
-    /// `withdrawn` or `expired` (an active one whose event has started reads as expired).
+    /// As stored: `withdrawn`, `expired`, or still `active` when its event has started before the expiry job ran.
     var status: OpportunityStatus
     var startsAt: Date
     var detectedAt: Date
@@ -67,7 +67,7 @@ struct OpportunityHistoryRepository: Sendable {
             """
             SELECT o.id, o.event_id, o.sport_key, o.competition, ph.name AS home, pa.name AS away, o.market, o.point,
                    o.outcome, o.bookmaker, o.price, o.fair_probability, o.edge, o.score, o.verdict, o.agents,
-                   o.votes::text AS votes, CASE o.status WHEN 'active' THEN 'expired' ELSE o.status END AS status,
+                   o.votes::text AS votes, o.status,
                    o.starts_at, o.detected_at, r.home_score, r.away_score, r.winner, o.grade, o.unit_return, o.clv,
                    \(unescaped: KeysetSQL.micros("o.starts_at")) AS starts_micros
             FROM opportunities o JOIN events e ON e.id = o.event_id
