@@ -38,11 +38,14 @@ extension EventResultRecord {
     /// a result without periods.
     static func periodScores(stored text: String?) throws -> [[Int]]? {
         guard let text else { return nil }
-        guard let periods = try? JSONDecoder().decode([[Int]].self, from: Data(text.utf8)) else {
+        guard let periods = try? periodsDecoder.decode([[Int]].self, from: Data(text.utf8)) else {
             throw StorageInvariantError.unknownValue(column: "period_scores", value: String(text.prefix(64)))
         }
         return periods
     }
+
+    /// One decoder for every row read, not one per row.
+    private static let periodsDecoder = JSONDecoder()
 }
 
 struct EventFilter: Sendable, Equatable {

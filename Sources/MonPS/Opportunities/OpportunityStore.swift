@@ -17,10 +17,15 @@ enum OpportunityStore {
     /// no votes rather than failing the page that shows the opportunity.
     static func storedVotes(_ json: String?) -> [AgentVote] {
         guard let json else { return [] }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         return (try? decoder.decode([AgentVote].self, from: Data(json.utf8))) ?? []
     }
+
+    /// Reads what `encoder` wrote; shared, as the encoder is, rather than made for every row of a page.
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 
     /// One opportunity ready to be written, with the event it belongs to and the board of its market.
     struct Pending {
