@@ -103,15 +103,17 @@ monps_ensure_swift_path() {
     monps_die "Swift is not installed: 'swift' is not on PATH and not in /opt/swift/usr/bin. Install Swift 6 (https://swift.org/install) or set MONPS_SWIFT_BIN to the directory holding the swift binary."
 }
 
-# The monps binary a benchmark runs: $1 when given, else the release build (built first unless BENCH_SKIP_BUILD=1).
+# The monps binary a benchmark runs: $1 when given, else the release build (built first unless BENCH_SKIP_BUILD=1)
+# in the build folder $2 (default .build; another one lets a benchmark build while a test run holds .build).
 monps_bench_binary() {
     if [[ -n "${1:-}" ]]; then
         printf '%s' "$1"
         return 0
     fi
+    local scratch=(--scratch-path "${2:-.build}")
     monps_ensure_swift_path
-    [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]] || swift build -c release --product monps >/dev/null
-    printf '%s/monps' "$(swift build -c release --show-bin-path)"
+    [[ "${BENCH_SKIP_BUILD:-0}" == 1 ]] || swift build -c release --product monps "${scratch[@]}" >/dev/null
+    printf '%s/monps' "$(swift build -c release "${scratch[@]}" --show-bin-path)"
 }
 
 # The directory of the toolchain's own binaries (llvm-cov and llvm-profdata must match swiftc).

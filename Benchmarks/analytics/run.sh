@@ -12,6 +12,8 @@
 # Export MONPS_PG_PORT/MONPS_REDIS_PORT first when other engineers run servers on the same machine.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 here=Benchmarks/analytics
 port=${BENCH_PORT:-18093}
 db=${BENCH_DB:-monps_bench_analytics}
@@ -19,13 +21,7 @@ requests=${BENCH_REQUESTS:-200}
 bash deploy/install-deps.sh --bench >/dev/null
 bash deploy/services.sh start dev >/dev/null
 eval "$(bash deploy/services.sh env dev)"
-scratch=${BENCH_SCRATCH:-.build}
-if [[ -n ${MONPS_BIN:-} ]]; then
-  bin=$MONPS_BIN
-else
-  [[ ${BENCH_SKIP_BUILD:-0} == 1 ]] || swift build -c release --product monps --scratch-path "$scratch" >/dev/null
-  bin=$scratch/release/monps
-fi
+bin=$(monps_bench_binary "${MONPS_BIN:-}" "${BENCH_SCRATCH:-.build}")
 admin_url=$DATABASE_URL
 export DATABASE_URL=${DATABASE_URL%/*}/$db
 export MONPS_JWT_SECRETS=bench-secret-0123456789abcdef0123456789abcdef MONPS_PORT=$port MONPS_LOG_LEVEL=error

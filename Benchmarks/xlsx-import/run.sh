@@ -7,15 +7,12 @@
 #        the release binary as it is).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source-path=SCRIPTDIR/../.. source=deploy/lib.sh
+. deploy/lib.sh
 data=${1:-${MONPS_DATA_DIR:-../shared/data}}
 copies=${2:-20}
 [ -f "$data/football/E0_2019-20.csv" ] || { echo "no football data in $data (pass the data dir)" >&2; exit 2; }
-if [ -z "${MONPS_BIN:-}" ]; then
-    if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-        swift build -c release --product monps >/dev/null 2>&1 || { echo 'release build failed (run: swift build -c release --product monps)' >&2; exit 1; }
-    fi
-    MONPS_BIN=.build/release/monps
-fi
+MONPS_BIN=$(monps_bench_binary "${MONPS_BIN:-}")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 rows=$(python3 Benchmarks/xlsx-import/make_workbook.py "$data/football/E0_2019-20.csv" "$copies" "$work/E0_bench")
